@@ -1,0 +1,49 @@
+package dev.skeleton.engine.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the engine runs skeletons.
+ *
+ * @param intraOpThreads ONNX Runtime threads per inference call, >= 1
+ * @param device         execution provider; CUDA falls back to CPU with a warning when unavailable
+ * @param cudaDeviceId   GPU ordinal for CUDA, >= 0
+ * @param prepackWeights let ONNX Runtime pre-pack constant weights per task: faster (notably at batch 1),
+ *                       but each task then holds its own packed copy of its layer weights
+ */
+public record EngineConfig(int intraOpThreads, Device device, int cudaDeviceId, boolean prepackWeights) {
+
+    public EngineConfig {
+        List<String> problems = new ArrayList<>();
+        if (intraOpThreads < 1) {
+            problems.add("intraOpThreads=" + intraOpThreads + " must be >= 1");
+        }
+        if (device == null) {
+            problems.add("device must be one of CPU, CUDA");
+        }
+        if (cudaDeviceId < 0) {
+            problems.add("cudaDeviceId=" + cudaDeviceId + " must be >= 0");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid engine configuration: " + String.join("; ", problems));
+        }
+    }
+
+    /** CPU, one thread per available core, weights pre-packed. */
+    public static EngineConfig defaults() {
+        return new EngineConfig(Runtime.getRuntime().availableProcessors(), Device.CPU, 0, true);
+    }
+
+    public EngineConfig withThreads(int threads) {
+        return new EngineConfig(threads, device, cudaDeviceId, prepackWeights);
+    }
+
+    public EngineConfig withDevice(Device newDevice) {
+        return new EngineConfig(intraOpThreads, newDevice, cudaDeviceId, prepackWeights);
+    }
+
+    public EngineConfig withPrepackWeights(boolean prepack) {
+        return new EngineConfig(intraOpThreads, device, cudaDeviceId, prepack);
+    }
+}

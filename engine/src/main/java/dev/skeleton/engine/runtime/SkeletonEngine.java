@@ -1,0 +1,148 @@
+package dev.skeleton.engine.runtime;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.graph.SkeletonGraph;
+import dev.skeleton.engine.graph.SkeletonGraphBuilder;
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.model.FloatTensor;
+import dev.skeleton.engine.skeleton.SkeletonValidator;
+import dev.skeleton.engine.text.TaskTokenizer;
+import dev.skeleton.engine.text.TextInput;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns task skeletons into runnable {@link TaskModel}s on one shared base model. The base model's weights
+ * are held once, natively, and given to every task's session; a task adds only its sliced layer weights,
+ * prompt and head.
+ *
+ * <p>Sessions are created through DJL's ONNX Runtime engine. DJL's own options cannot share initializers
+ * between sessions, so the {@link OrtSession.SessionOptions} are built here with ONNX Runtime's API and
+ * handed to DJL through its {@code sessionOptions} model option.
+ */
+public final class SkeletonEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SkeletonEngine.class);
+
+    static {
+        // DJL must never reach for a model hub or download natives: everything comes from Maven jars.
+        System.setProperty("ai.djl.offline", "true");
+    }
+
+    private final BaseModel base;
+    private final EngineConfig config;
+    private final OrtEnvironment env;
+    private final SharedWeights shared;
+    private final SkeletonGraphBuilder graphs;
+    private volatile boolean cudaFallbackLogged;
+
+    public SkeletonEngine(BaseModel base, EngineConfig config) {
+        this.base = base;
+        this.config = config;
+        // DJL's engine creates the process-wide ONNX Runtime environment; take it from there, never first.
+        Engine.getEngine("OnnxRuntime");
+        this.env = OrtEnvironment.getEnvironment();
+        this.shared = new SharedWeights(env);
+        this.graphs = new SkeletonGraphBuilder(base.weights());
+    }
+
+    public BaseModel baseModel() {
+        return base;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /**
+     * Validates {@code skeleton}, builds its sliced model and runs one warm-up batch. Throws
+     * {@link dev.skeleton.engine.skeleton.InvalidSkeletonException} with every reason if it cannot run here.
+     */
+    public TaskModel load(TaskSkeleton skeleton) {
+        SkeletonValidator.validate(skeleton, base);
+        SkeletonGraph graph = graphs.build(skeleton);
+        TaskTokenizer tokenizer = new TaskTokenizer(base.tokenizerJson(), skeleton.getInput(), graph.promptRows());
+        Model model = Model.newInstance(skeleton.getTaskId() + "-v" + skeleton.getVersion(), "OnnxRuntime");
+        TaskModel task = null;
+        try {
+            OrtSession.SessionOptions options = sessionOptions(graph.shared());
+            Device device = useCuda(options) ? Device.CUDA : Device.CPU;
+            // DJL hands the session options to ONNX Runtime and closes them with the model
+            model.load(new ByteArrayInputStream(graph.modelBytes()), Map.of("sessionOptions", options));
+            task = new TaskModel(skeleton, model, tokenizer, graph.ownedBytes(), device);
+            warmUp(task, skeleton);
+            return task;
+        } catch (OrtException | IOException | MalformedModelException | RuntimeException e) {
+            if (task != null) {
+                task.close();
+            } else {
+                model.close();
+                tokenizer.close();
+            }
+            if (e instanceof RuntimeException r && !(e instanceof IllegalStateException)) {
+                throw r;
+            }
+            throw new IllegalStateException("cannot create the ONNX Runtime session of " + skeleton.getTaskId()
+                    + " v" + skeleton.getVersion() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession.SessionOptions sessionOptions(Map<String, FloatTensor> sharedInitializers) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setIntraOpNumThreads(config.intraOpThreads());
+        options.setInterOpNumThreads(1);
+        if (!config.prepackWeights()) {
+            options.addConfigEntry("session.disable_prepacking", "1");
+        }
+        for (Map.Entry<String, FloatTensor> e : sharedInitializers.entrySet()) {
+            options.addInitializer(e.getKey(), shared.get(e.getKey(), e.getValue()));
+        }
+        return options;
+    }
+
+    private boolean useCuda(OrtSession.SessionOptions options) {
+        if (config.device() != Device.CUDA) {
+            return false;
+        }
+        try {
+            options.addCUDA(config.cudaDeviceId());
+            return true;
+        } catch (OrtException | UnsatisfiedLinkError e) {
+            if (!cudaFallbackLogged) {
+                cudaFallbackLogged = true;
+                log.warn("device=CUDA was requested but the CUDA execution provider is not available ({}); running on "
+                        + "CPU. Build with -Pgpu (onnxruntime_gpu) on a machine with an NVIDIA GPU and CUDA 12 to use it.",
+                        e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    /** First runs allocate and plan; do it before the task takes traffic. */
+    private static void warmUp(TaskModel task, TaskSkeleton skeleton) {
+        TextInput probe = skeleton.getInput().getKind() == dev.skeleton.avro.InputKind.PAIR
+                ? TextInput.pair("warm up", "warm up") : TextInput.of("warm up");
+        task.forward(List.of(probe));
+    }
+
+    /** Bytes of base-model weights held natively for the sessions. */
+    public long sharedBytes() {
+        return shared.sizeInBytes();
+    }
+
+    @Override
+    public void close() {
+        shared.close();
+    }
+}

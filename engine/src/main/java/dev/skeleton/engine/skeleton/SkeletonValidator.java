@@ -1,0 +1,133 @@
+package dev.skeleton.engine.skeleton;
+
+import dev.skeleton.avro.InputKind;
+import dev.skeleton.avro.Matrix;
+import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.model.EncoderWeights;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a {@link TaskSkeleton} against the base model it is to run on and reports every problem at once:
+ * fingerprint mismatch, wrong dimensions, NaN or infinite values, neuron or head indices out of range or
+ * repeated, label count not matching the head, bad identity or template.
+ */
+public final class SkeletonValidator {
+
+    /** Allowed task ids: what is safe in a topic name, a file name and a metric tag. */
+    public static final Pattern TASK_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    private SkeletonValidator() {}
+
+    /** Throws {@link InvalidSkeletonException} listing all problems, or returns normally. */
+    public static void validate(TaskSkeleton s, BaseModel base) {
+        List<String> problems = problems(s, base);
+        if (!problems.isEmpty()) {
+            throw new InvalidSkeletonException("'" + s.getTaskId() + "' v" + s.getVersion(), problems);
+        }
+    }
+
+    /** Every problem found; empty when the skeleton can run on {@code base}. */
+    public static List<String> problems(TaskSkeleton s, BaseModel base) {
+        EncoderWeights w = base.weights();
+        int hidden = w.hiddenSize();
+        List<String> p = new ArrayList<>();
+        if (s.getTaskId() == null || !TASK_ID.matcher(s.getTaskId()).matches()) {
+            p.add("taskId '" + s.getTaskId() + "' must match " + TASK_ID.pattern());
+        }
+        if (s.getVersion() < 1) {
+            p.add("version " + s.getVersion() + " must be >= 1");
+        }
+        String fingerprint = s.getBaseModel().getFingerprint();
+        if (!base.fingerprint().equals(fingerprint)) {
+            p.add("base model fingerprint " + fingerprint + " does not match the loaded base model "
+                    + base.name() + " (" + base.fingerprint() + ")");
+        }
+        List<String> labels = s.getLabels();
+        if (labels.size() < 2) {
+            p.add("needs at least 2 labels, has " + labels.size());
+        }
+        if (new HashSet<>(labels).size() != labels.size() || labels.stream().anyMatch(String::isBlank)) {
+            p.add("labels " + labels + " must be distinct and non-blank");
+        }
+
+        int promptRows = checkMatrix("prompt", s.getPrompt(), -1, hidden, p);
+        int maxTokens = s.getInput().getMaxTokens();
+        int specialTokens = s.getInput().getKind() == InputKind.PAIR ? 3 : 2;
+        if (maxTokens > w.maxPositions()) {
+            p.add("input.maxTokens " + maxTokens + " exceeds the base model's " + w.maxPositions() + " positions");
+        }
+        if (promptRows >= 0 && maxTokens < promptRows + specialTokens + 1) {
+            p.add("input.maxTokens " + maxTokens + " leaves no room for text after a " + promptRows + "-row prompt");
+        }
+        if (!s.getInput().getTextFormat().contains("{}")) {
+            p.add("input.textFormat '" + s.getInput().getTextFormat() + "' must contain {}");
+        }
+        if (s.getInput().getKind() == InputKind.PAIR && !s.getInput().getPairFormat().contains("{}")) {
+            p.add("input.pairFormat '" + s.getInput().getPairFormat() + "' must contain {}");
+        }
+
+        checkMatrix("head.weight", s.getHead().getWeight(), hidden, labels.size(), p);
+        List<Float> bias = s.getHead().getBias();
+        if (bias.size() != labels.size()) {
+            p.add("head.bias has " + bias.size() + " values for " + labels.size() + " labels");
+        }
+        if (bias.stream().anyMatch(b -> !Float.isFinite(b))) {
+            p.add("head.bias has NaN or infinite values");
+        }
+
+        int ffnSize = w.layers().get(0).intermediateSize();
+        checkIndices("ffnKept", s.getFfnKept(), w.layers().size(), ffnSize, p);
+        checkIndices("headsKept", s.getHeadsKept(), w.layers().size(), w.numHeads(), p);
+        return p;
+    }
+
+    /** Checks shape and values; returns the row count, or -1 if the matrix is unusable. */
+    private static int checkMatrix(String name, Matrix m, int rows, int cols, List<String> p) {
+        ByteBuffer bytes = m.getValues().duplicate();
+        if (m.getRows() < 0 || m.getCols() != cols || (rows >= 0 && m.getRows() != rows)) {
+            p.add(name + " is " + m.getRows() + " x " + m.getCols() + ", expected "
+                    + (rows >= 0 ? rows : "n") + " x " + cols);
+            return -1;
+        }
+        if (bytes.remaining() != 4L * m.getRows() * m.getCols()) {
+            p.add(name + " has " + bytes.remaining() + " bytes for " + m.getRows() + " x " + m.getCols() + " floats");
+            return -1;
+        }
+        FloatBuffer floats = bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (int i = 0; i < floats.remaining(); i++) {
+            if (!Float.isFinite(floats.get(i))) {
+                p.add(name + " has a NaN or infinite value at row " + i / cols + ", column " + i % cols);
+                return -1;
+            }
+        }
+        return m.getRows();
+    }
+
+    private static void checkIndices(String name, List<List<Integer>> perLayer, int layers, int size, List<String> p) {
+        if (perLayer == null) {
+            return;
+        }
+        if (perLayer.size() != layers) {
+            p.add(name + " lists " + perLayer.size() + " layers, the base model has " + layers);
+            return;
+        }
+        for (int layer = 0; layer < layers; layer++) {
+            Set<Integer> seen = new HashSet<>();
+            for (Integer i : perLayer.get(layer)) {
+                if (i == null || i < 0 || i >= size) {
+                    p.add(name + "[" + layer + "] index " + i + " is out of range [0, " + size + ")");
+                } else if (!seen.add(i)) {
+                    p.add(name + "[" + layer + "] repeats index " + i);
+                }
+            }
+        }
+    }
+}

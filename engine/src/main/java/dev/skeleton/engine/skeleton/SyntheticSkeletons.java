@@ -1,0 +1,73 @@
+package dev.skeleton.engine.skeleton;
+
+import dev.skeleton.avro.BaseModelRef;
+import dev.skeleton.avro.ClassifierHead;
+import dev.skeleton.avro.InputKind;
+import dev.skeleton.avro.InputTemplate;
+import dev.skeleton.avro.Pooling;
+import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.model.EncoderWeights;
+import dev.skeleton.engine.model.FloatTensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * Skeletons with random prompt, head and kept neurons, for benchmarks and tests where only the shape
+ * matters: speed does not depend on which neurons are kept, and parity tests compare two computations of
+ * the same random skeleton. Never a substitute for a trained skeleton's accuracy.
+ */
+public final class SyntheticSkeletons {
+
+    private SyntheticSkeletons() {}
+
+    /**
+     * A random single-text skeleton.
+     *
+     * @param promptRows soft prompt length
+     * @param ffnKeep    fraction of FFN neurons kept in every layer, (0, 1]; 1 keeps all (null list)
+     * @param headKeep   fraction of attention heads kept in every layer, (0, 1]; 1 keeps all (null list)
+     */
+    public static TaskSkeleton random(BaseModel base, String taskId, int promptRows, double ffnKeep, double headKeep,
+            long seed) {
+        EncoderWeights w = base.weights();
+        Random random = new Random(seed);
+        int hidden = w.hiddenSize();
+        float[] prompt = new float[promptRows * hidden];
+        for (int i = 0; i < prompt.length; i++) {
+            prompt[i] = (float) (random.nextGaussian() * 0.05);
+        }
+        float[] head = new float[hidden * 2];
+        for (int i = 0; i < head.length; i++) {
+            head[i] = (float) (random.nextGaussian() * 0.5);
+        }
+        return TaskSkeleton.newBuilder()
+                .setTaskId(taskId)
+                .setVersion(1)
+                .setBaseModel(new BaseModelRef(base.fingerprint(), base.name()))
+                .setLabels(List.of("negative", "positive"))
+                .setInput(InputTemplate.newBuilder().setKind(InputKind.SINGLE).build())
+                .setPooling(Pooling.MEAN)
+                .setPrompt(Matrices.toAvro(new FloatTensor(new int[] {promptRows, hidden}, prompt)))
+                .setFfnKept(ffnKeep >= 1 ? null
+                        : keptPerLayer(w.layers().size(), w.layers().get(0).intermediateSize(), ffnKeep, random))
+                .setHeadsKept(headKeep >= 1 ? null : keptPerLayer(w.layers().size(), w.numHeads(), headKeep, random))
+                .setHead(new ClassifierHead(Matrices.toAvro(new FloatTensor(new int[] {hidden, 2}, head)),
+                        List.of(0.1f, -0.1f)))
+                .build();
+    }
+
+    /** {@code round(keep * size)} random distinct indices per layer, sorted. */
+    public static List<List<Integer>> keptPerLayer(int layers, int size, double keep, Random random) {
+        int count = (int) Math.round(keep * size);
+        List<List<Integer>> perLayer = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            List<Integer> all = new ArrayList<>(IntStream.range(0, size).boxed().toList());
+            java.util.Collections.shuffle(all, random);
+            perLayer.add(all.subList(0, count).stream().sorted().toList());
+        }
+        return perLayer;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.skeleton.engine.text;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.util.PairList;
+import dev.skeleton.avro.InputKind;
+import dev.skeleton.avro.InputTemplate;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a task's inputs into token ids with the base model's Hugging Face tokenizer (through DJL): applies
+ * the task's input template, truncates each input to the token budget left after the soft prompt
+ * (longest-first for pairs), and pads the batch to its longest member only.
+ */
+public final class TaskTokenizer implements AutoCloseable {
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final InputTemplate template;
+    private final int maxTextTokens;
+
+    /**
+     * @param tokenizerJson the base model's tokenizer.json content
+     * @param template      the task's input template
+     * @param promptRows    soft prompt length; the text gets {@code template.maxTokens - promptRows} tokens
+     */
+    public TaskTokenizer(byte[] tokenizerJson, InputTemplate template, int promptRows) {
+        this.template = template;
+        this.maxTextTokens = template.getMaxTokens() - promptRows;
+        try {
+            // padding is ours (longest in batch); truncation is the tokenizer's so pairs are cut longest-first
+            this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), Map.of(
+                    "addSpecialTokens", "true",
+                    "truncation", "true",
+                    "padding", "false",
+                    "maxLength", Integer.toString(maxTextTokens)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the base model's tokenizer.json", e);
+        }
+    }
+
+    /** Token budget for the text after the soft prompt, special tokens included. */
+    public int maxTextTokens() {
+        return maxTextTokens;
+    }
+
+    public EncodedBatch encode(List<TextInput> inputs) {
+        Encoding[] encodings;
+        if (template.getKind() == InputKind.PAIR) {
+            PairList<String, String> pairs = new PairList<>(inputs.size());
+            for (TextInput in : inputs) {
+                if (in.pair() == null) {
+                    throw new IllegalArgumentException("this task classifies text pairs; an input has no text pair");
+                }
+                pairs.add(format(template.getTextFormat(), in.text()), format(template.getPairFormat(), in.pair()));
+            }
+            encodings = tokenizer.batchEncode(pairs);
+        } else {
+            List<String> texts = new ArrayList<>(inputs.size());
+            for (TextInput in : inputs) {
+                texts.add(format(template.getTextFormat(), in.text()));
+            }
+            encodings = tokenizer.batchEncode(texts);
+        }
+        int longest = 0;
+        for (Encoding e : encodings) {
+            longest = Math.max(longest, e.getIds().length);
+        }
+        long[][] ids = new long[encodings.length][longest];
+        long[][] mask = new long[encodings.length][longest];
+        long[][] types = new long[encodings.length][longest];
+        boolean[] truncated = new boolean[encodings.length];
+        for (int i = 0; i < encodings.length; i++) {
+            Encoding e = encodings[i];
+            long[] eIds = e.getIds();
+            System.arraycopy(eIds, 0, ids[i], 0, eIds.length);
+            System.arraycopy(e.getTypeIds(), 0, types[i], 0, eIds.length);
+            java.util.Arrays.fill(mask[i], 0, eIds.length, 1L);
+            truncated[i] = e.exceedMaxLength();
+        }
+        return new EncodedBatch(ids, mask, types, truncated);
+    }
+
+    private static String format(String format, String text) {
+        return format.replace("{}", text);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
