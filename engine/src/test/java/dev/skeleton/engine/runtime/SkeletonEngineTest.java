@@ -1,0 +1,227 @@
+package dev.skeleton.engine.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.skeleton.avro.InputKind;
+import dev.skeleton.avro.InputTemplate;
+import dev.skeleton.avro.Pooling;
+import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.TestModels;
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.model.EncoderLayer;
+import dev.skeleton.engine.model.EncoderWeights;
+import dev.skeleton.engine.model.FloatTensor;
+import dev.skeleton.engine.skeleton.Matrices;
+import dev.skeleton.engine.skeleton.SyntheticSkeletons;
+import dev.skeleton.engine.text.EncodedBatch;
+import dev.skeleton.engine.text.TaskTokenizer;
+import dev.skeleton.engine.text.TextInput;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The skeleton engine on the real base model and real ONNX Runtime. */
+class SkeletonEngineTest {
+
+    private static final List<TextInput> SENTENCES = List.of(
+            TextInput.of("it 's a charming and often affecting journey ."),
+            TextInput.of("unflinchingly bleak and desperate"),
+            TextInput.of("the acting , costumes , music , cinematography and sound are all astounding given the "
+                    + "production 's austere locales ."),
+            TextInput.of("ok"));
+
+    private static BaseModel base;
+    private static SkeletonEngine engine;
+
+    @BeforeAll
+    static void loadEngine() {
+        base = TestModels.base();
+        engine = new SkeletonEngine(base, EngineConfig.defaults().withThreads(2));
+    }
+
+    @AfterAll
+    static void closeEngine() {
+        engine.close();
+    }
+
+    @Test
+    void shouldReproduceTheBaseModelsPooledOutputWithEmptyPromptAndEveryNeuron() throws Exception {
+        // Given a skeleton with no prompt that keeps every neuron and head
+        TaskSkeleton identity = SyntheticSkeletons.random(base, "identity", 0, 1.0, 1.0, 7);
+
+        // When it runs a batch, and the original ONNX export runs each sentence alone
+        float[][] pooled;
+        try (TaskModel task = engine.load(identity)) {
+            pooled = task.forward(SENTENCES).pooled();
+        }
+        TaskTokenizer tokenizer = new TaskTokenizer(base.tokenizerJson(), identity.getInput(), 0);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession original = env.createSession(TestModels.originalOnnx(), new OrtSession.SessionOptions())) {
+            for (int i = 0; i < SENTENCES.size(); i++) {
+                EncodedBatch one = tokenizer.encode(List.of(SENTENCES.get(i)));
+                float[] expected = meanPool(original, env, one);
+
+                // Then the pooled vectors agree
+                assertThat(maxAbsDiff(pooled[i], expected))
+                        .as("max |skeleton - original| of mean-pooled output, sentence %d", i)
+                        .isLessThanOrEqualTo(1e-4f);
+            }
+        } finally {
+            tokenizer.close();
+        }
+    }
+
+    private static float[] meanPool(OrtSession original, OrtEnvironment env, EncodedBatch one) throws Exception {
+        try (OnnxTensor ids = OnnxTensor.createTensor(env, one.inputIds());
+                OnnxTensor mask = OnnxTensor.createTensor(env, one.attentionMask());
+                OnnxTensor types = OnnxTensor.createTensor(env, one.tokenTypeIds());
+                OrtSession.Result r = original.run(Map.of(
+                        "input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
+            float[][] states = ((float[][][]) r.get(0).getValue())[0];
+            float[] sum = new float[states[0].length];
+            for (float[] token : states) {
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] += token[j] / states.length;
+                }
+            }
+            return sum;
+        }
+    }
+
+    @Test
+    void shouldMatchTheFullModelWithTheSameNeuronsAndHeadsMaskedToZero() {
+        // Given a sliced skeleton: 20-token prompt, 30% of FFN neurons, 9 of 12 heads per layer
+        TaskSkeleton sliced = SyntheticSkeletons.random(base, "sliced", 20, 0.3, 0.75, 11);
+        // and the same prompt and head on the full-width model whose removed neurons and heads are zeroed
+        BaseModel masked = base.withWeightsKeepingFingerprint(zeroRemoved(base.weights(), sliced));
+        TaskSkeleton full = TaskSkeleton.newBuilder(sliced).setFfnKept(null).setHeadsKept(null).build();
+
+        // When both classify the same batch
+        float[][] slicedLogits;
+        float[][] maskedLogits;
+        try (TaskModel task = engine.load(sliced)) {
+            slicedLogits = task.forward(SENTENCES).logits();
+            assertThat(task.ownedBytes()).as("sliced task owns its kept weights only")
+                    .isLessThan(base.weights().sizeInBytes() / 2);
+        }
+        try (SkeletonEngine maskedEngine = new SkeletonEngine(masked, EngineConfig.defaults().withThreads(2));
+                TaskModel task = maskedEngine.load(full)) {
+            maskedLogits = task.forward(SENTENCES).logits();
+        }
+
+        // Then the logits agree
+        for (int i = 0; i < SENTENCES.size(); i++) {
+            assertThat(maxAbsDiff(slicedLogits[i], maskedLogits[i]))
+                    .as("max |sliced - masked| logits, sentence %d", i)
+                    .isLessThanOrEqualTo(1e-4f);
+        }
+    }
+
+    /** Zeroes the FFN down-projection rows of removed neurons and the output-projection rows of removed heads. */
+    private static EncoderWeights zeroRemoved(EncoderWeights w, TaskSkeleton s) {
+        List<EncoderLayer> layers = new ArrayList<>();
+        int headSize = w.headSize();
+        for (int i = 0; i < w.layers().size(); i++) {
+            EncoderLayer l = w.layers().get(i);
+            float[] ffnOut = l.ffnOut().data().clone();
+            Set<Integer> keptNeurons = new HashSet<>(s.getFfnKept().get(i));
+            for (int j = 0; j < l.intermediateSize(); j++) {
+                if (!keptNeurons.contains(j)) {
+                    java.util.Arrays.fill(ffnOut, j * w.hiddenSize(), (j + 1) * w.hiddenSize(), 0f);
+                }
+            }
+            float[] attnOut = l.attentionOut().data().clone();
+            Set<Integer> keptHeads = new HashSet<>(s.getHeadsKept().get(i));
+            for (int h = 0; h < w.numHeads(); h++) {
+                if (!keptHeads.contains(h)) {
+                    java.util.Arrays.fill(attnOut, h * headSize * w.hiddenSize(), (h + 1) * headSize * w.hiddenSize(), 0f);
+                }
+            }
+            layers.add(new EncoderLayer(l.query(), l.queryBias(), l.key(), l.keyBias(), l.value(), l.valueBias(),
+                    new FloatTensor(l.attentionOut().shape(), attnOut), l.attentionOutBias(), l.attentionNorm(),
+                    l.ffnIn(), l.ffnInBias(), new FloatTensor(l.ffnOut().shape(), ffnOut), l.ffnOutBias(), l.ffnNorm()));
+        }
+        return new EncoderWeights(w.wordEmbeddings(), w.positionEmbeddings(), w.tokenTypeEmbeddings(),
+                w.embeddingNorm(), layers, w.numHeads());
+    }
+
+    @Test
+    void shouldGiveTheSameResultsInABatchAsOneAtATime() {
+        // Given a sliced skeleton with a prompt and texts of very different lengths
+        try (TaskModel task = engine.load(SyntheticSkeletons.random(base, "padding", 20, 0.5, 1.0, 3))) {
+            // When they run as one padded batch and one by one
+            float[][] batched = task.forward(SENTENCES).logits();
+
+            // Then padding never leaks into the results
+            for (int i = 0; i < SENTENCES.size(); i++) {
+                float[] alone = task.forward(List.of(SENTENCES.get(i))).logits()[0];
+                assertThat(maxAbsDiff(batched[i], alone)).as("max |batched - alone| logits, sentence %d", i)
+                        .isLessThanOrEqualTo(1e-4f);
+            }
+        }
+    }
+
+    @Test
+    void shouldClassifyTextPairsWithClsPooling() {
+        // Given a pair task with CLS pooling
+        TaskSkeleton pair = TaskSkeleton.newBuilder(SyntheticSkeletons.random(base, "pair", 10, 0.3, 1.0, 5))
+                .setInput(InputTemplate.newBuilder().setKind(InputKind.PAIR).build())
+                .setPooling(Pooling.CLS)
+                .build();
+
+        try (TaskModel task = engine.load(pair)) {
+            // When it classifies two pairs
+            List<Classification> out = task.classify(List.of(
+                    TextInput.pair("A man is playing a guitar.", "A person plays music."),
+                    TextInput.pair("The cat sat.", "Stock markets fell sharply on Monday after the announcement.")));
+
+            // Then each gets a label and probabilities that sum to one
+            assertThat(out).hasSize(2);
+            for (Classification c : out) {
+                assertThat(c.labels()).contains(c.label());
+                assertThat(c.probabilities()[0] + c.probabilities()[1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void shouldFallBackToCpuWhenCudaIsUnavailable() {
+        try (SkeletonEngine cuda = new SkeletonEngine(base, EngineConfig.defaults().withThreads(2).withDevice(Device.CUDA));
+                TaskModel task = cuda.load(SyntheticSkeletons.random(base, "gpu", 5, 0.5, 1.0, 9))) {
+            assertThat(task.classify(List.of(TextInput.of("fine")))).hasSize(1);
+            // the CPU build has no CUDA provider; on a GPU build with a GPU this reports CUDA
+            assertThat(task.device()).isIn(Device.CPU, Device.CUDA);
+            if (!System.getProperty("skeleton.test.gpu", "false").equals("true")) {
+                assertThat(task.device()).as("device without -Dskeleton.test.gpu=true").isEqualTo(Device.CPU);
+            }
+        }
+    }
+
+    @Test
+    void shouldShareBaseWeightsBetweenTasks() {
+        try (TaskModel a = engine.load(SyntheticSkeletons.random(base, "share-a", 20, 0.3, 1.0, 1))) {
+            long afterOne = engine.sharedBytes();
+            try (TaskModel b = engine.load(SyntheticSkeletons.random(base, "share-b", 20, 0.3, 1.0, 2))) {
+                assertThat(engine.sharedBytes()).as("shared native bytes after a second task").isEqualTo(afterOne);
+                assertThat(b.ownedBytes()).as("task-owned bytes").isLessThan(afterOne / 4);
+            }
+        }
+    }
+
+    static float maxAbsDiff(float[] a, float[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+}

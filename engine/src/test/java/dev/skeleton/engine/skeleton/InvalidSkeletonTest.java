@@ -1,0 +1,135 @@
+package dev.skeleton.engine.skeleton;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skeleton.avro.BaseModelRef;
+import dev.skeleton.avro.ClassifierHead;
+import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.TestModels;
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.model.FloatTensor;
+import dev.skeleton.engine.runtime.EngineConfig;
+import dev.skeleton.engine.runtime.SkeletonEngine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every kind of invalid skeleton is refused by the engine with its reason. */
+class InvalidSkeletonTest {
+
+    private static BaseModel base;
+    private static SkeletonEngine engine;
+
+    @BeforeAll
+    static void setUp() {
+        base = TestModels.base();
+        engine = new SkeletonEngine(base, EngineConfig.defaults().withThreads(1));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        engine.close();
+    }
+
+    private static TaskSkeleton valid() {
+        return SyntheticSkeletons.random(base, "sst2", 4, 0.3, 0.5, 1);
+    }
+
+    private static void assertRefused(UnaryOperator<TaskSkeleton.Builder> breakIt, String reason) {
+        TaskSkeleton broken = breakIt.apply(TaskSkeleton.newBuilder(valid())).build();
+        assertThatThrownBy(() -> engine.load(broken))
+                .isInstanceOf(InvalidSkeletonException.class)
+                .hasMessageContaining("invalid skeleton 'sst2' v1")
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void shouldAcceptTheValidSkeleton() {
+        assertThat(SkeletonValidator.problems(valid(), base)).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAFingerprintMismatch() {
+        assertRefused(b -> b.setBaseModel(new BaseModelRef("sha256:0000", "other")),
+                "base model fingerprint sha256:0000 does not match");
+    }
+
+    @Test
+    void shouldRefuseAPromptOfTheWrongWidth() {
+        assertRefused(b -> b.setPrompt(Matrices.toAvro(FloatTensor.zeros(4, 256))), "prompt is 4 x 256, expected n x 384");
+    }
+
+    @Test
+    void shouldRefuseNanInThePrompt() {
+        FloatTensor prompt = FloatTensor.zeros(4, 384);
+        prompt.data()[5] = Float.NaN;
+        assertRefused(b -> b.setPrompt(Matrices.toAvro(prompt)), "prompt has a NaN or infinite value at row 0, column 5");
+    }
+
+    @Test
+    void shouldRefuseInfinityInTheHead() {
+        FloatTensor head = FloatTensor.zeros(384, 2);
+        head.data()[3] = Float.POSITIVE_INFINITY;
+        assertRefused(b -> b.setHead(new ClassifierHead(Matrices.toAvro(head), List.of(0f, 0f))),
+                "head.weight has a NaN or infinite value");
+    }
+
+    @Test
+    void shouldRefuseANeuronIndexOutOfRange() {
+        assertRefused(b -> b.setFfnKept(withFirstIndex(b.getFfnKept(), 1536)), "ffnKept[0] index 1536 is out of range [0, 1536)");
+    }
+
+    @Test
+    void shouldRefuseARepeatedNeuronIndex() {
+        assertRefused(b -> {
+            List<List<Integer>> kept = new ArrayList<>(b.getFfnKept());
+            List<Integer> layer = new ArrayList<>(kept.get(2));
+            layer.add(layer.get(0));
+            kept.set(2, layer);
+            return b.setFfnKept(kept);
+        }, "ffnKept[2] repeats index");
+    }
+
+    @Test
+    void shouldRefuseAHeadIndexOutOfRange() {
+        assertRefused(b -> b.setHeadsKept(withFirstIndex(b.getHeadsKept(), 12)), "headsKept[0] index 12 is out of range [0, 12)");
+    }
+
+    @Test
+    void shouldRefuseAWrongLayerCount() {
+        assertRefused(b -> b.setFfnKept(b.getFfnKept().subList(0, 5)), "ffnKept lists 5 layers, the base model has 6");
+    }
+
+    @Test
+    void shouldRefuseALabelCountThatDoesNotMatchTheHead() {
+        assertRefused(b -> b.setLabels(List.of("negative", "neutral", "positive")),
+                "head.weight is 384 x 2, expected 384 x 3");
+    }
+
+    @Test
+    void shouldRefuseABadTaskIdAndVersionTogether() {
+        TaskSkeleton broken = TaskSkeleton.newBuilder(valid()).setTaskId("Bad Task!").setVersion(0).build();
+        assertThat(SkeletonValidator.problems(broken, base))
+                .as("all problems are reported at once")
+                .anyMatch(p -> p.startsWith("taskId 'Bad Task!' must match"))
+                .anyMatch(p -> p.equals("version 0 must be >= 1"));
+    }
+
+    @Test
+    void shouldRefuseAPromptThatLeavesNoRoomForText() {
+        assertRefused(b -> b.setInput(dev.skeleton.avro.InputTemplate.newBuilder().setKind(dev.skeleton.avro.InputKind.SINGLE)
+                .setMaxTokens(6).build()), "input.maxTokens 6 leaves no room for text after a 4-row prompt");
+    }
+
+    private static List<List<Integer>> withFirstIndex(List<List<Integer>> kept, int index) {
+        List<List<Integer>> copy = new ArrayList<>(kept);
+        List<Integer> layer = new ArrayList<>(copy.get(0));
+        layer.set(0, index);
+        copy.set(0, layer);
+        return copy;
+    }
+}
