@@ -21,15 +21,24 @@ import java.util.Map;
  * <p>Layers use ONNX Runtime's fused transformer kernels ({@code Attention}, {@code SkipLayerNormalization},
  * {@code BiasGelu}) because the per-op overhead of the decomposed graph is a large share of the time at
  * the short sequences of streaming classification. Weights that are the same for every task (embeddings,
- * norms, biases of full-width outputs, unpruned layers) are shared initializers; sliced weights, prompt and
- * head are owned by the task's model.
+ * norms, biases of full-width outputs, and unpruned layer matrices when they are not pre-packed) are shared
+ * initializers; sliced weights, prompt and head are owned by the task's model.
  */
 public final class SkeletonGraphBuilder {
 
     private final EncoderWeights base;
+    private final boolean shareLayerWeights;
 
-    public SkeletonGraphBuilder(EncoderWeights base) {
+    /**
+     * @param base              the base encoder
+     * @param shareLayerWeights share unpruned attention and FFN matrices between tasks. Worth it only when
+     *                          ONNX Runtime does not pre-pack weights: pre-packing gives every session a
+     *                          private packed copy anyway, so then the task owns its layer matrices (and
+     *                          ONNX Runtime frees the unpacked original).
+     */
+    public SkeletonGraphBuilder(EncoderWeights base, boolean shareLayerWeights) {
         this.base = base;
+        this.shareLayerWeights = shareLayerWeights;
     }
 
     /** The graph of {@code skeleton}, which must already be valid for this base model. */
@@ -126,10 +135,10 @@ public final class SkeletonGraphBuilder {
             String qkvBias;
             String outWeight;
             if (allHeads) {
-                qkv = g.shared(prefix + ".attention.qkv", FloatTensor.concatColumns(l.query(), l.key(), l.value()));
+                qkv = layerWeight(g, prefix + ".attention.qkv", FloatTensor.concatColumns(l.query(), l.key(), l.value()));
                 qkvBias = g.shared(prefix + ".attention.qkv.bias",
                         FloatTensor.concatEntries(l.queryBias(), l.keyBias(), l.valueBias()));
-                outWeight = g.shared(prefix + ".attention.out", l.attentionOut());
+                outWeight = layerWeight(g, prefix + ".attention.out", l.attentionOut());
             } else {
                 int[] columns = headColumns(heads, headSize);
                 qkv = g.owned("layer" + index + ".qkv", FloatTensor.concatColumns(
@@ -152,14 +161,19 @@ public final class SkeletonGraphBuilder {
             return layerNorm(g, g.node("Add", attended, outBias), l.ffnNorm(), prefix + ".ffn.norm");
         }
         boolean allNeurons = neurons == null || neurons.length == l.intermediateSize();
-        String in = allNeurons ? g.shared(prefix + ".ffn.in", l.ffnIn())
+        String in = allNeurons ? layerWeight(g, prefix + ".ffn.in", l.ffnIn())
                 : g.owned("layer" + index + ".ffn.in", l.ffnIn().selectColumns(neurons));
         String inBias = allNeurons ? g.shared(prefix + ".ffn.in.bias", l.ffnInBias())
                 : g.owned("layer" + index + ".ffn.in.bias", l.ffnInBias().selectEntries(neurons));
-        String out = allNeurons ? g.shared(prefix + ".ffn.out", l.ffnOut())
+        String out = allNeurons ? layerWeight(g, prefix + ".ffn.out", l.ffnOut())
                 : g.owned("layer" + index + ".ffn.out", l.ffnOut().selectRows(neurons));
         String activated = g.node("BiasGelu", MICROSOFT, Map.of(), g.node("MatMul", attended, in), inBias);
         return skipLayerNorm(g, g.node("MatMul", activated, out), attended, outBias, l.ffnNorm(), prefix + ".ffn.norm");
+    }
+
+    /** An unpruned layer matrix: shared or owned, see the constructor. */
+    private String layerWeight(GraphWriter g, String name, FloatTensor weight) {
+        return shareLayerWeights ? g.shared(name, weight) : g.owned(name.replace("base.", ""), weight);
     }
 
     private static int[] headColumns(int[] heads, int headSize) {

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * How the engine runs skeletons.
  *
- * @param intraOpThreads ONNX Runtime threads per inference call, >= 1
+ * @param intraOpThreads size of ONNX Runtime's process-wide intra-op thread pool, >= 1 (the first engine of a
+ *                       process sets it; later ones share that pool)
  * @param device         execution provider; CUDA falls back to CPU with a warning when unavailable
  * @param cudaDeviceId   GPU ordinal for CUDA, >= 0
  * @param prepackWeights let ONNX Runtime pre-pack constant weights per task: faster (notably at batch 1),

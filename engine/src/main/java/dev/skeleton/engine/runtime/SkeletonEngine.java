@@ -39,6 +39,9 @@ public final class SkeletonEngine implements AutoCloseable {
         System.setProperty("ai.djl.offline", "true");
     }
 
+    private static final String GLOBAL_THREADS = "ai.djl.onnxruntime.num_threads";
+    private static final String GLOBAL_INTEROP_THREADS = "ai.djl.onnxruntime.num_interop_threads";
+
     private final BaseModel base;
     private final EngineConfig config;
     private final OrtEnvironment env;
@@ -49,11 +52,16 @@ public final class SkeletonEngine implements AutoCloseable {
     public SkeletonEngine(BaseModel base, EngineConfig config) {
         this.base = base;
         this.config = config;
-        // DJL's engine creates the process-wide ONNX Runtime environment; take it from there, never first.
+        // DJL's engine creates the process-wide ONNX Runtime environment with its global thread pool; size the
+        // pool before DJL starts (a later engine in the same process shares the first one's pool).
+        if (System.getProperty(GLOBAL_THREADS) == null) {
+            System.setProperty(GLOBAL_THREADS, Integer.toString(config.intraOpThreads()));
+            System.setProperty(GLOBAL_INTEROP_THREADS, "1");
+        }
         Engine.getEngine("OnnxRuntime");
         this.env = OrtEnvironment.getEnvironment();
         this.shared = new SharedWeights(env);
-        this.graphs = new SkeletonGraphBuilder(base.weights());
+        this.graphs = new SkeletonGraphBuilder(base.weights(), !config.prepackWeights());
     }
 
     public BaseModel baseModel() {
@@ -100,8 +108,12 @@ public final class SkeletonEngine implements AutoCloseable {
     private OrtSession.SessionOptions sessionOptions(Map<String, FloatTensor> sharedInitializers) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        options.setIntraOpNumThreads(config.intraOpThreads());
-        options.setInterOpNumThreads(1);
+        // All tasks run on the environment's global thread pool: per-session pools would add idle threads
+        // with every loaded task.
+        options.disablePerSessionThreads();
+        // No per-session arena: an arena keeps the peak activation memory of its largest batch for the life of
+        // the session, which multiplied by many tasks dwarfs their weights. Activations are allocated per run.
+        options.setCPUArenaAllocator(false);
         if (!config.prepackWeights()) {
             options.addConfigEntry("session.disable_prepacking", "1");
         }

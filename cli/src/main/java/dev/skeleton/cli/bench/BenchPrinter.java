@@ -1,0 +1,94 @@
+package dev.skeleton.cli.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skeleton.cli.Json;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** Writes a {@link BenchReport} as a table for people or as JSON Lines for tools. */
+public final class BenchPrinter {
+
+    private BenchPrinter() {}
+
+    public static void table(BenchReport r, PrintWriter out) {
+        BenchSettings s = r.settings();
+        out.println("model:     " + r.model() + ", " + s.threads() + " threads, weight pre-packing "
+                + (s.prepack() ? "on" : "off"));
+        out.println("sentences: " + r.sentences());
+        out.println(f("tokens:    %.1f text tokens per sentence (with [CLS]/[SEP]) + %d prompt rows; dynamic padding"
+                + " (each batch padded to its longest member)", r.meanTokens(), s.promptLength()));
+        out.println("timing:    median of " + s.reps() + " repetitions, variants interleaved; speedup = seq/s"
+                + " over full model at the same batch size");
+        out.println();
+        out.println(f("%-9s %5s %6s %10s %8s %14s %8s", "variant", "keep", "batch", "seq/s", "speedup",
+                "min..max seq/s", "padded"));
+        for (BenchResult row : r.results()) {
+            out.println(f("%-9s %5.2f %6d %10.1f %8.2f %14s %8.1f", row.variant(), row.keep(), row.batch(),
+                    row.seqPerSecond(), row.speedup(),
+                    f("%.0f..%.0f", row.minSeqPerSecond(), row.maxSeqPerSecond()), row.paddedTokens()));
+        }
+        out.println();
+        MemoryResult m = r.memory();
+        if (m == null) {
+            out.println("memory:    not measured (no /proc/self/status on this system)");
+        } else {
+            out.println(f("memory:    %d extra tasks at keep %.2f: +%.1f MiB RSS per task; each owns %.1f MiB of"
+                    + " weights (RSS/owned %.2f)", m.tasks(), m.keep(), m.rssPerTaskMib(), m.ownedMib(), m.ratio()));
+            out.println(f("           RSS %.0f -> %.0f MiB after loading them, one batch each and a GC (Java heap"
+                    + " committed %+.0f MiB of that); shared base weights %.1f MiB, held once",
+                    m.rssBeforeMib(), m.rssAfterMib(), m.heapDeltaMib(), m.sharedMib()));
+        }
+        out.flush();
+    }
+
+    public static void jsonLines(BenchReport r, PrintWriter out) {
+        BenchSettings s = r.settings();
+        for (BenchResult row : r.results()) {
+            ObjectNode o = Json.object();
+            o.put("variant", row.variant());
+            o.put("keep", row.keep());
+            o.put("batch", row.batch());
+            o.put("seq_per_s", round(row.seqPerSecond(), 2));
+            o.put("speedup", round(row.speedup(), 3));
+            o.put("seq_per_s_min", round(row.minSeqPerSecond(), 2));
+            o.put("seq_per_s_max", round(row.maxSeqPerSecond(), 2));
+            o.put("threads", s.threads());
+            o.put("prompt_length", s.promptLength());
+            o.put("mean_tokens", round(r.meanTokens(), 2));
+            o.put("padded_tokens", round(row.paddedTokens(), 2));
+            o.put("reps", s.reps());
+            o.put("batches_per_rep", row.batchesPerRep());
+            o.put("prepack", s.prepack());
+            o.put("model", r.model());
+            out.println(Json.line(o));
+        }
+        MemoryResult m = r.memory();
+        if (m != null) {
+            ObjectNode o = Json.object();
+            o.put("variant", "memory");
+            o.put("tasks", m.tasks());
+            o.put("keep", m.keep());
+            o.put("rss_per_task_mib", round(m.rssPerTaskMib(), 2));
+            o.put("owned_mib", round(m.ownedMib(), 2));
+            o.put("ratio", round(m.ratio(), 3));
+            o.put("rss_before_mib", round(m.rssBeforeMib(), 1));
+            o.put("rss_after_mib", round(m.rssAfterMib(), 1));
+            o.put("shared_mib", round(m.sharedMib(), 1));
+            o.put("heap_delta_mib", round(m.heapDeltaMib(), 1));
+            o.put("threads", s.threads());
+            o.put("prompt_length", s.promptLength());
+            o.put("prepack", s.prepack());
+            out.println(Json.line(o));
+        }
+        out.flush();
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}

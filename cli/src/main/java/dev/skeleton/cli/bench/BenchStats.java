@@ -1,0 +1,55 @@
+package dev.skeleton.cli.bench;
+
+import java.util.Arrays;
+
+/** The arithmetic of the benchmark, kept pure so it can be checked on fixed numbers. */
+public final class BenchStats {
+
+    private BenchStats() {}
+
+    /** Sequences per second of {@code sequences} classified in {@code nanos}. */
+    public static double seqPerSecond(long sequences, long nanos) {
+        if (nanos <= 0) {
+            throw new IllegalArgumentException("elapsed time must be > 0 ns, got " + nanos);
+        }
+        return sequences * 1e9 / nanos;
+    }
+
+    /**
+     * The median: robust to the odd slow repetition on a shared machine (GC, a noisy neighbour), where a
+     * mean would be dragged. Even counts take the mean of the two middle values.
+     */
+    public static double median(double[] values) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("median of no values");
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /** Speed of a variant relative to the full model at the same batch size: above 1 is faster. */
+    public static double speedup(double variantSeqPerSecond, double fullSeqPerSecond) {
+        if (!(fullSeqPerSecond > 0)) {
+            throw new IllegalArgumentException("full model throughput must be > 0, got " + fullSeqPerSecond);
+        }
+        return variantSeqPerSecond / fullSeqPerSecond;
+    }
+
+    public static double min(double[] values) {
+        return Arrays.stream(values).min().orElseThrow();
+    }
+
+    public static double max(double[] values) {
+        return Arrays.stream(values).max().orElseThrow();
+    }
+
+    /** Batches per timing so one timing lasts about {@code targetSeconds}, given seconds per batch; at least 1. */
+    public static int batchesFor(double targetSeconds, double secondsPerBatch) {
+        if (!(secondsPerBatch > 0)) {
+            return 1;
+        }
+        return (int) Math.max(1, Math.ceil(targetSeconds / secondsPerBatch));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.skeleton.cli.bench;
+
+import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.runtime.EngineConfig;
+import dev.skeleton.engine.runtime.SkeletonEngine;
+import dev.skeleton.engine.skeleton.SyntheticSkeletons;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Throughput of the prompt on the full model against skeletons at several FFN keep ratios, then the
+ * resident memory of extra tasks. All variants are synthetic skeletons with the same seed (same prompt and
+ * head; speed does not depend on which neurons are kept), loaded once into one engine, as in production.
+ *
+ * <p>Memory is measured after throughput, so its baseline already holds the base model and the throughput
+ * variants; the figure is the marginal cost of one more task in a serving process.
+ */
+public final class EngineBenchmark {
+
+    private final BaseModel base;
+    private final BenchSettings settings;
+    private final SentenceSource sentences;
+    private final Consumer<String> progress;
+
+    public EngineBenchmark(BaseModel base, BenchSettings settings, SentenceSource sentences, Consumer<String> progress) {
+        this.base = base;
+        this.settings = settings;
+        this.sentences = sentences;
+        this.progress = progress;
+    }
+
+    public BenchReport run() {
+        EngineConfig config = EngineConfig.defaults().withThreads(settings.threads()).withPrepackWeights(settings.prepack());
+        try (SkeletonEngine engine = new SkeletonEngine(base, config)) {
+            List<BenchVariant> variants = loadVariants(engine);
+            try (TokenStats tokens = new TokenStats(base.tokenizerJson(), variants.get(0).task().skeleton().getInput(),
+                    settings.promptLength(), sentences)) {
+                ThroughputMeter meter = new ThroughputMeter(settings, sentences, progress);
+                List<BenchResult> results = new ArrayList<>();
+                for (int size : settings.batchSizes()) {
+                    results.addAll(meter.measure(variants, size, tokens.meanPaddedTokens(size)));
+                }
+                progress.accept("memory: loading " + settings.memoryTasks() + " extra tasks at keep "
+                        + settings.memoryKeep());
+                MemoryResult memory = new MemoryMeter(settings, sentences).measure(engine);
+                return new BenchReport(base.name(), settings, sentences.description() + ", "
+                        + sentences.sentences().size() + " sentences", tokens.meanTokens(), results, memory);
+            } finally {
+                variants.forEach(v -> v.task().close());
+            }
+        }
+    }
+
+    private List<BenchVariant> loadVariants(SkeletonEngine engine) {
+        List<BenchVariant> variants = new ArrayList<>();
+        for (double keep : settings.keeps()) {
+            progress.accept("loading " + (keep >= 1 ? "full model" : "skeleton at keep " + keep));
+            String id = keep >= 1 ? "bench-full" : "bench-keep" + Math.round(keep * 100);
+            // the same seed everywhere: identical prompt and head, so only the kept neurons differ
+            TaskSkeleton skeleton = SyntheticSkeletons.random(base, id, settings.promptLength(), keep, 1.0, settings.seed());
+            variants.add(new BenchVariant(keep, engine.load(skeleton)));
+        }
+        return variants;
+    }
+}

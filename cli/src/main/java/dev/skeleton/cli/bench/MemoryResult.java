@@ -1,0 +1,26 @@
+package dev.skeleton.cli.bench;
+
+/**
+ * Resident memory added per extra loaded task.
+ *
+ * @param tasks          extra tasks loaded
+ * @param keep           their FFN keep ratio
+ * @param rssBeforeMib   process RSS before loading them
+ * @param rssAfterMib    process RSS after loading them, one batch through each, and a GC
+ * @param ownedMib       mean weight bytes a task owns ({@code TaskModel.ownedBytes()})
+ * @param sharedMib      base-model weight bytes the engine holds once for all tasks
+ * @param heapDeltaMib   growth of the committed Java heap over the same span: the part of the RSS growth
+ *                       that is the JVM's, not the tasks' native memory
+ */
+public record MemoryResult(int tasks, double keep, double rssBeforeMib, double rssAfterMib, double ownedMib,
+        double sharedMib, double heapDeltaMib) {
+
+    public double rssPerTaskMib() {
+        return (rssAfterMib - rssBeforeMib) / tasks;
+    }
+
+    /** RSS per task over the task's own weights: 1 would mean a task costs nothing beyond its weights. */
+    public double ratio() {
+        return rssPerTaskMib() / ownedMib;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.skeleton.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class BenchStatsTest {
+
+    @Test
+    void shouldTakeMiddleValueOfOddCountWhateverTheOrder() {
+        assertThat(BenchStats.median(new double[] {120, 80, 100, 300, 95, 110, 20})).isEqualTo(100);
+    }
+
+    @Test
+    void shouldAverageTheTwoMiddleValuesOfEvenCount() {
+        assertThat(BenchStats.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+    }
+
+    @Test
+    void shouldIgnoreOneOutlierRepetition() {
+        assertThat(BenchStats.median(new double[] {100, 101, 5})).isEqualTo(100);
+    }
+
+    @Test
+    void shouldNotReorderTheCallersSamples() {
+        double[] samples = {3, 1, 2};
+        BenchStats.median(samples);
+        assertThat(samples).containsExactly(3, 1, 2);
+    }
+
+    @Test
+    void shouldRefuseMedianOfNothing() {
+        assertThatThrownBy(() -> BenchStats.median(new double[0])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldComputeSpeedupAsRatioOfMedians() {
+        double full = BenchStats.median(new double[] {100, 98, 102});
+        double skeleton = BenchStats.median(new double[] {150, 160, 149});
+
+        assertThat(BenchStats.speedup(skeleton, full)).isCloseTo(1.5, within(1e-12));
+        assertThat(BenchStats.speedup(full, full)).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldRefuseSpeedupOverZeroThroughput() {
+        assertThatThrownBy(() -> BenchStats.speedup(10, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldConvertSequencesAndNanosToSequencesPerSecond() {
+        assertThat(BenchStats.seqPerSecond(64, 500_000_000L)).isEqualTo(128.0);
+    }
+
+    @Test
+    void shouldSizeTimingsToTheTargetDuration() {
+        assertThat(BenchStats.batchesFor(1.5, 0.1)).isEqualTo(15);
+        assertThat(BenchStats.batchesFor(1.5, 0.4)).isEqualTo(4);
+        assertThat(BenchStats.batchesFor(1.5, 3.0)).as("at least one batch").isEqualTo(1);
+        assertThat(BenchStats.batchesFor(1.5, 0.0)).isEqualTo(1);
+    }
+}
