@@ -16,7 +16,8 @@ public final class BenchPrinter {
                 + (s.prepack() ? "on" : "off"));
         out.println("sentences: " + r.sentences());
         out.println(f("tokens:    %.1f text tokens per sentence (with [CLS]/[SEP]) + %d prompt rows; dynamic padding"
-                + " (each batch padded to its longest member)", r.meanTokens(), s.promptLength()));
+                + " (a batch runs as length-sorted runs, each padded to its longest member; padded = tokens computed"
+                + " per sentence)", r.meanTokens(), s.promptLength()));
         out.println("timing:    median of " + s.reps() + " repetitions, variants interleaved; speedup = seq/s"
                 + " over full model at the same batch size");
         out.println();

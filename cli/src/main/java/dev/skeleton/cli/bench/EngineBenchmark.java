@@ -35,8 +35,8 @@ public final class EngineBenchmark {
         EngineConfig config = EngineConfig.defaults().withThreads(settings.threads()).withPrepackWeights(settings.prepack());
         try (SkeletonEngine engine = new SkeletonEngine(base, config)) {
             List<BenchVariant> variants = loadVariants(engine);
-            try (TokenStats tokens = new TokenStats(base.tokenizerJson(), variants.get(0).task().skeleton().getInput(),
-                    settings.promptLength(), sentences)) {
+            try {
+                TokenStats tokens = new TokenStats(variants.get(0).task(), sentences);
                 ThroughputMeter meter = new ThroughputMeter(settings, sentences, progress);
                 List<BenchResult> results = new ArrayList<>();
                 for (int size : settings.batchSizes()) {

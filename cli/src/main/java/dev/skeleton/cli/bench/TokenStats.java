@@ -1,48 +1,39 @@
 package dev.skeleton.cli.bench;
 
-import dev.skeleton.avro.InputTemplate;
-import dev.skeleton.engine.text.TaskTokenizer;
+import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.text.TextInput;
 import java.util.List;
 
 /**
- * Sequence lengths of the benchmark sentences, counted with the engine's own tokenizer and template so
- * they are exactly what the encoder sees after the soft prompt (special tokens included).
+ * Sequence lengths of the benchmark sentences as the engine computes them: counted with the task's own
+ * tokenizer and template (special tokens included, soft prompt excluded), and after the engine's grouping of
+ * a batch into runs of similar length, each padded to its longest member.
  */
-final class TokenStats implements AutoCloseable {
+final class TokenStats {
 
-    private final TaskTokenizer tokenizer;
+    private final TaskModel task;
     private final SentenceSource sentences;
 
-    TokenStats(byte[] tokenizerJson, InputTemplate template, int promptRows, SentenceSource sentences) {
-        this.tokenizer = new TaskTokenizer(tokenizerJson, template, promptRows);
+    TokenStats(TaskModel task, SentenceSource sentences) {
+        this.task = task;
         this.sentences = sentences;
     }
 
     /** Mean tokens per sentence, unpadded. */
     double meanTokens() {
-        long total = 0;
-        for (String s : sentences.sentences()) {
-            total += tokenizer.encode(List.of(TextInput.of(s))).tokens();
-        }
-        return (double) total / sentences.sentences().size();
+        return meanPaddedTokens(1);
     }
 
-    /**
-     * Mean padded length of a batch of {@code size} consecutive sentences (batches pad to their longest
-     * member), over enough batches to cover every sentence once.
-     */
+    /** Mean tokens per sentence the encoder computes when sentences come in consecutive batches of {@code size}. */
     double meanPaddedTokens(int size) {
         int batches = (sentences.sentences().size() + size - 1) / size;
-        long total = 0;
+        long tokens = 0;
+        long count = 0;
         for (int k = 0; k < batches; k++) {
-            total += tokenizer.encode(sentences.batch(k, size).stream().map(TextInput::of).toList()).tokens();
+            List<TextInput> batch = sentences.batch(k, size).stream().map(TextInput::of).toList();
+            tokens += task.paddedTokens(batch);
+            count += batch.size();
         }
-        return (double) total / batches;
-    }
-
-    @Override
-    public void close() {
-        tokenizer.close();
+        return (double) tokens / count;
     }
 }

@@ -8,28 +8,18 @@ import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 import dev.skeleton.engine.graph.SkeletonGraph;
 import dev.skeleton.engine.text.EncodedBatch;
-import dev.skeleton.engine.text.TaskTokenizer;
-import dev.skeleton.engine.text.TextInput;
-import java.util.List;
 
 /**
- * DJL pre- and post-processing of one task: a whole batch of inputs in (tokenized and padded to the
- * longest member), raw per-input outputs out. Batching is the caller's concern, so this is a
- * {@link NoBatchifyTranslator} over lists.
+ * DJL pre- and post-processing of one task: a tokenized, padded batch in as the model's three id tensors,
+ * raw per-input outputs out. Tokenizing and grouping inputs into batches happen before (see
+ * {@link TaskModel}), so this is a {@link NoBatchifyTranslator} over whole batches.
  */
-final class SkeletonTranslator implements NoBatchifyTranslator<List<TextInput>, ForwardOutput> {
+final class SkeletonTranslator implements NoBatchifyTranslator<EncodedBatch, ForwardOutput> {
 
     private static final String TRUNCATED = "truncated";
 
-    private final TaskTokenizer tokenizer;
-
-    SkeletonTranslator(TaskTokenizer tokenizer) {
-        this.tokenizer = tokenizer;
-    }
-
     @Override
-    public NDList processInput(TranslatorContext ctx, List<TextInput> inputs) {
-        EncodedBatch batch = tokenizer.encode(inputs);
+    public NDList processInput(TranslatorContext ctx, EncodedBatch batch) {
         ctx.setAttachment(TRUNCATED, batch.truncated());
         NDManager manager = ctx.getNDManager();
         return new NDList(

@@ -4,7 +4,9 @@ import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.text.EncodedBatch;
 import dev.skeleton.engine.text.TaskTokenizer;
+import dev.skeleton.engine.text.TokenizedText;
 import dev.skeleton.engine.text.TextInput;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,9 @@ import java.util.List;
  * many threads, and each call gets its own DJL predictor (predictors are not thread-safe, and cheap).
  */
 public final class TaskModel implements AutoCloseable {
+
+    /** Largest run sent to ONNX Runtime at once; larger batches gain nothing on CPU and cost memory. */
+    static final int MAX_RUN = 64;
 
     private final TaskSkeleton skeleton;
     private final Model model;
@@ -26,7 +31,7 @@ public final class TaskModel implements AutoCloseable {
         this.skeleton = skeleton;
         this.model = model;
         this.tokenizer = tokenizer;
-        this.translator = new SkeletonTranslator(tokenizer);
+        this.translator = new SkeletonTranslator();
         this.ownedBytes = ownedBytes;
         this.device = device;
     }
@@ -57,6 +62,11 @@ public final class TaskModel implements AutoCloseable {
         return device;
     }
 
+    /** Tokens the encoder computes for {@code inputs} (text tokens after padding; prompt rows not counted). */
+    public long paddedTokens(List<TextInput> inputs) {
+        return BatchPlanner.paddedTokens(tokenizer.tokenize(inputs), MAX_RUN);
+    }
+
     /** Token budget for the text after the soft prompt. */
     public int maxTextTokens() {
         return tokenizer.maxTextTokens();
@@ -80,13 +90,29 @@ public final class TaskModel implements AutoCloseable {
         return results;
     }
 
-    /** Raw outputs for a batch: probabilities, logits and the pooled representation. */
+    /**
+     * Raw outputs for a batch: probabilities, logits and the pooled representation, in input order. The
+     * batch runs as length-sorted runs (see {@link BatchPlanner}) so padding stays small.
+     */
     public ForwardOutput forward(List<TextInput> inputs) {
-        if (inputs.isEmpty()) {
-            return new ForwardOutput(new float[0][], new float[0][], new float[0][], new boolean[0]);
-        }
-        try (Predictor<List<TextInput>, ForwardOutput> predictor = model.newPredictor(translator)) {
-            return predictor.predict(inputs);
+        List<TokenizedText> texts = tokenizer.tokenize(inputs);
+        int n = texts.size();
+        ForwardOutput all = new ForwardOutput(new float[n][], new float[n][], new float[n][], new boolean[n]);
+        try (Predictor<EncodedBatch, ForwardOutput> predictor = model.newPredictor(translator)) {
+            for (int[] run : BatchPlanner.plan(texts, MAX_RUN)) {
+                List<TokenizedText> members = new ArrayList<>(run.length);
+                for (int i : run) {
+                    members.add(texts.get(i));
+                }
+                ForwardOutput out = predictor.predict(EncodedBatch.pad(members));
+                for (int k = 0; k < run.length; k++) {
+                    all.probabilities()[run[k]] = out.probabilities()[k];
+                    all.logits()[run[k]] = out.logits()[k];
+                    all.pooled()[run[k]] = out.pooled()[k];
+                    all.truncated()[run[k]] = out.truncated()[k];
+                }
+            }
+            return all;
         } catch (TranslateException e) {
             throw new InferenceException("task '" + taskId() + "' v" + version() + " failed on a batch of "
                     + inputs.size() + ": " + rootMessage(e), e);

@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.file.DataFileReader;
@@ -54,6 +55,10 @@ public final class SkeletonFiles {
                 try (DataFileWriter<TaskSkeleton> writer = new DataFileWriter<>(new SpecificDatumWriter<>(TaskSkeleton.class))) {
                     writer.create(TaskSkeleton.getClassSchema(), tmp.toFile());
                     writer.append(skeleton);
+                }
+                // temp files are created owner-only; a skeleton is for every service account to read
+                if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
                 }
                 try {
                     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -1,5 +1,8 @@
 package dev.skeleton.engine.text;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Token ids of a batch, padded to its longest member (not to the maximum length).
  *
@@ -9,6 +12,27 @@ package dev.skeleton.engine.text;
  * @param truncated     per input, whether it was cut to fit
  */
 public record EncodedBatch(long[][] inputIds, long[][] attentionMask, long[][] tokenTypeIds, boolean[] truncated) {
+
+    /** The inputs padded (id 0, mask 0) to the longest of them. */
+    public static EncodedBatch pad(List<TokenizedText> texts) {
+        int longest = 0;
+        for (TokenizedText t : texts) {
+            longest = Math.max(longest, t.length());
+        }
+        int n = texts.size();
+        long[][] ids = new long[n][longest];
+        long[][] mask = new long[n][longest];
+        long[][] types = new long[n][longest];
+        boolean[] truncated = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            TokenizedText t = texts.get(i);
+            System.arraycopy(t.ids(), 0, ids[i], 0, t.length());
+            System.arraycopy(t.typeIds(), 0, types[i], 0, t.length());
+            Arrays.fill(mask[i], 0, t.length(), 1L);
+            truncated[i] = t.truncated();
+        }
+        return new EncodedBatch(ids, mask, types, truncated);
+    }
 
     public int size() {
         return inputIds.length;

@@ -48,7 +48,8 @@ public final class TaskTokenizer implements AutoCloseable {
         return maxTextTokens;
     }
 
-    public EncodedBatch encode(List<TextInput> inputs) {
+    /** Tokens of each input, unpadded, in input order. */
+    public List<TokenizedText> tokenize(List<TextInput> inputs) {
         Encoding[] encodings;
         if (template.getKind() == InputKind.PAIR) {
             PairList<String, String> pairs = new PairList<>(inputs.size());
@@ -66,23 +67,16 @@ public final class TaskTokenizer implements AutoCloseable {
             }
             encodings = tokenizer.batchEncode(texts);
         }
-        int longest = 0;
+        List<TokenizedText> out = new ArrayList<>(encodings.length);
         for (Encoding e : encodings) {
-            longest = Math.max(longest, e.getIds().length);
+            out.add(new TokenizedText(e.getIds(), e.getTypeIds(), e.exceedMaxLength()));
         }
-        long[][] ids = new long[encodings.length][longest];
-        long[][] mask = new long[encodings.length][longest];
-        long[][] types = new long[encodings.length][longest];
-        boolean[] truncated = new boolean[encodings.length];
-        for (int i = 0; i < encodings.length; i++) {
-            Encoding e = encodings[i];
-            long[] eIds = e.getIds();
-            System.arraycopy(eIds, 0, ids[i], 0, eIds.length);
-            System.arraycopy(e.getTypeIds(), 0, types[i], 0, eIds.length);
-            java.util.Arrays.fill(mask[i], 0, eIds.length, 1L);
-            truncated[i] = e.exceedMaxLength();
-        }
-        return new EncodedBatch(ids, mask, types, truncated);
+        return out;
+    }
+
+    /** Tokens of each input, padded to the longest of them. */
+    public EncodedBatch encode(List<TextInput> inputs) {
+        return EncodedBatch.pad(tokenize(inputs));
     }
 
     private static String format(String format, String text) {
