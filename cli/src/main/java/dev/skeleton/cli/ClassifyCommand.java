@@ -2,7 +2,6 @@ package dev.skeleton.cli;
 
 import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.TaskSkeleton;
-import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,6 +58,9 @@ final class ClassifyCommand implements Callable<Integer> {
         threads.set(spec, n);
     }
 
+    @Mixin
+    private BaseModelOptions baseModel;
+
     @Parameters(paramLabel = "TEXT", arity = "1..*", description = "Texts to classify.")
     private List<String> texts;
 
@@ -67,7 +70,7 @@ final class ClassifyCommand implements Callable<Integer> {
         TaskSkeleton skeleton = SkeletonFiles.read(file);
         List<TextInput> inputs = inputs(skeleton);
         EngineConfig config = threads.applyTo(EngineConfig.defaults());
-        try (SkeletonEngine engine = new SkeletonEngine(BaseModel.loadDefault(), config);
+        try (SkeletonEngine engine = new SkeletonEngine(baseModel.load(), config);
                 TaskModel task = engine.load(skeleton)) {
             List<Classification> results = task.classify(inputs);
             if (json) {

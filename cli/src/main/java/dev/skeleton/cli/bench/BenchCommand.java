@@ -1,5 +1,6 @@
 package dev.skeleton.cli.bench;
 
+import dev.skeleton.cli.BaseModelOptions;
 import dev.skeleton.cli.SkeletonCli;
 import dev.skeleton.cli.ThreadsOption;
 import dev.skeleton.engine.model.BaseModel;
@@ -7,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,19 +55,20 @@ public final class BenchCommand implements Callable<Integer> {
                     "../shared/datasets/glue/SST-2/dev.tsv if it exists, else a bundled sample of its first 256 rows."})
     private Path data;
 
-    @Option(names = "--no-prepack", description = "Turn off ONNX Runtime's per-task weight pre-packing (less memory per task).")
-    private boolean noPrepack;
+
+    @Mixin
+    private BaseModelOptions baseModel;
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         SentenceSource sentences = SentenceSource.load(data);
         int n = threads.orElse(DEFAULT_THREADS);
-        BenchSettings settings = quick ? BenchSettings.quick(n, promptLength, !noPrepack)
-                : BenchSettings.full(n, promptLength, !noPrepack);
+        BenchSettings settings = quick ? BenchSettings.quick(n, promptLength)
+                : BenchSettings.full(n, promptLength);
         err.println("bench: loading base model");
         err.flush();
-        BaseModel base = BaseModel.loadDefault();
+        BaseModel base = baseModel.load();
         BenchReport report = new EngineBenchmark(base, settings, sentences, message -> {
             err.println("bench: " + message);
             err.flush();

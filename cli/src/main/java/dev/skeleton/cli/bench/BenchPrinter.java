@@ -12,8 +12,7 @@ public final class BenchPrinter {
 
     public static void table(BenchReport r, PrintWriter out) {
         BenchSettings s = r.settings();
-        out.println("model:     " + r.model() + ", " + s.threads() + " threads, weight pre-packing "
-                + (s.prepack() ? "on" : "off"));
+        out.println("model:     " + r.model() + ", fp32, CPU, " + s.threads() + " ONNX Runtime threads");
         out.println("sentences: " + r.sentences());
         out.println(f("tokens:    %.1f text tokens per sentence (with [CLS]/[SEP]) + %d prompt rows; dynamic padding"
                 + " (a batch runs as length-sorted runs, each padded to its longest member; padded = tokens computed"
@@ -59,7 +58,6 @@ public final class BenchPrinter {
             o.put("padded_tokens", round(row.paddedTokens(), 2));
             o.put("reps", s.reps());
             o.put("batches_per_rep", row.batchesPerRep());
-            o.put("prepack", s.prepack());
             o.put("model", r.model());
             out.println(Json.line(o));
         }
@@ -78,7 +76,6 @@ public final class BenchPrinter {
             o.put("heap_delta_mib", round(m.heapDeltaMib(), 1));
             o.put("threads", s.threads());
             o.put("prompt_length", s.promptLength());
-            o.put("prepack", s.prepack());
             out.println(Json.line(o));
         }
         out.flush();

@@ -7,7 +7,6 @@ import java.util.List;
  *
  * @param threads       ONNX Runtime threads per inference call
  * @param promptLength  soft prompt rows of every variant
- * @param prepack       whether ONNX Runtime pre-packs weights per task (the engine default)
  * @param batchSizes    batch sizes to measure
  * @param keeps         FFN keep ratios of the skeleton variants; 1.0 is the full model and is always measured
  * @param reps          timed repetitions per variant and batch size; the median is reported
@@ -18,7 +17,7 @@ import java.util.List;
  * @param memoryKeep    FFN keep ratio of those tasks
  * @param seed          seed of the synthetic skeletons
  */
-public record BenchSettings(int threads, int promptLength, boolean prepack, List<Integer> batchSizes,
+public record BenchSettings(int threads, int promptLength, List<Integer> batchSizes,
         List<Double> keeps, int reps, double targetSeconds, int warmupBatches, int memoryTasks, double memoryKeep,
         long seed) {
 
@@ -34,12 +33,12 @@ public record BenchSettings(int threads, int promptLength, boolean prepack, List
     }
 
     /** The reported figures: 7 repetitions of about 1.5 s each. */
-    public static BenchSettings full(int threads, int promptLength, boolean prepack) {
-        return new BenchSettings(threads, promptLength, prepack, BATCH_SIZES, KEEPS, 7, 1.5, 3, 8, 0.3, 42);
+    public static BenchSettings full(int threads, int promptLength) {
+        return new BenchSettings(threads, promptLength, BATCH_SIZES, KEEPS, 7, 1.5, 3, 8, 0.3, 42);
     }
 
     /** A rough look in well under two minutes on two cores: 3 repetitions of about 0.5 s each. */
-    public static BenchSettings quick(int threads, int promptLength, boolean prepack) {
-        return new BenchSettings(threads, promptLength, prepack, BATCH_SIZES, KEEPS, 3, 0.5, 2, 8, 0.3, 42);
+    public static BenchSettings quick(int threads, int promptLength) {
+        return new BenchSettings(threads, promptLength, BATCH_SIZES, KEEPS, 3, 0.5, 2, 8, 0.3, 42);
     }
 }

@@ -32,7 +32,7 @@ public final class EngineBenchmark {
     }
 
     public BenchReport run() {
-        EngineConfig config = EngineConfig.defaults().withThreads(settings.threads()).withPrepackWeights(settings.prepack());
+        EngineConfig config = EngineConfig.defaults().withThreads(settings.threads());
         try (SkeletonEngine engine = new SkeletonEngine(base, config)) {
             List<BenchVariant> variants = loadVariants(engine);
             try {

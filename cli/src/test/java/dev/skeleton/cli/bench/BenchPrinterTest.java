@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class BenchPrinterTest {
 
-    private static final BenchReport REPORT = new BenchReport("all-MiniLM-L6-v2", BenchSettings.quick(2, 20, true),
+    private static final BenchReport REPORT = new BenchReport("all-MiniLM-L6-v2", BenchSettings.quick(2, 20),
             "test sentences", 24.5,
             List.of(new BenchResult("full", 1.0, 8, 200, 190, 210, 1.0, 10, 40),
                     new BenchResult("skeleton", 0.3, 8, 300, 280, 310, 1.5, 10, 40)),

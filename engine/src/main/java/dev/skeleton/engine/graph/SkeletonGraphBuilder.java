@@ -21,24 +21,15 @@ import java.util.Map;
  * <p>Layers use ONNX Runtime's fused transformer kernels ({@code Attention}, {@code SkipLayerNormalization},
  * {@code BiasGelu}) because the per-op overhead of the decomposed graph is a large share of the time at
  * the short sequences of streaming classification. Weights that are the same for every task (embeddings,
- * norms, biases of full-width outputs, and unpruned layer matrices when they are not pre-packed) are shared
- * initializers; sliced weights, prompt and head are owned by the task's model.
+ * norms, biases) are shared initializers; layer matrices (sliced or not), prompt and head are owned by the
+ * task's model.
  */
 public final class SkeletonGraphBuilder {
 
     private final EncoderWeights base;
-    private final boolean shareLayerWeights;
 
-    /**
-     * @param base              the base encoder
-     * @param shareLayerWeights share unpruned attention and FFN matrices between tasks. Worth it only when
-     *                          ONNX Runtime does not pre-pack weights: pre-packing gives every session a
-     *                          private packed copy anyway, so then the task owns its layer matrices (and
-     *                          ONNX Runtime frees the unpacked original).
-     */
-    public SkeletonGraphBuilder(EncoderWeights base, boolean shareLayerWeights) {
+    public SkeletonGraphBuilder(EncoderWeights base) {
         this.base = base;
-        this.shareLayerWeights = shareLayerWeights;
     }
 
     /** The graph of {@code skeleton}, which must already be valid for this base model. */
@@ -171,9 +162,13 @@ public final class SkeletonGraphBuilder {
         return skipLayerNorm(g, g.node("MatMul", activated, out), attended, outBias, l.ffnNorm(), prefix + ".ffn.norm");
     }
 
-    /** An unpruned layer matrix: shared or owned, see the constructor. */
-    private String layerWeight(GraphWriter g, String name, FloatTensor weight) {
-        return shareLayerWeights ? g.shared(name, weight) : g.owned(name.replace("base.", ""), weight);
+    /**
+     * An unpruned layer matrix. The task owns it even though it equals the base model's: ONNX Runtime
+     * pre-packs MatMul weights into a private copy per session anyway (sharing the unpacked one saved no
+     * memory), and for an owned initializer it frees the unpacked original.
+     */
+    private static String layerWeight(GraphWriter g, String name, FloatTensor weight) {
+        return g.owned(name.replace("base.", ""), weight);
     }
 
     private static int[] headColumns(int[] heads, int headSize) {

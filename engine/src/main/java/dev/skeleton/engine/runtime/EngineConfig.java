@@ -10,10 +10,8 @@ import java.util.List;
  *                       process sets it; later ones share that pool)
  * @param device         execution provider; CUDA falls back to CPU with a warning when unavailable
  * @param cudaDeviceId   GPU ordinal for CUDA, >= 0
- * @param prepackWeights let ONNX Runtime pre-pack constant weights per task: faster (notably at batch 1),
- *                       but each task then holds its own packed copy of its layer weights
  */
-public record EngineConfig(int intraOpThreads, Device device, int cudaDeviceId, boolean prepackWeights) {
+public record EngineConfig(int intraOpThreads, Device device, int cudaDeviceId) {
 
     public EngineConfig {
         List<String> problems = new ArrayList<>();
@@ -31,20 +29,17 @@ public record EngineConfig(int intraOpThreads, Device device, int cudaDeviceId, 
         }
     }
 
-    /** CPU, one thread per available core, weights pre-packed. */
+    /** CPU, one thread per available core. */
     public static EngineConfig defaults() {
-        return new EngineConfig(Runtime.getRuntime().availableProcessors(), Device.CPU, 0, true);
+        return new EngineConfig(Runtime.getRuntime().availableProcessors(), Device.CPU, 0);
     }
 
     public EngineConfig withThreads(int threads) {
-        return new EngineConfig(threads, device, cudaDeviceId, prepackWeights);
+        return new EngineConfig(threads, device, cudaDeviceId);
     }
 
     public EngineConfig withDevice(Device newDevice) {
-        return new EngineConfig(intraOpThreads, newDevice, cudaDeviceId, prepackWeights);
+        return new EngineConfig(intraOpThreads, newDevice, cudaDeviceId);
     }
 
-    public EngineConfig withPrepackWeights(boolean prepack) {
-        return new EngineConfig(intraOpThreads, device, cudaDeviceId, prepack);
-    }
 }

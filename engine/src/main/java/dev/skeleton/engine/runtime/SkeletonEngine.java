@@ -61,7 +61,7 @@ public final class SkeletonEngine implements AutoCloseable {
         Engine.getEngine("OnnxRuntime");
         this.env = OrtEnvironment.getEnvironment();
         this.shared = new SharedWeights(env);
-        this.graphs = new SkeletonGraphBuilder(base.weights(), !config.prepackWeights());
+        this.graphs = new SkeletonGraphBuilder(base.weights());
     }
 
     public BaseModel baseModel() {
@@ -114,9 +114,6 @@ public final class SkeletonEngine implements AutoCloseable {
         // No per-session arena: an arena keeps the peak activation memory of its largest batch for the life of
         // the session, which multiplied by many tasks dwarfs their weights. Activations are allocated per run.
         options.setCPUArenaAllocator(false);
-        if (!config.prepackWeights()) {
-            options.addConfigEntry("session.disable_prepacking", "1");
-        }
         for (Map.Entry<String, FloatTensor> e : sharedInitializers.entrySet()) {
             options.addInitializer(e.getKey(), shared.get(e.getKey(), e.getValue()));
         }

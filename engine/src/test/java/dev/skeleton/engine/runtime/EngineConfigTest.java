@@ -8,7 +8,7 @@ class EngineConfigTest {
 
     @Test
     void shouldReportEveryInvalidValueAtOnce() {
-        assertThatThrownBy(() -> new EngineConfig(0, null, -1, true))
+        assertThatThrownBy(() -> new EngineConfig(0, null, -1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("intraOpThreads=0 must be >= 1")
                 .hasMessageContaining("device must be one of CPU, CUDA")
