@@ -17,8 +17,8 @@ public final class BenchPrinter {
         out.println(f("tokens:    %.1f text tokens per sentence (with [CLS]/[SEP]) + %d prompt rows; dynamic padding"
                 + " (a batch runs as length-sorted runs, each padded to its longest member; padded = tokens computed"
                 + " per sentence)", r.meanTokens(), s.promptLength()));
-        out.println("timing:    median of " + s.reps() + " repetitions, variants interleaved; speedup = seq/s"
-                + " over full model at the same batch size");
+        out.println("timing:    " + s.reps() + " repetitions, variants interleaved; seq/s = median over repetitions;"
+                + " speedup = median over repetitions of seq/s / full model's seq/s in the same repetition");
         out.println();
         out.println(f("%-9s %5s %6s %10s %8s %14s %8s", "variant", "keep", "batch", "seq/s", "speedup",
                 "min..max seq/s", "padded"));

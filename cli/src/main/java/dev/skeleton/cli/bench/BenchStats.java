@@ -37,6 +37,23 @@ public final class BenchStats {
         return variantSeqPerSecond / fullSeqPerSecond;
     }
 
+    /**
+     * Speed-up from paired timings: the median over repetitions of variant / full within the same
+     * repetition. Variants of one repetition run back to back, so a machine-wide slow phase divides out of
+     * each pair instead of landing on one variant's median.
+     */
+    public static double pairedSpeedup(double[] variantSeqPerSecond, double[] fullSeqPerSecond) {
+        if (variantSeqPerSecond.length != fullSeqPerSecond.length) {
+            throw new IllegalArgumentException("paired timings need equal counts, got " + variantSeqPerSecond.length
+                    + " and " + fullSeqPerSecond.length);
+        }
+        double[] ratios = new double[variantSeqPerSecond.length];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = speedup(variantSeqPerSecond[i], fullSeqPerSecond[i]);
+        }
+        return median(ratios);
+    }
+
     public static double min(double[] values) {
         return Arrays.stream(values).min().orElseThrow();
     }

@@ -45,13 +45,12 @@ final class ThroughputMeter {
             cursor += batches;
         }
 
-        double fullMedian = BenchStats.median(seqPerSecond[0]);
         List<BenchResult> rows = new ArrayList<>();
         for (int v = 0; v < variants.size(); v++) {
             double median = BenchStats.median(seqPerSecond[v]);
             rows.add(new BenchResult(variants.get(v).name(), variants.get(v).keep(), size, median,
                     BenchStats.min(seqPerSecond[v]), BenchStats.max(seqPerSecond[v]),
-                    BenchStats.speedup(median, fullMedian), batches, paddedTokens));
+                    BenchStats.pairedSpeedup(seqPerSecond[v], seqPerSecond[0]), batches, paddedTokens));
         }
         return rows;
     }

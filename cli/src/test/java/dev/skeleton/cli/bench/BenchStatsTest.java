@@ -45,6 +45,21 @@ class BenchStatsTest {
     }
 
     @Test
+    void shouldPairSpeedupWithinEachRepetitionSoASlowPhaseDividesOut() {
+        // the second repetition ran in a slow phase of the machine: both variants lost half their speed
+        double[] full = {100, 50, 102};
+        double[] skeleton = {170, 85, 172};
+
+        assertThat(BenchStats.pairedSpeedup(skeleton, full)).isCloseTo(1.7, within(1e-12));
+    }
+
+    @Test
+    void shouldRefusePairedSpeedupOfUnequalCounts() {
+        assertThatThrownBy(() -> BenchStats.pairedSpeedup(new double[] {1, 2}, new double[] {1}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void shouldRefuseSpeedupOverZeroThroughput() {
         assertThatThrownBy(() -> BenchStats.speedup(10, 0)).isInstanceOf(IllegalArgumentException.class);
     }

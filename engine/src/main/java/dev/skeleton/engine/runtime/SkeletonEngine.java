@@ -97,7 +97,7 @@ public final class SkeletonEngine implements AutoCloseable {
                 model.close();
                 tokenizer.close();
             }
-            if (e instanceof RuntimeException r && !(e instanceof IllegalStateException)) {
+            if (e instanceof RuntimeException r) {
                 throw r;
             }
             throw new IllegalStateException("cannot create the ONNX Runtime session of " + skeleton.getTaskId()
