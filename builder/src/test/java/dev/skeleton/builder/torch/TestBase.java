@@ -1,0 +1,18 @@
+package dev.skeleton.builder.torch;
+
+import dev.skeleton.engine.model.BaseModel;
+
+/** The real base model, loaded once per test JVM. */
+final class TestBase {
+
+    private static BaseModel base;
+
+    private TestBase() {}
+
+    static synchronized BaseModel get() {
+        if (base == null) {
+            base = BaseModel.loadDefault();
+        }
+        return base;
+    }
+}

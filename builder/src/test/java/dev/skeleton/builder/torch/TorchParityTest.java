@@ -1,0 +1,77 @@
+package dev.skeleton.builder.torch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.skeleton.avro.InputKind;
+import dev.skeleton.avro.InputTemplate;
+import dev.skeleton.avro.Pooling;
+import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.runtime.EngineConfig;
+import dev.skeleton.engine.runtime.SkeletonEngine;
+import dev.skeleton.engine.runtime.TaskModel;
+import dev.skeleton.engine.skeleton.SyntheticSkeletons;
+import dev.skeleton.engine.text.EncodedBatch;
+import dev.skeleton.engine.text.TaskTokenizer;
+import dev.skeleton.engine.text.TextInput;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The builder's PyTorch forward and the server's ONNX Runtime skeleton compute the same logits. */
+class TorchParityTest {
+
+    private static final List<TextInput> SENTENCES = List.of(
+            TextInput.of("it 's a charming and often affecting journey ."),
+            TextInput.of("unflinchingly bleak and desperate"),
+            TextInput.of("the acting , costumes , music , cinematography and sound are all astounding given the "
+                    + "production 's austere locales ."));
+
+    @Test
+    void shouldMatchTheServingEngineOnASlicedSkeleton() {
+        assertParity(SyntheticSkeletons.random(TestBase.get(), "parity", 20, 0.3, 0.75, 21));
+    }
+
+    @Test
+    void shouldMatchTheServingEngineOnAPairTaskWithClsPooling() {
+        TaskSkeleton pair = TaskSkeleton.newBuilder(SyntheticSkeletons.random(TestBase.get(), "pair", 8, 0.5, 1.0, 22))
+                .setInput(InputTemplate.newBuilder().setKind(InputKind.PAIR).build())
+                .setPooling(Pooling.CLS)
+                .build();
+        assertParity(pair, List.of(TextInput.pair("A man plays a guitar.", "Someone makes music."),
+                TextInput.pair("Short.", "A much longer second sentence about something else entirely.")));
+    }
+
+    private static void assertParity(TaskSkeleton skeleton) {
+        assertParity(skeleton, SENTENCES);
+    }
+
+    private static void assertParity(TaskSkeleton skeleton, List<TextInput> inputs) {
+        BaseModel base = TestBase.get();
+        float[][] served;
+        try (SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults());
+                TaskModel task = engine.load(skeleton)) {
+            served = task.forward(inputs).logits();
+        }
+        try (NDManager manager = NDManager.newBaseManager("PyTorch");
+                TorchEncoder encoder = new TorchEncoder(base.weights(), manager);
+                TaskParameters params = TaskParameters.of(manager, skeleton);
+                TaskTokenizer tokenizer = new TaskTokenizer(base.tokenizerJson(), skeleton.getInput(),
+                        params.promptRows());
+                NDManager step = manager.newSubManager()) {
+            EncodedBatch batch = tokenizer.encode(inputs);
+            NDArray logits = encoder.logits(step, batch, params,
+                    encoder.layers(skeleton.getHeadsKept(), skeleton.getFfnKept()), skeleton.getPooling(), null);
+            float[] trained = logits.toFloatArray();
+            int labels = skeleton.getLabels().size();
+            for (int i = 0; i < inputs.size(); i++) {
+                for (int j = 0; j < labels; j++) {
+                    assertThat(Math.abs(trained[i * labels + j] - served[i][j]))
+                            .as("|torch - onnxruntime| logit %d of input %d", j, i)
+                            .isLessThanOrEqualTo(1e-3f);
+                }
+            }
+        }
+    }
+}
