@@ -7,22 +7,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A multiplicative gate of 1 on every FFN neuron and attention head. The forward pass multiplies each
- * neuron's activation (each head's context) by its gate, so {@code dLoss/dGate} is exactly the token-summed
- * gradient x activation of that neuron: the attribution score, for the price of one backward pass.
+ * A multiplicative gate on every FFN neuron and attention head, one per example. The forward pass multiplies
+ * each neuron's activation (each head's context) by its gate, so {@code dLoss/dGate[b, j]} is exactly the
+ * token-summed gradient x activation of neuron j on example b: per-example attribution scores for the
+ * price of one backward pass over the batch.
  *
- * @param ffn   per layer, {@code [neurons]}
- * @param heads per layer, {@code [heads]}
+ * @param ffn   per layer, {@code [batch, 1, neurons]} (broadcast over tokens)
+ * @param heads per layer, {@code [batch, heads, 1, 1]} (broadcast over query and key positions)
  */
 public record Gates(List<NDArray> ffn, List<NDArray> heads) {
 
-    /** Gates of {@code value} that collect gradients. */
-    public static Gates of(NDManager manager, int layers, int neurons, int heads, float value) {
+    /** Gates of {@code value} for a batch of {@code batch} examples, collecting gradients. */
+    public static Gates of(NDManager manager, int batch, int layers, int neurons, int heads, float value) {
         List<NDArray> ffn = new ArrayList<>();
         List<NDArray> head = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            NDArray f = manager.full(new Shape(neurons), value);
-            NDArray h = manager.full(new Shape(heads), value);
+            NDArray f = manager.full(new Shape(batch, 1, neurons), value);
+            NDArray h = manager.full(new Shape(batch, heads, 1, 1), value);
             f.setRequiresGradient(true);
             h.setRequiresGradient(true);
             ffn.add(f);

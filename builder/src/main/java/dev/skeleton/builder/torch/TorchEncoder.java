@@ -129,7 +129,7 @@ public final class TorchEncoder implements AutoCloseable {
             NDArray scores = q.matMul(k).mul(1f / (float) Math.sqrt(headSize)).add(additiveMask);
             NDArray context = scores.softmax(-1).matMul(v);
             if (headGate != null) {
-                context = context.mul(headGate.reshape(1, l.heads(), 1, 1));
+                context = context.mul(headGate);
             }
             context = context.transpose(0, 2, 1, 3).reshape(batch, seq, (long) l.heads() * headSize);
             NDArray out = context.matMul(l.attentionOut()).add(l.attentionOutBias());

@@ -14,7 +14,7 @@ import dev.skeleton.engine.model.FloatTensor;
  * @param heads   kept heads (the attention matrices hold {@code heads * headSize} columns); 0 skips attention
  * @param neurons kept FFN neurons; 0 skips the FFN
  */
-record TorchLayer(
+public record TorchLayer(
         int heads, int neurons,
         NDArray query, NDArray queryBias, NDArray key, NDArray keyBias, NDArray value, NDArray valueBias,
         NDArray attentionOut, NDArray attentionOutBias, NDArray attentionGamma, NDArray attentionBeta,

@@ -2,12 +2,8 @@ package dev.skeleton.engine.skeleton;
 
 import dev.skeleton.avro.TaskSkeleton;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.file.DataFileReader;
@@ -47,30 +43,12 @@ public final class SkeletonFiles {
 
     /** Writes {@code skeleton} to {@code file} atomically (temp file in the same directory, then rename). */
     public static void write(TaskSkeleton skeleton, Path file) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                try (DataFileWriter<TaskSkeleton> writer = new DataFileWriter<>(new SpecificDatumWriter<>(TaskSkeleton.class))) {
-                    writer.create(TaskSkeleton.getClassSchema(), tmp.toFile());
-                    writer.append(skeleton);
-                }
-                // temp files are created owner-only; a skeleton is for every service account to read
-                if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-                }
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
+        AtomicFiles.write(file, tmp -> {
+            try (DataFileWriter<TaskSkeleton> writer = new DataFileWriter<>(new SpecificDatumWriter<>(TaskSkeleton.class))) {
+                writer.create(TaskSkeleton.getClassSchema(), tmp.toFile());
+                writer.append(skeleton);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write skeleton " + file, e);
-        }
+        });
     }
 
     /**

@@ -1,0 +1,90 @@
+package dev.skeleton.builder;
+
+import dev.skeleton.avro.Pooling;
+import dev.skeleton.builder.data.ColumnSpec;
+import dev.skeleton.builder.train.AttributionMethod;
+import dev.skeleton.builder.train.Localization;
+import dev.skeleton.builder.train.TrainingOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a skeleton build needs to know. {@link #asMap()} is what provenance records.
+ *
+ * @param taskId               task id of the skeleton
+ * @param train                training data file
+ * @param dev                  development data file (evaluation)
+ * @param columns              which columns hold text, pair and label
+ * @param root                 project root: artifacts go to {@code root/prompts/TASK} and {@code root/skeletons/TASK}
+ * @param promptLength         soft prompt rows
+ * @param maxTokens            encoder sequence budget, prompt included
+ * @param pooling              pooling of the text tokens
+ * @param ffnKeep              share of FFN neurons kept, (0, 1]
+ * @param headKeep             share of attention heads kept, (0, 1]
+ * @param scope                rank units per layer or globally
+ * @param method               attribution method
+ * @param integrationSteps     integrated-gradients steps
+ * @param attributionExamples  training examples scored for attribution
+ * @param maxTrainExamples     cap on training examples (seeded sample), 0 = all
+ * @param training             prompt-tuning options on the full model
+ * @param retuneEpochs         epochs of re-tuning on the skeleton
+ */
+public record BuildOptions(
+        String taskId, Path train, Path dev, ColumnSpec columns, Path root,
+        int promptLength, int maxTokens, Pooling pooling,
+        double ffnKeep, double headKeep, Localization.Scope scope, AttributionMethod method, int integrationSteps,
+        int attributionExamples, int maxTrainExamples, TrainingOptions training, int retuneEpochs) {
+
+    public BuildOptions {
+        List<String> problems = new ArrayList<>();
+        if (promptLength < 0) {
+            problems.add("prompt length " + promptLength + " must be >= 0");
+        }
+        if (maxTokens < promptLength + 4) {
+            problems.add("max tokens " + maxTokens + " must leave room for text after a " + promptLength + "-row prompt");
+        }
+        if (!(ffnKeep > 0 && ffnKeep <= 1)) {
+            problems.add("keep " + ffnKeep + " must be in (0, 1]");
+        }
+        if (!(headKeep > 0 && headKeep <= 1)) {
+            problems.add("head keep " + headKeep + " must be in (0, 1]");
+        }
+        if (integrationSteps < 1 || attributionExamples < 1 || maxTrainExamples < 0 || retuneEpochs < 0) {
+            problems.add("integration steps and attribution examples must be >= 1, max train examples and re-tune "
+                    + "epochs >= 0");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid build options: " + String.join("; ", problems));
+        }
+    }
+
+    /** Options as strings, for the skeleton's provenance. */
+    public Map<String, String> asMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("train", train.getFileName().toString());
+        m.put("dev", dev.getFileName().toString());
+        m.put("text_column", columns.text());
+        m.put("pair_column", String.valueOf(columns.pair()));
+        m.put("label_column", columns.label());
+        m.put("labels", String.join(",", columns.labels()));
+        m.put("prompt_length", Integer.toString(promptLength));
+        m.put("max_tokens", Integer.toString(maxTokens));
+        m.put("pooling", pooling.name());
+        m.put("keep", Double.toString(ffnKeep));
+        m.put("head_keep", Double.toString(headKeep));
+        m.put("scope", scope.name());
+        m.put("attribution", method.name());
+        m.put("integration_steps", Integer.toString(integrationSteps));
+        m.put("attribution_examples", Integer.toString(attributionExamples));
+        m.put("max_train_examples", Integer.toString(maxTrainExamples));
+        m.put("epochs", Integer.toString(training.epochs()));
+        m.put("learning_rate", Float.toString(training.learningRate()));
+        m.put("batch_size", Integer.toString(training.batchSize()));
+        m.put("weight_decay", Float.toString(training.weightDecay()));
+        m.put("retune_epochs", Integer.toString(retuneEpochs));
+        return m;
+    }
+}

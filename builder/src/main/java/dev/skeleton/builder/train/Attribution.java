@@ -1,0 +1,98 @@
+package dev.skeleton.builder.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.skeleton.builder.data.LabeledExample;
+import dev.skeleton.builder.torch.Gates;
+import dev.skeleton.builder.torch.TaskParameters;
+import dev.skeleton.builder.torch.TorchLayer;
+import dev.skeleton.engine.model.EncoderWeights;
+import java.util.List;
+
+/**
+ * Scores every FFN neuron and attention head of the full model for a prompt-tuned task: the mean over
+ * examples of |d(gold-class log-probability)/d(gate)|, where the gate multiplies the neuron's activation
+ * (see {@link Gates}); with integrated gradients, averaged over gate values from 0 to 1.
+ */
+public final class Attribution {
+
+    /**
+     * Scores per layer.
+     *
+     * @param ffn   {@code [layer][neuron]}
+     * @param heads {@code [layer][head]}
+     */
+    public record Scores(double[][] ffn, double[][] heads) {}
+
+    private final PromptTuner tuner;
+    private final EncoderWeights weights;
+
+    public Attribution(PromptTuner tuner, EncoderWeights weights) {
+        this.tuner = tuner;
+        this.weights = weights;
+    }
+
+    public Scores score(TaskParameters params, List<TorchLayer> fullLayers, List<LabeledExample> examples,
+            AttributionMethod method, int integrationSteps, int batchSize) {
+        int layers = weights.layers().size();
+        int neurons = weights.layers().get(0).intermediateSize();
+        int heads = weights.numHeads();
+        double[][] ffn = new double[layers][neurons];
+        double[][] head = new double[layers][heads];
+        int steps = method == AttributionMethod.INTEGRATED_GRADIENTS ? integrationSteps : 1;
+        for (int start = 0; start < examples.size(); start += batchSize) {
+            List<LabeledExample> batch = examples.subList(start, Math.min(examples.size(), start + batchSize));
+            float[][] ffnGrad = new float[layers][];
+            float[][] headGrad = new float[layers][];
+            for (int s = 0; s < steps; s++) {
+                float alpha = steps == 1 ? 1f : (s + 0.5f) / steps;
+                try (NDManager step = params.prompt().getManager().newSubManager();
+                        GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    Gates gates = Gates.of(step, batch.size(), layers, neurons, heads, alpha);
+                    // the loss sums over the batch, so each example's gate gets its own example's gradient
+                    NDArray loss = tuner.loss(step, params, fullLayers, batch, gates).mul(batch.size());
+                    collector.backward(loss);
+                    for (int l = 0; l < layers; l++) {
+                        ffnGrad[l] = add(ffnGrad[l], gates.ffn().get(l).getGradient().toFloatArray());
+                        headGrad[l] = add(headGrad[l], gates.heads().get(l).getGradient().toFloatArray());
+                    }
+                }
+            }
+            for (int l = 0; l < layers; l++) {
+                accumulateAbs(ffn[l], ffnGrad[l], steps);
+                accumulateAbs(head[l], headGrad[l], steps);
+            }
+        }
+        for (int l = 0; l < layers; l++) {
+            scale(ffn[l], 1.0 / examples.size());
+            scale(head[l], 1.0 / examples.size());
+        }
+        return new Scores(ffn, head);
+    }
+
+    private static float[] add(float[] sum, float[] values) {
+        if (sum == null) {
+            return values;
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += values[i];
+        }
+        return sum;
+    }
+
+    /** Adds |mean over integration steps| of each example's gradient; {@code grads} is {@code [example][unit]}. */
+    private static void accumulateAbs(double[] scores, float[] grads, int steps) {
+        int units = scores.length;
+        for (int i = 0; i < grads.length; i++) {
+            scores[i % units] += Math.abs(grads[i] / steps);
+        }
+    }
+
+    private static void scale(double[] values, double factor) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= factor;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.skeleton.builder.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.skeleton.avro.Pooling;
+import dev.skeleton.builder.data.LabeledExample;
+import dev.skeleton.builder.torch.Gates;
+import dev.skeleton.builder.torch.TaskParameters;
+import dev.skeleton.builder.torch.TorchEncoder;
+import dev.skeleton.builder.torch.TorchLayer;
+import dev.skeleton.engine.text.EncodedBatch;
+import dev.skeleton.engine.text.TaskTokenizer;
+import dev.skeleton.engine.text.TextInput;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Prompt tuning: trains the soft prompt and the head with cross-entropy and AdamW while the encoder stays
+ * frozen. The same loop re-tunes a skeleton (pass its sliced layers). Also predicts and computes the loss
+ * for attribution, so the forward pass lives in one place.
+ */
+public final class PromptTuner {
+
+    private final TorchEncoder encoder;
+    private final TaskTokenizer tokenizer;
+    private final Pooling pooling;
+    private final int labels;
+
+    public PromptTuner(TorchEncoder encoder, TaskTokenizer tokenizer, Pooling pooling, int labels) {
+        this.encoder = encoder;
+        this.tokenizer = tokenizer;
+        this.pooling = pooling;
+        this.labels = labels;
+    }
+
+    /**
+     * Trains {@code params} in place on {@code train}; after each epoch measures {@code metric} on {@code dev}
+     * (skipped when dev is empty). Returns the dev metric of the last epoch.
+     */
+    public double train(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
+            List<LabeledExample> dev, GlueMetric metric, TrainingOptions options, TrainingListener listener) {
+        AdamW optimizer = new AdamW(params.trainable(), options.weightDecay());
+        int stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
+        int totalSteps = stepsPerEpoch * options.epochs();
+        int warmup = Math.max(1, totalSteps * 6 / 100);
+        Random random = new Random(options.seed());
+        List<LabeledExample> order = new ArrayList<>(train);
+        double devMetric = Double.NaN;
+        int step = 0;
+        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            Collections.shuffle(order, random);
+            double lossSum = 0;
+            for (int start = 0; start < order.size(); start += options.batchSize()) {
+                List<LabeledExample> batch = order.subList(start, Math.min(order.size(), start + options.batchSize()));
+                double loss = trainStep(params, layers, batch);
+                step++;
+                float lr = options.learningRate() * (step <= warmup ? (float) step / warmup
+                        : Math.max(0f, (float) (totalSteps - step) / (totalSteps - warmup)));
+                optimizer.step(lr);
+                lossSum += loss * batch.size();
+                listener.step(phase, step, totalSteps, loss);
+            }
+            devMetric = dev.isEmpty() ? Double.NaN : metric.compute(predict(params, layers, dev), gold(dev));
+            listener.epoch(phase, epoch, options.epochs(), lossSum / order.size(), devMetric);
+        }
+        return devMetric;
+    }
+
+    private double trainStep(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch) {
+        try (NDManager step = params.prompt().getManager().newSubManager();
+                GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray loss = loss(step, params, layers, batch, null);
+            collector.backward(loss);
+            return loss.getFloat();
+        }
+    }
+
+    /**
+     * Mean cross-entropy of {@code batch}; with {@code gates}, the gates take part so a backward pass fills
+     * their gradients (attribution).
+     */
+    public NDArray loss(NDManager step, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,
+            Gates gates) {
+        EncodedBatch encoded = tokenizer.encode(batch.stream().map(LabeledExample::input).toList());
+        NDArray logits = encoder.logits(step, encoded, params, layers, pooling, gates);
+        NDArray gold = step.create(gold(batch)).oneHot(labels);
+        return logits.logSoftmax(-1).mul(gold).sum().neg().div(batch.size());
+    }
+
+    /** Predicted label indices, in order. */
+    public int[] predict(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> examples) {
+        int[] predicted = new int[examples.size()];
+        int chunk = 64;
+        for (int start = 0; start < examples.size(); start += chunk) {
+            List<TextInput> inputs = examples.subList(start, Math.min(examples.size(), start + chunk)).stream()
+                    .map(LabeledExample::input).toList();
+            try (NDManager step = params.prompt().getManager().newSubManager()) {
+                NDArray logits = encoder.logits(step, tokenizer.encode(inputs), params, layers, pooling, null);
+                long[] best = logits.argMax(1).toLongArray();
+                for (int i = 0; i < best.length; i++) {
+                    predicted[start + i] = (int) best[i];
+                }
+            }
+        }
+        return predicted;
+    }
+
+    static int[] gold(List<LabeledExample> examples) {
+        return examples.stream().mapToInt(LabeledExample::label).toArray();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.skeleton.builder.train;
+
+/** Hears how training goes: per step for a progress bar, per epoch for the log. */
+public interface TrainingListener {
+
+    /** After each optimizer step; {@code step} counts from 1 to {@code totalSteps} over all epochs. */
+    void step(String phase, int step, int totalSteps, double loss);
+
+    /** After each epoch, with the mean training loss and the dev metric (NaN when there is no dev set). */
+    void epoch(String phase, int epoch, int epochs, double meanLoss, double devMetric);
+
+    TrainingListener SILENT = new TrainingListener() {
+        @Override
+        public void step(String phase, int step, int totalSteps, double loss) {}
+
+        @Override
+        public void epoch(String phase, int epoch, int epochs, double meanLoss, double devMetric) {}
+    };
+}
