@@ -3,13 +3,13 @@ package dev.skeleton.builder.torch;
 import dev.skeleton.engine.model.BaseModel;
 
 /** The real base model, loaded once per test JVM. */
-final class TestBase {
+public final class TestBase {
 
     private static BaseModel base;
 
     private TestBase() {}
 
-    static synchronized BaseModel get() {
+    public static synchronized BaseModel get() {
         if (base == null) {
             base = BaseModel.loadDefault();
         }

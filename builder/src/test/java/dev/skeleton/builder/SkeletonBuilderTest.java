@@ -1,0 +1,59 @@
+package dev.skeleton.builder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skeleton.avro.Pooling;
+import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.builder.torch.TestBase;
+import dev.skeleton.builder.train.AttributionMethod;
+import dev.skeleton.builder.train.Localization;
+import dev.skeleton.builder.train.TrainingListener;
+import dev.skeleton.builder.train.TrainingOptions;
+import dev.skeleton.engine.runtime.EngineConfig;
+import dev.skeleton.engine.runtime.SkeletonEngine;
+import dev.skeleton.engine.runtime.TaskModel;
+import dev.skeleton.engine.skeleton.SkeletonFiles;
+import dev.skeleton.engine.text.TextInput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole build on a tiny SST-2 subset: artifacts that round-trip and serve. */
+class SkeletonBuilderTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void shouldBuildWriteAndServeASkeleton() {
+        BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
+                TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, 64, Pooling.MEAN, 0.3, 0.75,
+                Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48,
+                new TrainingOptions(1, 0.02f, 16, 0f, 5), 1);
+        ArtifactWriter writer = new ArtifactWriter(root);
+        assertThat(writer.nextVersion("sst2")).isEqualTo(1);
+
+        BuildResult result = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(options, 1);
+        writer.write(result, "test build");
+
+        TaskSkeleton skeleton = SkeletonFiles.read(writer.skeletonFile("sst2"));
+        assertThat(skeleton).as("skeleton round-trips").isEqualTo(result.skeleton());
+        assertThat(SkeletonFiles.read(writer.promptFile("sst2"))).isEqualTo(result.prompt());
+        assertThat(result.prompt().getFfnKept()).as("prompt artifact keeps every neuron").isNull();
+        assertThat(skeleton.getFfnKept()).hasSize(6).allSatisfy(l -> assertThat(l).hasSize(461));
+        assertThat(skeleton.getHeadsKept()).allSatisfy(l -> assertThat(l).hasSize(9));
+        assertThat(skeleton.getProvenance().getDataHashes()).containsKeys("sst2-train-64.tsv", "sst2-dev-32.tsv");
+        assertThat(skeleton.getMetrics()).containsKeys("dev_accuracy", "speedup_batch32");
+        assertThat(result.trainExamples()).isEqualTo(48);
+        assertThat(root.resolve("skeletons/sst2/report.md")).content().contains("dev accuracy", "test build");
+        assertThat(root.resolve("skeletons/sst2/localization.json")).exists();
+        assertThat(writer.nextVersion("sst2")).isEqualTo(2);
+
+        try (SkeletonEngine engine = new SkeletonEngine(TestBase.get(), EngineConfig.defaults());
+                TaskModel task = engine.load(skeleton)) {
+            assertThat(task.classify(List.of(TextInput.of("a fine film")))).hasSize(1);
+        }
+    }
+}

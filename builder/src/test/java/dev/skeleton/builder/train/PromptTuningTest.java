@@ -1,0 +1,114 @@
+package dev.skeleton.builder.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.skeleton.avro.InputKind;
+import dev.skeleton.avro.InputTemplate;
+import dev.skeleton.avro.Pooling;
+import dev.skeleton.builder.TestData;
+import dev.skeleton.builder.data.DatasetReader;
+import dev.skeleton.builder.data.LabeledExample;
+import dev.skeleton.builder.torch.TaskParameters;
+import dev.skeleton.builder.torch.TorchEncoder;
+import dev.skeleton.builder.torch.TorchLayer;
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.text.TaskTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Prompt tuning and attribution on the real base model, on 64 SST-2 sentences. */
+class PromptTuningTest {
+
+    private static BaseModel base;
+    private static NDManager manager;
+    private static TorchEncoder encoder;
+    private static TaskTokenizer tokenizer;
+    private static PromptTuner tuner;
+    private static List<TorchLayer> full;
+    private static List<LabeledExample> train;
+
+    @BeforeAll
+    static void setUp() {
+        base = dev.skeleton.builder.torch.TestBase.get();
+        manager = NDManager.newBaseManager("PyTorch");
+        encoder = new TorchEncoder(base.weights(), manager);
+        tokenizer = new TaskTokenizer(base.tokenizerJson(),
+                InputTemplate.newBuilder().setKind(InputKind.SINGLE).setMaxTokens(64).build(), 4);
+        tuner = new PromptTuner(encoder, tokenizer, Pooling.MEAN, 2);
+        full = encoder.layers(null, null);
+        train = DatasetReader.read(TestData.file("sst2-train-64.tsv"), TestData.SST2).examples();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        tokenizer.close();
+        manager.close();
+    }
+
+    private static TaskParameters fresh() {
+        return TaskParameters.initial(manager, base.weights().wordEmbeddings(), 4, 2, 7);
+    }
+
+    @Test
+    void shouldLowerTheTrainingLoss() {
+        List<Double> epochLosses = new ArrayList<>();
+        try (TaskParameters params = fresh()) {
+            tuner.train("test", params, full, train, List.of(), GlueMetric.ACCURACY,
+                    new TrainingOptions(4, 0.02f, 16, 0f, 3), new TrainingListener() {
+                        @Override
+                        public void step(String phase, int step, int totalSteps, double loss) {}
+
+                        @Override
+                        public void epoch(String phase, int epoch, int epochs, double meanLoss, double devMetric) {
+                            epochLosses.add(meanLoss);
+                        }
+                    });
+        }
+        assertThat(epochLosses).hasSize(4);
+        assertThat(epochLosses.get(3)).as("last epoch's loss vs first %s", epochLosses).isLessThan(epochLosses.get(0));
+    }
+
+    @Test
+    void shouldGiveGradientsToThePromptAndHeadOnly() {
+        try (TaskParameters params = fresh(); NDManager step = manager.newSubManager()) {
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                collector.backward(tuner.loss(step, params, full, train.subList(0, 8), null));
+            }
+            for (NDArray p : params.trainable()) {
+                assertThat(p.getGradient().abs().sum().getFloat()).as("gradient of %s", p.getShape()).isPositive();
+            }
+            TorchLayer layer = full.get(0);
+            for (NDArray frozen : List.of(layer.query(), layer.ffnIn(), layer.ffnOut(), layer.attentionGamma())) {
+                assertThat(frozen.hasGradient()).as("frozen weight %s has no gradient", frozen.getShape()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void shouldScoreEveryNeuronAndHeadDeterministically() {
+        try (TaskParameters params = fresh()) {
+            Attribution attribution = new Attribution(tuner, base.weights());
+            Attribution.Scores first = attribution.score(params, full, train.subList(0, 12),
+                    AttributionMethod.GRADIENT_X_ACTIVATION, 1, 8);
+            Attribution.Scores again = attribution.score(params, full, train.subList(0, 12),
+                    AttributionMethod.GRADIENT_X_ACTIVATION, 1, 8);
+            Attribution.Scores integrated = attribution.score(params, full, train.subList(0, 4),
+                    AttributionMethod.INTEGRATED_GRADIENTS, 3, 4);
+
+            assertThat(first.ffn()).hasDimensions(6, 1536);
+            assertThat(first.heads()).hasDimensions(6, 12);
+            assertThat(first.ffn()).isDeepEqualTo(again.ffn());
+            assertThat(first.heads()).isDeepEqualTo(again.heads());
+            assertThat(java.util.Arrays.stream(first.ffn()[3]).min().orElseThrow()).as("smallest score").isGreaterThanOrEqualTo(0);
+            assertThat(java.util.Arrays.stream(first.ffn()[3]).max().orElseThrow()).as("largest score").isPositive();
+            assertThat(integrated.ffn()).hasDimensions(6, 1536);
+        }
+    }
+}
