@@ -1,0 +1,22 @@
+package dev.skeleton.streams;
+
+/**
+ * Why a record went to the dead-letter topic, as a stable machine-readable code (header
+ * {@value DeadLetters#KIND_HEADER}); the human-readable detail is in {@value DeadLetters#REASON_HEADER}.
+ */
+public enum DeadLetterKind {
+    /** The value is neither an Avro request nor a valid JSON request. */
+    UNPARSEABLE,
+    /** No task in the record, no {@code task} header, no mapping for the source topic. */
+    NO_TASK,
+    /** No skeleton is loaded for the task: never published, retired, or every version refused. */
+    UNKNOWN_TASK,
+    /** The text (or text pair) is empty or blank. */
+    EMPTY_TEXT,
+    /** The text or text pair is longer than {@code max.text.chars}. */
+    TEXT_TOO_LONG,
+    /** A pair task without a text pair, or a single-text task given one. */
+    WRONG_INPUT_SHAPE,
+    /** The model failed on this record. */
+    INFERENCE_FAILED
+}

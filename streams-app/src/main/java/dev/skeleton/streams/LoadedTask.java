@@ -1,0 +1,42 @@
+package dev.skeleton.streams;
+
+import dev.skeleton.engine.runtime.TaskModel;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A loaded model with a reference count, so that a swapped-out or retired version is closed only after the last
+ * in-flight classification on it has finished. The registry holds one reference while the version is current.
+ */
+final class LoadedTask {
+
+    private final TaskModel model;
+    private final AtomicInteger references = new AtomicInteger(1);
+
+    LoadedTask(TaskModel model) {
+        this.model = model;
+    }
+
+    TaskModel model() {
+        return model;
+    }
+
+    /** Takes a reference; false once the model is closed (or closing), then the caller must look again. */
+    boolean tryAcquire() {
+        while (true) {
+            int n = references.get();
+            if (n == 0) {
+                return false;
+            }
+            if (references.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a reference; the last one closes the model. */
+    void release() {
+        if (references.decrementAndGet() == 0) {
+            model.close();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.skeleton.streams;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The global-store processor of the registry topic: hands every record to the {@link SkeletonRegistry}. Since
+ * Kafka 3.8 it also runs while the global store restores (KAFKA-7663), so a (re)starting instance builds and
+ * validates every skeleton before it processes any request. The store keeps the last version seen per task.
+ */
+final class RegistryUpdater implements Processor<String, ParsedSkeleton, Void, Void> {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistryUpdater.class);
+
+    private final SkeletonRegistry registry;
+    private final String storeName;
+    private KeyValueStore<String, Long> store;
+
+    RegistryUpdater(SkeletonRegistry registry, String storeName) {
+        this.registry = registry;
+        this.storeName = storeName;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.store = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<String, ParsedSkeleton> record) {
+        String taskId = record.key();
+        if (taskId == null) {
+            log.warn("registry record without a key ignored: the key must be the task id");
+            return;
+        }
+        ParsedSkeleton value = record.value();
+        if (value instanceof ParsedSkeleton.Corrupt corrupt) {
+            registry.refuseCorrupt(taskId, corrupt.reason());
+        } else if (value instanceof ParsedSkeleton.Present present) {
+            registry.apply(taskId, present.skeleton());
+            store.put(taskId, present.skeleton().getVersion());
+        } else {
+            registry.apply(taskId, null);
+            store.delete(taskId);
+        }
+    }
+}

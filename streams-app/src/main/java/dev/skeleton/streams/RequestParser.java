@@ -1,0 +1,75 @@
+package dev.skeleton.streams;
+
+import dev.skeleton.avro.ClassificationRequest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.MissingSchemaException;
+
+/**
+ * Turns a request record's value into a {@link ParsedRequest}, never throwing. The format is told by the first
+ * bytes: Avro single-object encoding starts with the marker {@code 0xC3 0x01} (then the writer schema's
+ * fingerprint), a JSON object with <code>{</code>.
+ */
+final class RequestParser {
+
+    private static final byte AVRO_MARKER_0 = (byte) 0xC3;
+    private static final byte AVRO_MARKER_1 = (byte) 0x01;
+
+    private RequestParser() {}
+
+    static ParsedRequest parse(byte[] value) {
+        if (value == null) {
+            return new ParsedRequest.Unparseable("the record has no value (null)", null);
+        }
+        try {
+            if (value.length >= 2 && value[0] == AVRO_MARKER_0 && value[1] == AVRO_MARKER_1) {
+                return new ParsedRequest.Valid(decodeAvro(value), value);
+            }
+            if (JsonRequests.looksLikeJson(value)) {
+                return new ParsedRequest.Valid(JsonRequests.read(value), value);
+            }
+            return new ParsedRequest.Unparseable("the value is neither Avro single-object encoded (starts with "
+                    + "0xC3 0x01) nor a JSON object (starts with '{'); it starts with " + hexPreview(value), value);
+        } catch (RequestFormatException e) {
+            return new ParsedRequest.Unparseable(e.getMessage(), value);
+        } catch (RuntimeException | StackOverflowError e) {
+            // Anything a decoder can throw on hostile bytes (deep JSON nesting included) is a bad record, not a
+            // reason to stop the stream thread.
+            return new ParsedRequest.Unparseable("cannot parse the value: " + e, value);
+        }
+    }
+
+    private static ClassificationRequest decodeAvro(byte[] value) {
+        try {
+            return ClassificationRequest.getDecoder().decode(value);
+        } catch (MissingSchemaException e) {
+            throw new RequestFormatException("Avro single-object value with an unknown schema fingerprint (not a "
+                    + "ClassificationRequest of a known schema version): " + e.getMessage());
+        } catch (BadHeaderException e) {
+            throw new RequestFormatException("bad Avro single-object header: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new RequestFormatException("corrupt Avro ClassificationRequest (" + value.length + " bytes): " + e);
+        }
+    }
+
+    /** The first bytes in hex, for a reason that helps find the producer that wrote them. */
+    static String hexPreview(byte[] value) {
+        if (value.length == 0) {
+            return "nothing (empty value)";
+        }
+        StringBuilder sb = new StringBuilder();
+        ByteBuffer b = ByteBuffer.wrap(value);
+        for (int i = 0; i < Math.min(8, value.length); i++) {
+            sb.append(String.format("%02x ", b.get(i)));
+        }
+        return sb.toString().trim() + (value.length > 8 ? " ..." : "") + " (" + value.length + " bytes)";
+    }
+
+    /** A value that is recognizably meant as a request but breaks a rule; the message says which. */
+    static final class RequestFormatException extends RuntimeException {
+        RequestFormatException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

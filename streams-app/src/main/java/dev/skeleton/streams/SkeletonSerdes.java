@@ -1,0 +1,120 @@
+package dev.skeleton.streams;
+
+import dev.skeleton.avro.ClassificationRequest;
+import dev.skeleton.avro.ClassificationResult;
+import dev.skeleton.avro.TaskSkeleton;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Every value format on the service's topics. Values are Avro single-object encoded: each message carries its
+ * writer schema's fingerprint, so schemas can evolve without a schema registry server.
+ *
+ * <p>The deserializers that Kafka Streams uses ({@link #requests()}, {@link #skeletons()}) never throw: a bad
+ * value becomes a value that says what is wrong, routed to the dead-letter topic or refused by the registry.
+ * Poison pills and broken global-store restores (KAFKA-8037) are impossible by construction.
+ */
+public final class SkeletonSerdes {
+
+    private static final Serde<ParsedRequest> REQUESTS = Serdes.serdeFrom(
+            (topic, parsed) -> parsed == null ? null : parsed.raw(),
+            (topic, bytes) -> RequestParser.parse(bytes));
+
+    private static final Serde<ClassificationResult> RESULTS = Serdes.serdeFrom(
+            (topic, result) -> result == null ? null : bytes(encode(result)),
+            (topic, bytes) -> bytes == null ? null : decodeResult(bytes));
+
+    private static final Serde<ParsedSkeleton> SKELETONS = Serdes.serdeFrom(
+            (topic, parsed) -> parsed instanceof ParsedSkeleton.Present p ? serializeSkeleton(p.skeleton()) : null,
+            (topic, bytes) -> parseSkeleton(bytes));
+
+    private SkeletonSerdes() {}
+
+    /** Request values: Avro single-object or JSON in, never throws; serializing writes back the original bytes. */
+    public static Serde<ParsedRequest> requests() {
+        return REQUESTS;
+    }
+
+    /** Result values, Avro single-object encoded. The deserializer is for consumers and throws on bad bytes. */
+    public static Serde<ClassificationResult> results() {
+        return RESULTS;
+    }
+
+    /** Registry values: a skeleton, a tombstone or a corrupt value; never throws. */
+    public static Serde<ParsedSkeleton> skeletons() {
+        return SKELETONS;
+    }
+
+    /** For producers of requests (clients, tests, benchmarks): Avro single-object encoding. */
+    public static Serializer<ClassificationRequest> requestSerializer() {
+        return (topic, request) -> request == null ? null : bytes(encode(request));
+    }
+
+    /** For publishers to the registry topic: Avro single-object encoding; null is a tombstone. */
+    public static Serializer<TaskSkeleton> skeletonSerializer() {
+        return (topic, skeleton) -> skeleton == null ? null : serializeSkeleton(skeleton);
+    }
+
+    /** For consumers of results. */
+    public static Deserializer<ClassificationResult> resultDeserializer() {
+        return RESULTS.deserializer();
+    }
+
+    static ParsedSkeleton parseSkeleton(byte[] bytes) {
+        if (bytes == null) {
+            return new ParsedSkeleton.Tombstone();
+        }
+        try {
+            return new ParsedSkeleton.Present(TaskSkeleton.getDecoder().decode(bytes));
+        } catch (MissingSchemaException e) {
+            return new ParsedSkeleton.Corrupt("not a TaskSkeleton of a known schema version (" + e.getMessage()
+                    + "); first bytes " + RequestParser.hexPreview(bytes));
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            return new ParsedSkeleton.Corrupt("corrupt TaskSkeleton value (" + bytes.length + " bytes): " + e);
+        }
+    }
+
+    private static byte[] serializeSkeleton(TaskSkeleton skeleton) {
+        try {
+            return bytes(TaskSkeleton.getEncoder().encode(skeleton));
+        } catch (IOException e) {
+            throw new SerializationException("cannot encode skeleton " + skeleton.getTaskId(), e);
+        }
+    }
+
+    private static ByteBuffer encode(ClassificationRequest request) {
+        try {
+            return ClassificationRequest.getEncoder().encode(request);
+        } catch (IOException e) {
+            throw new SerializationException("cannot encode request " + request.getId(), e);
+        }
+    }
+
+    private static ByteBuffer encode(ClassificationResult result) {
+        try {
+            return ClassificationResult.getEncoder().encode(result);
+        } catch (IOException e) {
+            throw new SerializationException("cannot encode result " + result.getRequestId(), e);
+        }
+    }
+
+    private static ClassificationResult decodeResult(byte[] bytes) {
+        try {
+            return ClassificationResult.getDecoder().decode(bytes);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("not an Avro ClassificationResult: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+}

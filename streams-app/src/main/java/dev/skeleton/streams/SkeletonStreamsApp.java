@@ -1,0 +1,178 @@
+package dev.skeleton.streams;
+
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.runtime.EngineConfig;
+import dev.skeleton.engine.runtime.SkeletonEngine;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: configuration, base model and engine, skeleton registry, topology and Kafka Streams, wired
+ * together and shut down in reverse order (Kafka Streams first, so no thread uses a model while it is closed).
+ *
+ * <p>{@link #run(StreamsAppConfig)} is the blocking entry point for a command line; {@link #start} returns a
+ * running instance for embedding and tests.
+ */
+public final class SkeletonStreamsApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SkeletonStreamsApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final SkeletonEngine engine;
+    private final SkeletonRegistry registry;
+    private final Admin admin;
+    private final KafkaStreams streams;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private SkeletonStreamsApp(SkeletonEngine engine, SkeletonRegistry registry, Admin admin, KafkaStreams streams) {
+        this.engine = engine;
+        this.registry = registry;
+        this.admin = admin;
+        this.streams = streams;
+    }
+
+    /** Starts the service on the embedded default base model. */
+    public static SkeletonStreamsApp start(StreamsAppConfig config) {
+        return start(config, BaseModel.loadDefault());
+    }
+
+    /**
+     * Starts the service on {@code base}: creates missing topics, then starts Kafka Streams, which first replays
+     * the registry topic (building every task's model) and then processes requests. Returns once started.
+     */
+    public static SkeletonStreamsApp start(StreamsAppConfig config, BaseModel base) {
+        log.info("starting {} on {}: {}", config.applicationId(), config.bootstrapServers(), config.values());
+        SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults().withThreads(config.engineThreads()));
+        SkeletonRegistry registry = new SkeletonRegistry(engine::load);
+        Admin admin = null;
+        try {
+            admin = Admin.create(config.adminProperties());
+            Topics topics = new Topics(config);
+            TopicBootstrap topicBootstrap = new TopicBootstrap(admin, config.replicationFactor());
+            topicBootstrap.ensureAll(topics);
+            if (topics.outputPerTask()) {
+                registry.onLoaded(model -> topicBootstrap.ensure(topics.outputTopicFor(model.taskId()), Map.of()));
+            }
+
+            StreamsBuilder builder = new StreamsBuilder();
+            SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry));
+            SkeletonTopology.addRegistry(builder, config, registry);
+            Properties props = config.toStreamsProperties();
+            Topology topology = builder.build(props);
+            log.debug("topology:\n{}", topology.describe());
+
+            KafkaStreams streams = new KafkaStreams(topology, props);
+            SkeletonStreamsApp app = new SkeletonStreamsApp(engine, registry, admin, streams);
+            streams.setStateListener((now, before) -> {
+                log.info("Kafka Streams {} -> {}", before, now);
+                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                    app.stopped.countDown();
+                }
+            });
+            // Record-level failures never reach here (they become dead letters). What does is infrastructure
+            // failure; stopping the client, not looping on it, lets the deployment restart from committed offsets.
+            streams.setUncaughtExceptionHandler(e -> {
+                log.error("stream thread failed; shutting the service down", e);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.start();
+            return app;
+        } catch (RuntimeException e) {
+            registry.close();
+            engine.close();
+            if (admin != null) {
+                admin.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Runs the service until the JVM is asked to stop (SIGTERM, Ctrl-C) or Kafka Streams stops on an error. */
+    public static void run(StreamsAppConfig config) {
+        try (SkeletonStreamsApp app = start(config)) {
+            Thread hook = new Thread(app::close, "skeleton-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            app.awaitStop();
+            if (app.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("Kafka Streams stopped on an error; see the log above");
+            }
+        }
+    }
+
+    /** Blocks until Kafka Streams has stopped (after {@link #close()} or an error). */
+    public void awaitStop() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public SkeletonRegistry registry() {
+        return registry;
+    }
+
+    /** Stops Kafka Streams (committing what it processed), then releases models and the engine. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("stopping");
+        streams.close(CLOSE_TIMEOUT);
+        stopped.countDown();
+        registry.close();
+        engine.close();
+        admin.close(CLOSE_TIMEOUT);
+        log.info("stopped");
+    }
+
+    /**
+     * {@code SkeletonStreamsApp [CONFIG.properties] [key=value...]}: settings from the file, then from the
+     * arguments (later wins). Exits 2 on a bad configuration.
+     */
+    public static void main(String[] args) throws IOException {
+        Properties props = new Properties();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                props.setProperty(arg.substring(0, eq), arg.substring(eq + 1));
+            } else {
+                Properties file = new Properties();
+                try (Reader in = Files.newBufferedReader(Path.of(arg))) {
+                    file.load(in);
+                }
+                file.forEach(props::putIfAbsent);
+            }
+        }
+        StreamsAppConfig config;
+        try {
+            config = StreamsAppConfig.fromProperties(props);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        run(config);
+    }
+}

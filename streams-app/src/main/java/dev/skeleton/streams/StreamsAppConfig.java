@@ -1,0 +1,371 @@
+package dev.skeleton.streams;
+
+import dev.skeleton.engine.skeleton.SkeletonValidator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every setting of the streaming service, declared once: key, type, default, rule and doc. Keys starting with
+ * {@value #KAFKA_PREFIX} go, without the prefix, to Kafka Streams and its clients.
+ *
+ * <p>Construction checks everything and reports every problem in one {@link ConfigException}: each names the key,
+ * the value given and the rule it breaks. Unknown keys are problems too, so a typo never silently falls back to a
+ * default.
+ */
+public final class StreamsAppConfig extends AbstractConfig {
+
+    /** Prefix of the keys handed through to Kafka Streams, e.g. {@code kafka.num.stream.threads}. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String INPUT_TOPICS = "input.topics";
+    public static final String INPUT_PATTERN = "input.pattern";
+    public static final String OUTPUT_TOPIC = "output.topic";
+    public static final String OUTPUT_PER_TASK = "output.per.task";
+    public static final String DLQ_TOPIC = "dlq.topic";
+    public static final String REGISTRY_TOPIC = "registry.topic";
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String TOPIC_TASK_MAPPING = "topic.task.mapping";
+    public static final String MAX_TEXT_CHARS = "max.text.chars";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String ENGINE_THREADS = "engine.threads";
+
+    public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
+    public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
+
+    /** Legal Kafka topic names (Kafka's own rule, restated: its checker is internal API). */
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    private static final ConfigDef CONFIG = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, nonEmptyList(),
+                    Importance.HIGH, "Kafka brokers to connect to, host:port[,host:port...].")
+            .define(APPLICATION_ID, Type.STRING, "skeleton", new ConfigDef.NonEmptyStringWithoutControlChars(),
+                    Importance.HIGH, "Kafka Streams application id: the consumer group and the prefix of internal "
+                            + "topics. Instances with the same id share the input partitions.")
+            .define(INPUT_TOPICS, Type.LIST, "skeleton.requests", topicList(), Importance.HIGH,
+                    "Topics to read requests from. Ignored when " + INPUT_PATTERN + " is set; set one or the other.")
+            .define(INPUT_PATTERN, Type.STRING, null, regex(), Importance.MEDIUM,
+                    "Java regular expression; every topic whose whole name matches is read (alternative to "
+                            + INPUT_TOPICS + "). Unset by default.")
+            .define(OUTPUT_TOPIC, Type.STRING, "skeleton.labels", topicName(), Importance.HIGH,
+                    "Topic the results go to; with " + OUTPUT_PER_TASK + "=true the prefix of the per-task topics.")
+            .define(OUTPUT_PER_TASK, Type.BOOLEAN, false, null, Importance.MEDIUM,
+                    "If true, each task's results go to their own topic, " + OUTPUT_TOPIC + " + '.' + task id "
+                            + "(created when the task is loaded, if missing).")
+            .define(DLQ_TOPIC, Type.STRING, "skeleton.dlq", topicName(), Importance.HIGH,
+                    "Dead-letter topic: records that cannot be classified, with the original key and value and the "
+                            + "reason and source coordinates in headers.")
+            .define(REGISTRY_TOPIC, Type.STRING, "skeleton.tasks", topicName(), Importance.HIGH,
+                    "Compacted topic of task skeletons keyed by task id; a null value retires the task. Created "
+                            + "with cleanup.policy=compact at start if missing.")
+            .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, replicationFactorRule(), Importance.LOW,
+                    "Replication factor of the topics the service creates when missing (registry, dead-letter, output, "
+                            + "input topics named in " + INPUT_TOPICS + "); -1 uses the broker's default.")
+            .define(TOPIC_TASK_MAPPING, Type.LIST, "", topicTaskMappingRule(), Importance.MEDIUM,
+                    "topic:task pairs, comma-separated: the task of a record from that topic that names no task "
+                            + "itself and has no 'task' header.")
+            .define(MAX_TEXT_CHARS, Type.INT, 20_000, ConfigDef.Range.between(1, 10_000_000), Importance.MEDIUM,
+                    "Longest text (and text pair, each) accepted, in characters; longer requests go to the "
+                            + "dead-letter topic instead of being truncated silently.")
+            .define(PROCESSING_GUARANTEE, Type.STRING, AT_LEAST_ONCE, ValidString.in(AT_LEAST_ONCE, EXACTLY_ONCE_V2),
+                    Importance.MEDIUM, "Kafka Streams processing guarantee: at_least_once or exactly_once_v2.")
+            .define(ENGINE_THREADS, Type.INT, Runtime.getRuntime().availableProcessors(), ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM, "ONNX Runtime intra-op threads shared by all tasks; defaults to the number "
+                            + "of cores.");
+
+    /** Keys that must not be given again through {@value #KAFKA_PREFIX}: this config sets them itself. */
+    private static final Set<String> OWNED_STREAMS_KEYS = Set.of(
+            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.APPLICATION_ID_CONFIG,
+            StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+
+    /** Checks {@code props} (all problems at once) and builds the configuration. */
+    public StreamsAppConfig(Map<String, ?> props) {
+        super(CONFIG, checked(props), false);
+    }
+
+    /** A configuration from properties (e.g. a {@code .properties} file); keys and values as strings. */
+    public static StreamsAppConfig fromProperties(Properties properties) {
+        Map<String, Object> map = new HashMap<>();
+        properties.stringPropertyNames().forEach(k -> map.put(k, properties.getProperty(k).trim()));
+        return new StreamsAppConfig(map);
+    }
+
+    /** The definition of every key, for documentation and tests. */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG);
+    }
+
+    private static Map<String, ?> checked(Map<String, ?> props) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> values = new HashMap<>();
+        @SuppressWarnings("unchecked") // ConfigDef parses any value type; the String in its signature is historic
+        Map<String, String> raw = (Map<String, String>) props;
+        // sorted by key so the report reads the same every time
+        for (ConfigValue v : new TreeMap<>(CONFIG.validateAll(raw)).values()) {
+            // a value that fails to parse is then validated as null; that second message only repeats the first
+            v.errorMessages().stream().limit(1).forEach(problems::add);
+            values.put(v.name(), v.value());
+        }
+        for (String key : new TreeSet<>(props.keySet())) {
+            if (key.startsWith(KAFKA_PREFIX)) {
+                String streamsKey = key.substring(KAFKA_PREFIX.length());
+                if (OWNED_STREAMS_KEYS.contains(streamsKey)) {
+                    problems.add("Invalid configuration " + key + ": set " + streamsKey + " directly, not through the "
+                            + KAFKA_PREFIX + " prefix");
+                }
+            } else if (!CONFIG.names().contains(key)) {
+                problems.add("Unknown configuration " + key + "=" + props.get(key) + ": known keys are "
+                        + new TreeSet<>(CONFIG.names()) + ", and any key starting with " + KAFKA_PREFIX);
+            }
+        }
+        if (problems.isEmpty()) {
+            problems.addAll(crossChecks(props, values));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException("invalid streaming service configuration (" + problems.size() + " problem"
+                    + (problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", problems));
+        }
+        return props;
+    }
+
+    /** Rules that involve several keys; run only once every key is valid on its own. */
+    @SuppressWarnings("unchecked")
+    private static List<String> crossChecks(Map<String, ?> props, Map<String, Object> values) {
+        List<String> problems = new ArrayList<>();
+        String pattern = (String) values.get(INPUT_PATTERN);
+        if (pattern != null && props.containsKey(INPUT_TOPICS)) {
+            problems.add("Invalid configuration: " + INPUT_TOPICS + "=" + props.get(INPUT_TOPICS) + " and "
+                    + INPUT_PATTERN + "=" + pattern + " are both set; set one or the other");
+        }
+        Map<String, String> named = new LinkedHashMap<>();
+        named.put(OUTPUT_TOPIC, (String) values.get(OUTPUT_TOPIC));
+        named.put(DLQ_TOPIC, (String) values.get(DLQ_TOPIC));
+        named.put(REGISTRY_TOPIC, (String) values.get(REGISTRY_TOPIC));
+        Set<String> seen = new LinkedHashSet<>();
+        for (Map.Entry<String, String> e : named.entrySet()) {
+            if (!seen.add(e.getValue())) {
+                problems.add("Invalid value " + e.getValue() + " for configuration " + e.getKey()
+                        + ": output, dead-letter and registry topics must all be different");
+            }
+        }
+        List<String> inputs = pattern != null ? List.of() : (List<String>) values.get(INPUT_TOPICS);
+        Pattern inputPattern = pattern != null ? Pattern.compile(pattern) : null;
+        for (Map.Entry<String, String> e : named.entrySet()) {
+            boolean read = inputs.contains(e.getValue())
+                    || (inputPattern != null && inputPattern.matcher(e.getValue()).matches());
+            if (read) {
+                problems.add("Invalid value " + e.getValue() + " for configuration " + e.getKey()
+                        + ": it is also an input topic, which would feed the service its own output");
+            }
+        }
+        return problems;
+    }
+
+    // ---- typed accessors -------------------------------------------------------------------------------------
+
+    public String applicationId() {
+        return getString(APPLICATION_ID);
+    }
+
+    public String bootstrapServers() {
+        return String.join(",", getList(BOOTSTRAP_SERVERS));
+    }
+
+    /** Input topics by name; empty when {@link #inputPattern()} is set. */
+    public List<String> inputTopics() {
+        return inputPattern().isPresent() ? List.of() : List.copyOf(getList(INPUT_TOPICS));
+    }
+
+    public Optional<Pattern> inputPattern() {
+        String p = getString(INPUT_PATTERN);
+        return p == null ? Optional.empty() : Optional.of(Pattern.compile(p));
+    }
+
+    public String outputTopic() {
+        return getString(OUTPUT_TOPIC);
+    }
+
+    public boolean outputPerTask() {
+        return getBoolean(OUTPUT_PER_TASK);
+    }
+
+    public String dlqTopic() {
+        return getString(DLQ_TOPIC);
+    }
+
+    public String registryTopic() {
+        return getString(REGISTRY_TOPIC);
+    }
+
+    /** Replication factor for topics the service creates; empty means the broker default. */
+    public Optional<Short> replicationFactor() {
+        short rf = getShort(TOPIC_REPLICATION_FACTOR);
+        return rf < 0 ? Optional.empty() : Optional.of(rf);
+    }
+
+    /** Topic name to task id, from {@value #TOPIC_TASK_MAPPING}. */
+    public Map<String, String> topicTaskMapping() {
+        Map<String, String> mapping = new LinkedHashMap<>();
+        for (String entry : getList(TOPIC_TASK_MAPPING)) {
+            int colon = entry.lastIndexOf(':');
+            mapping.put(entry.substring(0, colon).trim(), entry.substring(colon + 1).trim());
+        }
+        return Map.copyOf(mapping);
+    }
+
+    public int maxTextChars() {
+        return getInt(MAX_TEXT_CHARS);
+    }
+
+    public String processingGuarantee() {
+        return getString(PROCESSING_GUARANTEE);
+    }
+
+    public int engineThreads() {
+        return getInt(ENGINE_THREADS);
+    }
+
+    /** The {@value #KAFKA_PREFIX} keys, prefix removed: Kafka Streams and client settings given by the user. */
+    public Map<String, Object> kafkaOverrides() {
+        return originalsWithPrefix(KAFKA_PREFIX, true);
+    }
+
+    /**
+     * Properties for {@link org.apache.kafka.streams.KafkaStreams}: the user's {@value #KAFKA_PREFIX} settings,
+     * then the keys this config owns. Default serdes are byte arrays because every topic in the topology names
+     * its own serdes; nothing should ever fall back to a default.
+     */
+    public Properties toStreamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.putAll(kafkaOverrides());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
+        return p;
+    }
+
+    /** Properties for an admin client on the same cluster, with the user's client settings (security etc.). */
+    public Map<String, Object> adminProperties() {
+        Map<String, Object> p = new HashMap<>(kafkaOverrides());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return p;
+    }
+
+    // ---- validators ------------------------------------------------------------------------------------------
+    // Each tolerates null: ConfigDef runs validators even after a value failed to parse, and that failure has
+    // already been reported.
+
+    private static ConfigDef.Validator topicName() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value != null) {
+                checkTopic(name, value, (String) value);
+            }
+        }, () -> "a topic name: 1 to 249 of [a-zA-Z0-9._-]");
+    }
+
+    private static ConfigDef.Validator topicList() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value == null) {
+                return;
+            }
+            List<?> topics = (List<?>) value;
+            if (topics.isEmpty()) {
+                throw new ConfigException(name, shown(value), "at least one topic is needed");
+            }
+            for (Object t : topics) {
+                checkTopic(name, value, (String) t);
+            }
+        }, () -> "non-empty list of topic names");
+    }
+
+    /** A list value as the user wrote it (comma-separated), not as {@code [a, b]}. */
+    private static Object shown(Object value) {
+        return value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : value;
+    }
+
+    private static void checkTopic(String name, Object value, String topic) {
+        if (topic == null || !TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+            throw new ConfigException(name, shown(value), "'" + topic + "' is not a legal topic name (1 to 249 of "
+                    + "[a-zA-Z0-9._-], not '.' or '..')");
+        }
+    }
+
+    private static ConfigDef.Validator nonEmptyList() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value != null && ((List<?>) value).isEmpty()) {
+                throw new ConfigException(name, shown(value), "must not be empty");
+            }
+        }, () -> "non-empty list");
+    }
+
+    private static ConfigDef.Validator regex() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value == null) {
+                return;
+            }
+            try {
+                Pattern.compile((String) value);
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(name, shown(value), "not a Java regular expression: " + e.getDescription()
+                        + " near index " + e.getIndex());
+            }
+        }, () -> "a Java regular expression, or unset");
+    }
+
+    private static ConfigDef.Validator replicationFactorRule() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value != null && ((Short) value == 0 || (Short) value < -1)) {
+                throw new ConfigException(name, shown(value), "must be -1 (broker default) or >= 1");
+            }
+        }, () -> "-1 or >= 1");
+    }
+
+    private static ConfigDef.Validator topicTaskMappingRule() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value == null) {
+                return;
+            }
+            Set<String> topics = new LinkedHashSet<>();
+            for (Object o : (List<?>) value) {
+                String entry = (String) o;
+                int colon = entry.lastIndexOf(':');
+                if (colon < 0) {
+                    throw new ConfigException(name, shown(value), "entry '" + entry + "' is not topic:task");
+                }
+                String topic = entry.substring(0, colon).trim();
+                String task = entry.substring(colon + 1).trim();
+                checkTopic(name, value, topic);
+                if (!SkeletonValidator.TASK_ID.matcher(task).matches()) {
+                    throw new ConfigException(name, shown(value), "task '" + task + "' in entry '" + entry
+                            + "' must match " + SkeletonValidator.TASK_ID.pattern());
+                }
+                if (!topics.add(topic)) {
+                    throw new ConfigException(name, shown(value), "topic '" + topic + "' is mapped twice");
+                }
+            }
+        }, () -> "list of topic:task");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.skeleton.streams;
+
+import static dev.skeleton.streams.SkeletonTopologyTest.header;
+import static dev.skeleton.streams.SkeletonTopologyTest.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skeleton.avro.ClassificationResult;
+import dev.skeleton.avro.LabelProbability;
+import dev.skeleton.avro.TaskSkeleton;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The whole topology, registry topic included, with the real engine: publish, swap, retire, refuse. */
+class RegistryTopologyTest {
+
+    private static final byte[] KEY = utf8("k");
+
+    private SkeletonRegistry registry;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> registryTopic;
+    private TestInputTopic<byte[], byte[]> requests;
+    private TestOutputTopic<byte[], ClassificationResult> results;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeEach
+    void start() {
+        StreamsAppConfig config = new StreamsAppConfig(Map.of(StreamsAppConfig.BOOTSTRAP_SERVERS, "unused:9092"));
+        registry = new SkeletonRegistry(TestEngine.engine()::load);
+        StreamsBuilder builder = new StreamsBuilder();
+        SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry));
+        SkeletonTopology.addRegistry(builder, config, registry);
+        driver = new TopologyTestDriver(builder.build(), config.toStreamsProperties());
+        registryTopic = driver.createInputTopic("skeleton.tasks", new StringSerializer(), new ByteArraySerializer());
+        requests = driver.createInputTopic("skeleton.requests", new ByteArraySerializer(), new ByteArraySerializer());
+        results = driver.createOutputTopic("skeleton.labels", new ByteArrayDeserializer(),
+                SkeletonSerdes.resultDeserializer());
+        deadLetters = driver.createOutputTopic("skeleton.dlq", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+        registry.close();
+    }
+
+    @Test
+    void shouldLabelWithPublishedSkeletonAndNameEachVersionAfterSwapAndRetire() {
+        // Given sst2 v1 published
+        publish(TestEngine.skeleton("sst2", 1));
+
+        // When a request arrives, v2 is published, another request arrives, then sst2 is retired
+        request("a", "a gorgeous, witty, seductive movie.");
+        publish(TestEngine.skeleton("sst2", 2));
+        request("b", "unflinchingly bleak and desperate");
+        registryTopic.pipeInput("sst2", (byte[]) null);
+        request("c", "too late");
+
+        // Then a is labeled by v1, b by v2 (with real probabilities), and c is a dead letter
+        ClassificationResult a = results.readValue();
+        ClassificationResult b = results.readValue();
+        assertThat(a.getSkeletonVersion()).isEqualTo(1);
+        assertThat(b.getSkeletonVersion()).isEqualTo(2);
+        assertThat(b.getBaseModelFingerprint()).isEqualTo(TestEngine.base().fingerprint());
+        assertThat(b.getProbabilities()).extracting(LabelProbability::getLabel).containsExactly("negative", "positive");
+        double sum = b.getProbabilities().stream().mapToDouble(LabelProbability::getProbability).sum();
+        assertThat(sum).as("softmax").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(b.getLabel()).isEqualTo(b.getProbabilities().get(0).getProbability()
+                > b.getProbabilities().get(1).getProbability() ? "negative" : "positive");
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(header(dead, DeadLetters.KIND_HEADER)).isEqualTo("UNKNOWN_TASK");
+        assertThat(header(dead, DeadLetters.REASON_HEADER)).contains("no skeleton is serving task 'sst2'");
+        assertThat(results.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseCorruptAndInvalidRegistryValuesAndKeepServing() {
+        // Given sst2 v1 serving
+        publish(TestEngine.skeleton("sst2", 1));
+
+        // When a corrupt value and an invalid v2 arrive on the registry topic
+        registryTopic.pipeInput("sst2", new byte[] {(byte) 0xC3, 0x01, 1, 2, 3});
+        publish(TestEngine.foreignSkeleton("sst2", 2));
+        request("a", "still served");
+
+        // Then both are refused and v1 still labels
+        assertThat(registry.refusalCount()).isEqualTo(2);
+        assertThat(registry.refusal("sst2").orElseThrow().version()).isEqualTo(2);
+        assertThat(results.readValue().getSkeletonVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldExplainWhyATaskWhoseOnlyVersionWasRefusedIsUnknown() {
+        publish(TestEngine.foreignSkeleton("rte", 1));
+
+        requests.pipeInput(KEY, utf8("{\"id\": \"r\", \"task\": \"rte\", \"text\": \"a\"}"));
+
+        assertThat(header(deadLetters.readRecord(), DeadLetters.REASON_HEADER))
+                .contains("its latest version v1 was refused", "fingerprint");
+    }
+
+    @Test
+    void shouldRouteTextPairForSingleTextTaskToDeadLetterTopic() {
+        publish(TestEngine.skeleton("sst2", 1));
+
+        requests.pipeInput(KEY, utf8("{\"id\": \"p\", \"task\": \"sst2\", \"text\": \"a\", \"textPair\": \"b\"}"));
+
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(header(dead, DeadLetters.KIND_HEADER)).isEqualTo("WRONG_INPUT_SHAPE");
+        assertThat(header(dead, DeadLetters.REASON_HEADER)).contains("single texts");
+    }
+
+    private void publish(TaskSkeleton skeleton) {
+        registryTopic.pipeInput(skeleton.getTaskId(),
+                SkeletonSerdes.skeletonSerializer().serialize("skeleton.tasks", skeleton));
+    }
+
+    private void request(String id, String text) {
+        requests.pipeInput(KEY, utf8("{\"id\": \"" + id + "\", \"task\": \"sst2\", \"text\": \"" + text + "\"}"));
+    }
+}

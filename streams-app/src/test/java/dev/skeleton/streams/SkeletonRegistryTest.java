@@ -1,0 +1,156 @@
+package dev.skeleton.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skeleton.engine.text.TextInput;
+import dev.skeleton.streams.SkeletonRegistry.Change;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The registry with the real engine and synthetic skeletons. */
+class SkeletonRegistryTest {
+
+    private final List<Long> loads = new ArrayList<>();
+    private final SkeletonRegistry registry = new SkeletonRegistry(skeleton -> {
+        loads.add(skeleton.getVersion());
+        if (skeleton.getVersion() == 66) {
+            throw new IllegalStateException("out of native memory (simulated)");
+        }
+        return TestEngine.engine().load(skeleton);
+    });
+
+    @AfterEach
+    void close() {
+        registry.close();
+    }
+
+    @Test
+    void shouldServeFirstVersionOfTask() {
+        assertThat(registry.apply("sst2", TestEngine.skeleton("sst2", 1))).isEqualTo(Change.LOADED);
+
+        try (TaskLease lease = registry.acquire("sst2").orElseThrow()) {
+            assertThat(lease.model().version()).isEqualTo(1);
+            assertThat(lease.model().classify(List.of(TextInput.of("fine"))).get(0).label())
+                    .isIn("negative", "positive");
+        }
+        assertThat(registry.versions()).isEqualTo(Map.of("sst2", 1L));
+        assertThat(registry.swapCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSwapToNewerVersionWithoutClosingTheOldUnderALease() {
+        // Given v1 serving, and a classification holding a lease on it
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+        TaskLease inFlight = registry.acquire("sst2").orElseThrow();
+
+        // When v2 is published
+        Change change = registry.apply("sst2", TestEngine.skeleton("sst2", 2));
+
+        // Then new leases get v2, and the in-flight lease can still finish on v1
+        assertThat(change).isEqualTo(Change.REPLACED);
+        try (TaskLease lease = registry.acquire("sst2").orElseThrow()) {
+            assertThat(lease.model().version()).as("new requests see v2").isEqualTo(2);
+        }
+        assertThat(inFlight.model().version()).isEqualTo(1);
+        assertThat(inFlight.model().classify(List.of(TextInput.of("still running")))).as("old model still open")
+                .hasSize(1);
+        inFlight.close();
+    }
+
+    @Test
+    void shouldRefuseInvalidVersionAndKeepServingTheOld() {
+        // Given v1 serving
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+
+        // When v2 was built on another base model
+        Change change = registry.apply("sst2", TestEngine.foreignSkeleton("sst2", 2));
+
+        // Then it is refused, remembered with its reason, counted, and v1 keeps serving
+        assertThat(change).isEqualTo(Change.REFUSED);
+        assertThat(registry.versions()).isEqualTo(Map.of("sst2", 1L));
+        RefusedSkeleton refused = registry.refusal("sst2").orElseThrow();
+        assertThat(refused.version()).isEqualTo(2);
+        assertThat(refused.reason()).contains("fingerprint sha256:0000 does not match");
+        assertThat(registry.refusalCount()).isEqualTo(1);
+
+        // and a later good version clears the refusal
+        registry.apply("sst2", TestEngine.skeleton("sst2", 3));
+        assertThat(registry.versions()).isEqualTo(Map.of("sst2", 3L));
+        assertThat(registry.refused()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseVersionThatFailsToLoadAndKeepServingTheOld() {
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+
+        Change change = registry.apply("sst2", TestEngine.skeleton("sst2", 66));
+
+        assertThat(change).isEqualTo(Change.REFUSED);
+        assertThat(registry.refusal("sst2").orElseThrow().reason()).contains("out of native memory");
+        assertThat(registry.versions()).isEqualTo(Map.of("sst2", 1L));
+    }
+
+    @Test
+    void shouldIgnoreOlderOrEqualVersionWithoutLoadingIt() {
+        registry.apply("sst2", TestEngine.skeleton("sst2", 2));
+
+        assertThat(registry.apply("sst2", TestEngine.skeleton("sst2", 1))).isEqualTo(Change.IGNORED_STALE);
+        assertThat(registry.apply("sst2", TestEngine.skeleton("sst2", 2))).isEqualTo(Change.IGNORED_STALE);
+
+        assertThat(registry.versions()).isEqualTo(Map.of("sst2", 2L));
+        assertThat(loads).as("stale versions are never built").containsExactly(2L);
+    }
+
+    @Test
+    void shouldRetireTaskOnTombstone() {
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+        TaskLease inFlight = registry.acquire("sst2").orElseThrow();
+
+        assertThat(registry.apply("sst2", null)).isEqualTo(Change.RETIRED);
+
+        assertThat(registry.acquire("sst2")).as("no model for new requests").isEmpty();
+        assertThat(registry.versions()).isEmpty();
+        assertThat(inFlight.model().classify(List.of(TextInput.of("x")))).as("in-flight request finishes").hasSize(1);
+        inFlight.close();
+        assertThat(registry.apply("sst2", null)).isEqualTo(Change.IGNORED_NOT_LOADED);
+    }
+
+    @Test
+    void shouldRefuseSkeletonKeyedUnderAnotherTask() {
+        Change change = registry.apply("mrpc", TestEngine.skeleton("sst2", 1));
+
+        assertThat(change).isEqualTo(Change.REFUSED);
+        assertThat(registry.refusal("mrpc").orElseThrow().reason()).contains("key 'mrpc'", "taskId 'sst2'");
+        assertThat(registry.versions()).isEmpty();
+    }
+
+    @Test
+    void shouldTellListenersAboutEveryNewlyServingModelAndSurviveTheirFailures() {
+        List<String> seen = new ArrayList<>();
+        registry.onLoaded(model -> seen.add(model.toString()));
+        registry.onLoaded(model -> {
+            throw new IllegalStateException("listener broke");
+        });
+
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+        registry.apply("sst2", TestEngine.skeleton("sst2", 2));
+
+        assertThat(seen).containsExactly("sst2 v1", "sst2 v2");
+        assertThat(registry.versions()).isEqualTo(Map.of("sst2", 2L));
+    }
+
+    @Test
+    void shouldRecordUndecodableValueAsRefusal() {
+        registry.refuseCorrupt("sst2", "corrupt TaskSkeleton value");
+
+        RefusedSkeleton refused = registry.refusal("sst2").orElseThrow();
+        assertThat(refused.version()).isEqualTo(-1);
+        assertThat(registry.refusalCount()).isEqualTo(1);
+        Optional<TaskLease> none = registry.acquire("sst2");
+        assertThat(none).isEmpty();
+    }
+}

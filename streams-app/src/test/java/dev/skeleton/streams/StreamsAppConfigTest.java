@@ -1,0 +1,160 @@
+package dev.skeleton.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsAppConfigTest {
+
+    @Test
+    void shouldDocumentEveryKey() {
+        for (ConfigDef.ConfigKey key : StreamsAppConfig.configDef().configKeys().values()) {
+            assertThat(key.documentation).as("doc of " + key.name).isNotBlank();
+            assertThat(key.importance).as("importance of " + key.name).isNotNull();
+        }
+    }
+
+    @Test
+    void shouldListEveryKeyInTheModuleReadme() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        for (String key : StreamsAppConfig.configDef().names()) {
+            assertThat(readme).as("README.md documents " + key).contains("`" + key + "`");
+        }
+    }
+
+    @Test
+    void shouldUseDocumentedDefaults() {
+        StreamsAppConfig c = config(Map.of());
+
+        assertThat(c.applicationId()).isEqualTo("skeleton");
+        assertThat(c.inputTopics()).containsExactly("skeleton.requests");
+        assertThat(c.inputPattern()).isEmpty();
+        assertThat(c.outputTopic()).isEqualTo("skeleton.labels");
+        assertThat(c.outputPerTask()).isFalse();
+        assertThat(c.dlqTopic()).isEqualTo("skeleton.dlq");
+        assertThat(c.registryTopic()).isEqualTo("skeleton.tasks");
+        assertThat(c.topicTaskMapping()).isEmpty();
+        assertThat(c.maxTextChars()).isEqualTo(20_000);
+        assertThat(c.processingGuarantee()).isEqualTo("at_least_once");
+        assertThat(c.engineThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(c.replicationFactor()).isEmpty();
+    }
+
+    @Test
+    void shouldReportEveryProblemAtOnceNamingKeyValueAndRule() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsAppConfig.MAX_TEXT_CHARS, "0");
+        props.put(StreamsAppConfig.PROCESSING_GUARANTEE, "exactly_once");
+        props.put(StreamsAppConfig.OUTPUT_TOPIC, "bad topic!");
+        props.put(StreamsAppConfig.INPUT_PATTERN, "([a-z");
+        props.put(StreamsAppConfig.TOPIC_TASK_MAPPING, "reviews=sst2");
+        props.put(StreamsAppConfig.ENGINE_THREADS, "many");
+        props.put("outptu.per.task", "true");
+
+        assertThatThrownBy(() -> new StreamsAppConfig(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("8 problems")
+                .hasMessageContaining("Missing required configuration \"bootstrap.servers\"")
+                .hasMessageContaining("Invalid value 0 for configuration max.text.chars: Value must be at least 1")
+                .hasMessageContaining("Invalid value exactly_once for configuration processing.guarantee")
+                .hasMessageContaining("Invalid value bad topic! for configuration output.topic: 'bad topic!' is not a "
+                        + "legal topic name")
+                .hasMessageContaining("Invalid value ([a-z for configuration input.pattern: not a Java regular "
+                        + "expression")
+                .hasMessageContaining("Invalid value reviews=sst2 for configuration topic.task.mapping: entry "
+                        + "'reviews=sst2' is not topic:task")
+                .hasMessageContaining("Invalid value many for configuration engine.threads")
+                .hasMessageContaining("Unknown configuration outptu.per.task=true");
+    }
+
+    @Test
+    void shouldRefuseBothInputTopicsAndPattern() {
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.INPUT_TOPICS, "a", StreamsAppConfig.INPUT_PATTERN,
+                "b.*")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("input.topics=a and input.pattern=b.* are both set");
+    }
+
+    @Test
+    void shouldRefuseOutputTopicThatIsAlsoAnInput() {
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.INPUT_PATTERN, "skeleton\\..*")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("skeleton.labels for configuration output.topic: it is also an input topic")
+                .hasMessageContaining("skeleton.dlq for configuration dlq.topic")
+                .hasMessageContaining("skeleton.tasks for configuration registry.topic");
+    }
+
+    @Test
+    void shouldRefuseSameTopicForTwoRoles() {
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.DLQ_TOPIC, "skeleton.labels")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must all be different");
+    }
+
+    @Test
+    void shouldParseTopicTaskMapping() {
+        StreamsAppConfig c = config(Map.of(StreamsAppConfig.TOPIC_TASK_MAPPING, "reviews:sst2, pairs:mrpc"));
+
+        assertThat(c.topicTaskMapping()).containsEntry("reviews", "sst2").containsEntry("pairs", "mrpc").hasSize(2);
+    }
+
+    @Test
+    void shouldRefuseInvalidTaskIdInMapping() {
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.TOPIC_TASK_MAPPING, "reviews:SST 2")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("task 'SST 2' in entry 'reviews:SST 2' must match");
+    }
+
+    @Test
+    void shouldPassKafkaPrefixedKeysToKafkaStreams() {
+        StreamsAppConfig c = config(Map.of("kafka.num.stream.threads", "4", "kafka.commit.interval.ms", "100",
+                StreamsAppConfig.PROCESSING_GUARANTEE, "exactly_once_v2", StreamsAppConfig.APPLICATION_ID, "app"));
+
+        Properties p = c.toStreamsProperties();
+
+        assertThat(p).containsEntry("num.stream.threads", "4")
+                .containsEntry("commit.interval.ms", "100")
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "app")
+                .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        // and Kafka Streams accepts the result
+        assertThat(new StreamsConfig(p).getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(4);
+    }
+
+    @Test
+    void shouldRefuseOwnedKeysThroughKafkaPrefix() {
+        assertThatThrownBy(() -> config(Map.of("kafka.application.id", "x")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.application.id: set application.id directly");
+    }
+
+    @Test
+    void shouldReadProperties() {
+        Properties p = new Properties();
+        p.setProperty(StreamsAppConfig.BOOTSTRAP_SERVERS, "a:1,b:2");
+        p.setProperty(StreamsAppConfig.OUTPUT_PER_TASK, "true ");
+
+        StreamsAppConfig c = StreamsAppConfig.fromProperties(p);
+
+        assertThat(c.bootstrapServers()).isEqualTo("a:1,b:2");
+        assertThat(c.outputPerTask()).isTrue();
+        assertThat(c.inputTopics()).isEqualTo(List.of("skeleton.requests"));
+    }
+
+    private static StreamsAppConfig config(Map<String, String> overrides) {
+        Map<String, Object> props = new HashMap<>(Map.of(StreamsAppConfig.BOOTSTRAP_SERVERS, "localhost:9092"));
+        props.putAll(overrides);
+        return new StreamsAppConfig(props);
+    }
+}
