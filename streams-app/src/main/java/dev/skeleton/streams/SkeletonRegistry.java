@@ -137,7 +137,7 @@ public final class SkeletonRegistry implements AutoCloseable {
         refusals.incrementAndGet();
         refused.put(taskId, new RefusedSkeleton(taskId, version, reason, System.currentTimeMillis()));
         LoadedTask current = serving.get(taskId);
-        log.warn("task {}: refused v{}: {}; {}", taskId, version, reason,
+        log.warn("task {}: refused {}: {}; {}", taskId, version < 0 ? "an undecodable value" : "v" + version, reason,
                 current == null ? "the task is not served" : "v" + current.model().version() + " keeps serving");
     }
 

@@ -61,6 +61,7 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults().withThreads(config.engineThreads()));
         SkeletonRegistry registry = new SkeletonRegistry(engine::load);
         Admin admin = null;
+        KafkaStreams streams = null;
         try {
             admin = Admin.create(config.adminProperties());
             Topics topics = new Topics(config);
@@ -77,7 +78,7 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             Topology topology = builder.build(props);
             log.debug("topology:\n{}", topology.describe());
 
-            KafkaStreams streams = new KafkaStreams(topology, props);
+            streams = new KafkaStreams(topology, props);
             SkeletonStreamsApp app = new SkeletonStreamsApp(engine, registry, admin, streams);
             streams.setStateListener((now, before) -> {
                 log.info("Kafka Streams {} -> {}", before, now);
@@ -94,6 +95,9 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             streams.start();
             return app;
         } catch (RuntimeException e) {
+            if (streams != null) {
+                streams.close(CLOSE_TIMEOUT);
+            }
             registry.close();
             engine.close();
             if (admin != null) {
@@ -158,11 +162,9 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             if (eq > 0) {
                 props.setProperty(arg.substring(0, eq), arg.substring(eq + 1));
             } else {
-                Properties file = new Properties();
                 try (Reader in = Files.newBufferedReader(Path.of(arg))) {
-                    file.load(in);
+                    props.load(in);
                 }
-                file.forEach(props::putIfAbsent);
             }
         }
         StreamsAppConfig config;

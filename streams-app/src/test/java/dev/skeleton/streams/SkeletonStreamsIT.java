@@ -1,0 +1,244 @@
+package dev.skeleton.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skeleton.avro.ClassificationRequest;
+import dev.skeleton.avro.ClassificationResult;
+import dev.skeleton.avro.TaskSkeleton;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole service against a real single-node KRaft broker (in process) with the real engine: skeletons from the
+ * registry topic (on restore and live), Avro and JSON requests, dead letters, a live swap.
+ */
+class SkeletonStreamsIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private static KafkaClusterTestKit cluster;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                // one broker: internal topics cannot have 3 replicas, else groups never get a coordinator
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void shouldLabelEveryGoodRequestOnceAndDeadLetterEveryBadOneWithItsReason() throws Exception {
+        // Given a compacted registry holding sst2 v1 and a corrupt value, published before the service starts
+        // (so the global store's restore builds the registry, and the corrupt value must not break that restore)
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("skeleton.tasks", Optional.of(1), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                    .all().get();
+        }
+        publish(TestEngine.skeleton("sst2", 1));
+        send("skeleton.tasks", bytes("broken"), new byte[] {(byte) 0xC3, 0x01, 9, 9}, null);
+
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsAppConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+        props.put(StreamsAppConfig.APPLICATION_ID, "skeleton-it-" + UUID.randomUUID());
+        props.put(StreamsAppConfig.MAX_TEXT_CHARS, "200");
+        props.put(StreamsAppConfig.ENGINE_THREADS, "2");
+        props.put("kafka.commit.interval.ms", "100");
+        try (SkeletonStreamsApp app = SkeletonStreamsApp.start(new StreamsAppConfig(props), TestEngine.base())) {
+            assertThat(app.registry().versions()).as("registry restored before processing")
+                    .isEqualTo(Map.of("sst2", 1L));
+            assertThat(app.registry().refusal("broken")).as("corrupt registry value refused").isPresent();
+
+            // When 40 good requests (Avro and JSON, task in record or header) and 10 bad ones are produced
+            Map<String, String> expectedDeadLetters = new LinkedHashMap<>();
+            List<String> good = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String id = "good-" + i;
+                good.add(id);
+                String text = (i % 2 == 0 ? "a gorgeous, witty, seductive movie " : "bleak and desperate ") + i;
+                if (i % 4 == 0) {
+                    send("skeleton.requests", bytes(id), avro(id, null, text, null), "sst2");
+                } else if (i % 4 == 1) {
+                    send("skeleton.requests", bytes(id), avro(id, "sst2", text, null), null);
+                } else {
+                    send("skeleton.requests", bytes(id), json("{\"id\": \"" + id + "\", \"task\": \"sst2\", "
+                            + "\"text\": \"" + text + "\", \"metadata\": {\"i\": \"" + i + "\"}}"), null);
+                }
+            }
+            bad(expectedDeadLetters, "bad-garbage", "UNPARSEABLE", new byte[] {1, 2, 3});
+            bad(expectedDeadLetters, "bad-json", "UNPARSEABLE", json("{\"id\": \"bad-json\", \"task\": \"sst2\"}"));
+            bad(expectedDeadLetters, "bad-null", "UNPARSEABLE", null);
+            bad(expectedDeadLetters, "bad-unknown", "UNKNOWN_TASK", avro("bad-unknown", "cola", "some text", null));
+            bad(expectedDeadLetters, "bad-broken", "UNKNOWN_TASK", avro("bad-broken", "broken", "some text", null));
+            bad(expectedDeadLetters, "bad-notask", "NO_TASK", avro("bad-notask", null, "some text", null));
+            bad(expectedDeadLetters, "bad-empty", "EMPTY_TEXT", avro("bad-empty", "sst2", "", null));
+            bad(expectedDeadLetters, "bad-long", "TEXT_TOO_LONG", avro("bad-long", "sst2", "x".repeat(201), null));
+            bad(expectedDeadLetters, "bad-pair", "WRONG_INPUT_SHAPE", avro("bad-pair", "sst2", "a", "b"));
+            bad(expectedDeadLetters, "bad-result", "UNPARSEABLE", SkeletonSerdes.results().serializer().serialize(
+                    "x", ClassificationResult.newBuilder().setRequestId("x").setTask("t").setLabel("l")
+                            .setProbabilities(List.of()).setSkeletonVersion(1).setBaseModelFingerprint("f")
+                            .setTimings(new dev.skeleton.avro.Timings(0.0, 0.0, 1)).build()));
+
+            // Then every good request is labeled exactly once, by v1, key preserved
+            List<ConsumerRecord<byte[], byte[]>> labeled = consume("skeleton.labels", good.size(), r -> true);
+            Map<String, Integer> counts = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : labeled) {
+                ClassificationResult result = SkeletonSerdes.resultDeserializer().deserialize(r.topic(), r.value());
+                counts.merge(result.getRequestId(), 1, Integer::sum);
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).as("key preserved")
+                        .isEqualTo(result.getRequestId());
+                assertThat(result.getSkeletonVersion()).as("version of " + result.getRequestId()).isEqualTo(1);
+                assertThat(result.getTask()).isEqualTo("sst2");
+                assertThat(result.getLabel()).isIn("negative", "positive");
+            }
+            assertThat(counts.keySet()).as("every good request labeled").containsExactlyInAnyOrderElementsOf(good);
+            assertThat(counts.values()).as("each exactly once").allMatch(n -> n == 1);
+
+            // and every bad one is a dead letter with its reason, original key and source coordinates
+            List<ConsumerRecord<byte[], byte[]>> dead = consume("skeleton.dlq", expectedDeadLetters.size(), r -> true);
+            Map<String, String> kinds = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : dead) {
+                String id = new String(r.key(), StandardCharsets.UTF_8);
+                kinds.put(id, header(r, DeadLetters.KIND_HEADER));
+                assertThat(header(r, DeadLetters.REASON_HEADER)).as("reason of " + id).isNotBlank();
+                assertThat(header(r, DeadLetters.TOPIC_HEADER)).isEqualTo("skeleton.requests");
+                assertThat(Long.parseLong(header(r, DeadLetters.OFFSET_HEADER))).isBetween(40L, 49L);
+            }
+            assertThat(kinds).isEqualTo(expectedDeadLetters);
+
+            // When v2 is published while the service runs
+            publish(TestEngine.skeleton("sst2", 2));
+            awaitVersion(app, "sst2", 2);
+            send("skeleton.requests", bytes("after-swap"), avro("after-swap", "sst2", "fine", null), null);
+
+            // Then the next request is labeled by v2
+            List<ConsumerRecord<byte[], byte[]>> after = consume("skeleton.labels", 1,
+                    r -> new String(r.key(), StandardCharsets.UTF_8).equals("after-swap"));
+            assertThat(SkeletonSerdes.resultDeserializer().deserialize("x", after.get(0).value()).getSkeletonVersion())
+                    .isEqualTo(2);
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    private static void bad(Map<String, String> expected, String id, String kind, byte[] value) throws Exception {
+        expected.put(id, kind);
+        send("skeleton.requests", bytes(id), value, null);
+    }
+
+    private static void publish(TaskSkeleton skeleton) throws Exception {
+        send("skeleton.tasks", bytes(skeleton.getTaskId()),
+                SkeletonSerdes.skeletonSerializer().serialize("skeleton.tasks", skeleton), null);
+    }
+
+    private static void send(String topic, byte[] key, byte[] value, String taskHeader) throws Exception {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
+            if (taskHeader != null) {
+                record.headers().add(TaskResolver.TASK_HEADER, bytes(taskHeader));
+            }
+            producer.send(record).get();
+        }
+    }
+
+    /** Reads {@code topic} from the start until {@code count} records match, or fails after the timeout. */
+    private static List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count,
+            Predicate<ConsumerRecord<byte[], byte[]>> wanted) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (out.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (wanted.test(r)) {
+                        out.add(r);
+                    }
+                });
+            }
+            // a little longer, so a duplicate would show up too
+            long settle = System.nanoTime() + Duration.ofMillis(500).toNanos();
+            while (System.nanoTime() < settle) {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+                    if (wanted.test(r)) {
+                        out.add(r);
+                    }
+                });
+            }
+        }
+        assertThat(out).as(count + " records on " + topic).hasSize(count);
+        return out;
+    }
+
+    private static void awaitVersion(SkeletonStreamsApp app, String task, long version) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!Long.valueOf(version).equals(app.registry().versions().get(task)) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(app.registry().versions()).containsEntry(task, version);
+    }
+
+    private static byte[] avro(String id, String task, String text, String pair) {
+        return SkeletonSerdes.requestSerializer().serialize("x", ClassificationRequest.newBuilder()
+                .setId(id).setTask(task).setText(text).setTextPair(pair).build());
+    }
+
+    private static byte[] json(String s) {
+        return bytes(s);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        assertThat(h).as("header " + name).isNotNull();
+        return new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
