@@ -1,6 +1,8 @@
 package dev.skeleton.cli;
 
 import dev.skeleton.cli.bench.BenchCommand;
+import dev.skeleton.cli.build.BuildCommand;
+import dev.skeleton.cli.build.EvalCommand;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "skeleton", mixinStandardHelpOptions = true, versionProvider = SkeletonCli.Version.class,
         description = "Multi-task text classification with task skeletons of one shared encoder.",
-        subcommands = {ClassifyCommand.class, BenchCommand.class})
+        subcommands = {ClassifyCommand.class, BuildCommand.class, EvalCommand.class, BenchCommand.class})
 public final class SkeletonCli implements Callable<Integer> {
 
     public static final int OK = 0;

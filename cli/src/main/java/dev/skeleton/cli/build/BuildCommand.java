@@ -1,0 +1,140 @@
+package dev.skeleton.cli.build;
+
+import dev.skeleton.avro.Pooling;
+import dev.skeleton.builder.ArtifactWriter;
+import dev.skeleton.builder.BuildOptions;
+import dev.skeleton.builder.BuildResult;
+import dev.skeleton.builder.SkeletonBuilder;
+import dev.skeleton.builder.train.AttributionMethod;
+import dev.skeleton.builder.train.Localization;
+import dev.skeleton.builder.train.TrainingOptions;
+import dev.skeleton.cli.BaseModelOptions;
+import dev.skeleton.cli.CliException;
+import dev.skeleton.cli.SkeletonCli;
+import dev.skeleton.engine.skeleton.SkeletonValidator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code skeleton build}: a skeleton for a task from labeled data. */
+@Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Build a task skeleton from labeled data (TSV, CSV or JSONL): prompt tuning on the frozen base"
+                + " model, neuron and head attribution, localization, re-tuning, evaluation on the serving engine.",
+                "Writes ROOT/prompts/TASK/prompt.avro and ROOT/skeletons/TASK/{skeleton.avro,report.md,localization.json}."})
+public final class BuildCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--task", required = true, paramLabel = "NAME", description = "Task id, e.g. sst2.")
+    private String task;
+
+    @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training data.")
+    private Path train;
+
+    @Option(names = "--dev", required = true, paramLabel = "FILE", description = "Development data (evaluation).")
+    private Path dev;
+
+    @Mixin
+    private DataColumnsOptions columns;
+
+    @Option(names = "--prompt-length", defaultValue = "20", description = "Soft prompt rows (default: ${DEFAULT-VALUE}).")
+    private int promptLength;
+
+    @Option(names = "--keep", defaultValue = "0.3", description = "Share of FFN neurons kept (default: ${DEFAULT-VALUE}).")
+    private double keep;
+
+    @Option(names = "--head-keep", defaultValue = "1.0", description = "Share of attention heads kept (default: ${DEFAULT-VALUE}).")
+    private double headKeep;
+
+    @Option(names = "--scope", defaultValue = "PER_LAYER",
+            description = "Rank neurons PER_LAYER or GLOBAL (default: ${DEFAULT-VALUE}).")
+    private Localization.Scope scope;
+
+    @Option(names = "--attribution", defaultValue = "GRADIENT_X_ACTIVATION",
+            description = "GRADIENT_X_ACTIVATION or INTEGRATED_GRADIENTS (default: ${DEFAULT-VALUE}).")
+    private AttributionMethod attribution;
+
+    @Option(names = "--ig-steps", defaultValue = "8", description = "Integrated-gradients steps (default: ${DEFAULT-VALUE}).")
+    private int igSteps;
+
+    @Option(names = "--attribution-examples", defaultValue = "512",
+            description = "Training examples scored for attribution (default: ${DEFAULT-VALUE}).")
+    private int attributionExamples;
+
+    @Option(names = "--max-train-examples", defaultValue = "0",
+            description = "Use a seeded sample of at most N training examples; 0 = all (default: ${DEFAULT-VALUE}).")
+    private int maxTrainExamples;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Prompt-tuning epochs (default: ${DEFAULT-VALUE}).")
+    private int epochs;
+
+    @Option(names = "--retune-epochs", defaultValue = "1", description = "Re-tuning epochs on the skeleton (default: ${DEFAULT-VALUE}).")
+    private int retuneEpochs;
+
+    @Option(names = "--learning-rate", defaultValue = "0.01", description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
+    private float learningRate;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
+    private float weightDecay;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--max-tokens", defaultValue = "128",
+            description = "Sequence budget including the prompt (default: ${DEFAULT-VALUE}).")
+    private int maxTokens;
+
+    @Option(names = "--pooling", defaultValue = "MEAN", description = "MEAN or CLS (default: ${DEFAULT-VALUE}).")
+    private Pooling pooling;
+
+    @Option(names = "--root", defaultValue = ".", paramLabel = "DIR",
+            description = "Project root for prompts/ and skeletons/ (default: ${DEFAULT-VALUE}).")
+    private Path root;
+
+    @Mixin
+    private BaseModelOptions baseModel;
+
+    @Override
+    public Integer call() {
+        if (!SkeletonValidator.TASK_ID.matcher(task).matches()) {
+            throw new CliException("task name '" + task + "' must match " + SkeletonValidator.TASK_ID.pattern());
+        }
+        BuildOptions options;
+        try {
+            options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, maxTokens, pooling, keep,
+                    headKeep, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
+                    new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        ArtifactWriter writer = new ArtifactWriter(root);
+        long version = writer.nextVersion(task);
+        BuildResult r = new SkeletonBuilder(baseModel.load(), new ConsoleProgress(err), message -> {
+            err.println("build: " + message);
+            err.flush();
+        }).build(options, version);
+        writer.write(r, commandLine());
+        out.printf(Locale.ROOT, "%s v%d: prompt on full model %s %.2f, skeleton %.2f (keep %.2f), speed-up %.2fx, %.0f s%n",
+                task, version, r.metric().key(), 100 * r.promptMetric(), 100 * r.skeletonMetric(), keep, r.speedup(),
+                r.seconds());
+        out.println("wrote " + writer.promptFile(task) + " and " + writer.skeletonFile(task).getParent() + "/");
+        return SkeletonCli.OK;
+    }
+
+    /** The command as typed, for the report (picocli keeps the original arguments). */
+    private String commandLine() {
+        return "./skeleton build " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+}
