@@ -3,8 +3,6 @@ package dev.skeleton.streams;
 import dev.skeleton.avro.ClassificationRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.MissingSchemaException;
 
 /**
  * Turns a request record's value into a {@link ParsedRequest}, never throwing. The format is told by the first
@@ -13,8 +11,8 @@ import org.apache.avro.message.MissingSchemaException;
  */
 final class RequestParser {
 
-    private static final byte AVRO_MARKER_0 = (byte) 0xC3;
-    private static final byte AVRO_MARKER_1 = (byte) 0x01;
+    private static final SingleObjectReader<ClassificationRequest> AVRO =
+            new SingleObjectReader<>(ClassificationRequest.getClassSchema());
 
     private RequestParser() {}
 
@@ -23,7 +21,7 @@ final class RequestParser {
             return new ParsedRequest.Unparseable("the record has no value (null)", null);
         }
         try {
-            if (value.length >= 2 && value[0] == AVRO_MARKER_0 && value[1] == AVRO_MARKER_1) {
+            if (SingleObjectReader.hasMarker(value)) {
                 return new ParsedRequest.Valid(decodeAvro(value), value);
             }
             if (JsonRequests.looksLikeJson(value)) {
@@ -42,14 +40,13 @@ final class RequestParser {
 
     private static ClassificationRequest decodeAvro(byte[] value) {
         try {
-            return ClassificationRequest.getDecoder().decode(value);
-        } catch (MissingSchemaException e) {
-            throw new RequestFormatException("Avro single-object value with an unknown schema fingerprint (not a "
-                    + "ClassificationRequest of a known schema version): " + e.getMessage());
-        } catch (BadHeaderException e) {
-            throw new RequestFormatException("bad Avro single-object header: " + e.getMessage());
+            return AVRO.read(value);
+        } catch (SingleObjectReader.UnknownSchemaException e) {
+            throw new RequestFormatException("Avro single-object value with an " + e.getMessage()
+                    + " (is it another record type?)");
         } catch (IOException | RuntimeException e) {
-            throw new RequestFormatException("corrupt Avro ClassificationRequest (" + value.length + " bytes): " + e);
+            throw new RequestFormatException("corrupt Avro ClassificationRequest (" + value.length + " bytes): "
+                    + e.getMessage());
         }
     }
 

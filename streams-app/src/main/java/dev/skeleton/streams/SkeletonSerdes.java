@@ -5,7 +5,6 @@ import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.TaskSkeleton;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -21,6 +20,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * Poison pills and broken global-store restores (KAFKA-8037) are impossible by construction.
  */
 public final class SkeletonSerdes {
+
+    private static final SingleObjectReader<TaskSkeleton> SKELETON_READER =
+            new SingleObjectReader<>(TaskSkeleton.getClassSchema());
+    private static final SingleObjectReader<ClassificationResult> RESULT_READER =
+            new SingleObjectReader<>(ClassificationResult.getClassSchema());
 
     private static final Serde<ParsedRequest> REQUESTS = Serdes.serdeFrom(
             (topic, parsed) -> parsed == null ? null : parsed.raw(),
@@ -71,12 +75,10 @@ public final class SkeletonSerdes {
             return new ParsedSkeleton.Tombstone();
         }
         try {
-            return new ParsedSkeleton.Present(TaskSkeleton.getDecoder().decode(bytes));
-        } catch (MissingSchemaException e) {
-            return new ParsedSkeleton.Corrupt("not a TaskSkeleton of a known schema version (" + e.getMessage()
-                    + "); first bytes " + RequestParser.hexPreview(bytes));
+            return new ParsedSkeleton.Present(SKELETON_READER.read(bytes));
         } catch (IOException | RuntimeException | StackOverflowError e) {
-            return new ParsedSkeleton.Corrupt("corrupt TaskSkeleton value (" + bytes.length + " bytes): " + e);
+            return new ParsedSkeleton.Corrupt("not a readable TaskSkeleton (starting "
+                    + RequestParser.hexPreview(bytes) + "): " + e.getMessage());
         }
     }
 
@@ -106,7 +108,7 @@ public final class SkeletonSerdes {
 
     private static ClassificationResult decodeResult(byte[] bytes) {
         try {
-            return ClassificationResult.getDecoder().decode(bytes);
+            return RESULT_READER.read(bytes);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("not an Avro ClassificationResult: " + e.getMessage(), e);
         }

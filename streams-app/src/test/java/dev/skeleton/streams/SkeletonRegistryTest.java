@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +63,37 @@ class SkeletonRegistryTest {
         assertThat(inFlight.model().classify(List.of(TextInput.of("still running")))).as("old model still open")
                 .hasSize(1);
         inFlight.close();
+    }
+
+    @Test
+    void shouldNeverCloseAModelUnderAConcurrentClassification() throws Exception {
+        // Given a thread classifying without pause
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Set<Long> versionsSeen = ConcurrentHashMap.newKeySet();
+        Thread reader = new Thread(() -> {
+            while (!stop.get()) {
+                try (TaskLease lease = registry.acquire("sst2").orElseThrow()) {
+                    lease.model().classify(List.of(TextInput.of("keep going")));
+                    versionsSeen.add(lease.model().version());
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }
+        });
+        reader.start();
+
+        // When two newer versions are swapped in under it
+        registry.apply("sst2", TestEngine.skeleton("sst2", 2));
+        registry.apply("sst2", TestEngine.skeleton("sst2", 3));
+        Thread.sleep(100);
+        stop.set(true);
+        reader.join();
+
+        // Then no classification failed, and the reader moved on to the new versions
+        assertThat(failures).as("classifications that failed during swaps").isEmpty();
+        assertThat(versionsSeen).contains(1L, 3L);
     }
 
     @Test

@@ -7,11 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.avro.ClassificationResult;
+import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.avro.Timings;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Test;
 
@@ -78,17 +83,39 @@ class SkeletonSerdesTest {
     @Test
     void shouldNeverThrowOnRandomBytes() {
         Random random = new Random(11);
-        for (int i = 0; i < 2_000; i++) {
-            byte[] bytes = new byte[random.nextInt(64)];
+        for (int i = 0; i < 3_000; i++) {
+            byte[] bytes = new byte[random.nextInt(80)];
             random.nextBytes(bytes);
-            if (i % 3 == 0 && bytes.length > 2) {
-                // make many of them look like single-object Avro, so the decoder itself is exercised
-                bytes[0] = (byte) 0xC3;
-                bytes[1] = 0x01;
+            // two thirds carry a real single-object header, so the record decoding itself is exercised
+            if (i % 3 == 0) {
+                header(bytes, ClassificationRequest.getClassSchema());
+            } else if (i % 3 == 1) {
+                header(bytes, TaskSkeleton.getClassSchema());
             }
             assertThat(requests.deserialize("t", bytes)).isNotNull();
             assertThat(skeletons.deserialize("t", bytes)).isInstanceOf(ParsedSkeleton.Corrupt.class);
         }
+    }
+
+    @Test
+    void shouldReadWhatAvrosOwnEncoderWroteAndViceVersa() throws Exception {
+        ClassificationRequest sent = request("1", "sst2", "text", null, Map.of("a", "b"));
+
+        byte[] ours = avro(sent);
+
+        assertThat(ClassificationRequest.getDecoder().decode(ours)).isEqualTo(sent);
+        assertThat(((ParsedRequest.Valid) requests.deserialize("t", ours)).request()).isEqualTo(sent);
+    }
+
+    @Test
+    void shouldNotAllocateWhatACorruptLengthClaims() {
+        // header and fingerprint of a real TaskSkeleton, then a taskId claiming to be ~1.9 GB long
+        byte[] hostile = header(new byte[15], TaskSkeleton.getClassSchema());
+        byte[] varint = {(byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0D}; // zigzag of ~1.9e9
+        System.arraycopy(varint, 0, hostile, 10, 5);
+
+        assertThat(skeletons.deserialize("t", hostile)).isInstanceOf(ParsedSkeleton.Corrupt.class);
+        assertThat(requests.deserialize("t", hostile)).isInstanceOf(ParsedRequest.Unparseable.class);
     }
 
     @Test
@@ -102,6 +129,17 @@ class SkeletonSerdesTest {
                 + "}";
 
         assertThat(requests.deserialize("t", utf8(deep))).isInstanceOf(ParsedRequest.Unparseable.class);
+    }
+
+    /** Writes the single-object header of {@code schema} over the first 10 bytes, if there is room. */
+    private static byte[] header(byte[] bytes, Schema schema) {
+        if (bytes.length >= 10) {
+            bytes[0] = (byte) 0xC3;
+            bytes[1] = 0x01;
+            ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(SchemaNormalization.parsingFingerprint64(schema));
+        }
+        return bytes;
     }
 
     private String reason(String json) {
