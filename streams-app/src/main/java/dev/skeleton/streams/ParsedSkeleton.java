@@ -6,7 +6,8 @@ import dev.skeleton.avro.TaskSkeleton;
  * What the registry topic's value deserializer made of a record. It never throws: a corrupt value on the registry
  * topic must not break the global store's restore (KAFKA-8037); it becomes {@link Corrupt} and is refused.
  */
-public sealed interface ParsedSkeleton permits ParsedSkeleton.Present, ParsedSkeleton.Tombstone, ParsedSkeleton.Corrupt {
+public sealed interface ParsedSkeleton
+        permits ParsedSkeleton.Present, ParsedSkeleton.Tombstone, ParsedSkeleton.Corrupt {
 
     /** A decoded skeleton; whether it can run is decided by the registry. */
     record Present(TaskSkeleton skeleton) implements ParsedSkeleton {}

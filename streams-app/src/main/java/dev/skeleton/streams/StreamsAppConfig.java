@@ -14,6 +14,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -99,6 +102,9 @@ public final class StreamsAppConfig extends AbstractConfig {
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.APPLICATION_ID_CONFIG,
             StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
 
+    /** Settings of Kafka Streams and its clients, to point a user who forgot the prefix to it. */
+    private static final Set<String> KAFKA_KEYS = kafkaKeys();
+
     /** Checks {@code props} (all problems at once) and builds the configuration. */
     public StreamsAppConfig(Map<String, ?> props) {
         super(CONFIG, checked(props), false);
@@ -135,8 +141,11 @@ public final class StreamsAppConfig extends AbstractConfig {
                             + KAFKA_PREFIX + " prefix");
                 }
             } else if (!CONFIG.names().contains(key)) {
-                problems.add("Unknown configuration " + key + "=" + props.get(key) + ": known keys are "
-                        + new TreeSet<>(CONFIG.names()) + ", and any key starting with " + KAFKA_PREFIX);
+                // the value is not shown: a misplaced key may well be a password
+                problems.add("Unknown configuration " + key + (KAFKA_KEYS.contains(key)
+                        ? ": a Kafka setting; pass it as " + KAFKA_PREFIX + key
+                        : ": known keys are " + new TreeSet<>(CONFIG.names()) + ", and any key starting with "
+                                + KAFKA_PREFIX));
             }
         }
         if (problems.isEmpty()) {
@@ -147,6 +156,14 @@ public final class StreamsAppConfig extends AbstractConfig {
                     + (problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", problems));
         }
         return props;
+    }
+
+    private static Set<String> kafkaKeys() {
+        Set<String> keys = new TreeSet<>(StreamsConfig.configDef().names());
+        keys.addAll(ProducerConfig.configNames());
+        keys.addAll(ConsumerConfig.configNames());
+        keys.addAll(AdminClientConfig.configNames());
+        return Set.copyOf(keys);
     }
 
     /** Rules that involve several keys; run only once every key is valid on its own. */

@@ -66,7 +66,8 @@ final class TopicBootstrap {
             ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
             if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
                 log.warn("registry topic {} has cleanup.policy={}, not compact: skeletons will be deleted with old "
-                        + "segments and tasks will disappear on restart", topic, policy == null ? null : policy.value());
+                        + "segments and tasks will disappear on restart", topic,
+                        policy == null ? null : policy.value());
             }
         } catch (ExecutionException e) {
             log.warn("cannot check the cleanup policy of registry topic {}: {}", topic, e.getCause().toString());

@@ -128,7 +128,8 @@ class SkeletonTopologyTest {
         in.pipeInput(new TestRecord<>(KEY, avro(request("b", null, "x", null, Map.of())), headers("task", "sst2")));
 
         List<ClassificationResult> out = results("skeleton.labels").readValuesToList();
-        assertThat(out).extracting(ClassificationResult::getTask).as("record, then header").containsExactly("sst2", "sst2");
+        assertThat(out).extracting(ClassificationResult::getTask).as("record, then header")
+                .containsExactly("sst2", "sst2");
     }
 
     @Test

@@ -75,7 +75,7 @@ class StreamsAppConfigTest {
                 .hasMessageContaining("Invalid value reviews=sst2 for configuration topic.task.mapping: entry "
                         + "'reviews=sst2' is not topic:task")
                 .hasMessageContaining("Invalid value many for configuration engine.threads")
-                .hasMessageContaining("Unknown configuration outptu.per.task=true");
+                .hasMessageContaining("Unknown configuration outptu.per.task: known keys are");
     }
 
     @Test
@@ -130,6 +130,15 @@ class StreamsAppConfigTest {
                 .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
         // and Kafka Streams accepts the result
         assertThat(new StreamsConfig(p).getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(4);
+    }
+
+    @Test
+    void shouldPointKafkaSettingsWithoutPrefixToThePrefixWithoutShowingTheValue() {
+        assertThatThrownBy(() -> config(Map.of("ssl.keystore.password", "secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Unknown configuration ssl.keystore.password: a Kafka setting; pass it as "
+                        + "kafka.ssl.keystore.password")
+                .message().doesNotContain("secret");
     }
 
     @Test
