@@ -42,6 +42,7 @@ class SkeletonStreamsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private static KafkaClusterTestKit cluster;
+    private static KafkaProducer<byte[], byte[]> producer;
 
     @BeforeAll
     static void startBroker() throws Exception {
@@ -56,10 +57,15 @@ class SkeletonStreamsIT {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
+        if (producer != null) {
+            producer.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -171,15 +177,11 @@ class SkeletonStreamsIT {
     }
 
     private static void send(String topic, byte[] key, byte[] value, String taskHeader) throws Exception {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
-            if (taskHeader != null) {
-                record.headers().add(TaskResolver.TASK_HEADER, bytes(taskHeader));
-            }
-            producer.send(record).get();
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);
+        if (taskHeader != null) {
+            record.headers().add(TaskResolver.TASK_HEADER, bytes(taskHeader));
         }
+        producer.send(record).get();
     }
 
     /** Reads {@code topic} from the start until {@code count} records match, or fails after the timeout. */
