@@ -26,6 +26,7 @@ public final class TaskModel implements AutoCloseable {
     private final TaskTokenizer tokenizer;
     private final long ownedBytes;
     private final Device device;
+    private volatile boolean closed;
 
     TaskModel(TaskSkeleton skeleton, Model model, TaskTokenizer tokenizer, long ownedBytes, Device device) {
         this.skeleton = skeleton;
@@ -95,6 +96,9 @@ public final class TaskModel implements AutoCloseable {
      * batch runs as length-sorted runs (see {@link BatchPlanner}) so padding stays small.
      */
     public ForwardOutput forward(List<TextInput> inputs) {
+        if (closed) {
+            throw new IllegalStateException("task '" + taskId() + "' v" + version() + " is closed (retired or replaced)");
+        }
         List<TokenizedText> texts = tokenizer.tokenize(inputs);
         int n = texts.size();
         ForwardOutput all = new ForwardOutput(new float[n][], new float[n][], new float[n][], new boolean[n]);
@@ -129,6 +133,7 @@ public final class TaskModel implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         model.close();
         tokenizer.close();
     }

@@ -216,6 +216,16 @@ class SkeletonEngineTest {
         }
     }
 
+    @Test
+    void shouldRefuseToRunAClosedTask() {
+        TaskModel task = engine.load(SyntheticSkeletons.random(base, "closed", 2, 0.5, 1.0, 4));
+        task.close();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> task.classify(List.of(TextInput.of("late"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("task 'closed' v1 is closed (retired or replaced)");
+    }
+
     static float maxAbsDiff(float[] a, float[] b) {
         assertThat(a).hasSameSizeAs(b);
         float max = 0;
