@@ -54,6 +54,12 @@ public final class ArtifactWriter {
         Path dir = skeletonFile(task).getParent();
         AtomicFiles.writeString(dir.resolve("localization.json"), localizationJson(r));
         AtomicFiles.writeString(dir.resolve("report.md"), report(r, command));
+        if (!r.sweep().isEmpty()) {
+            AtomicFiles.writeString(dir.resolve("sweep.json"), json(Map.of("task", task, "metric", r.metric().key(),
+                    "prompt_full_model", r.promptMetric(), "points", r.sweep())));
+            SweepPlot.write(dir.resolve("sweep.png"), task + ": dev " + r.metric().key() + " and speed-up vs FFN neurons kept",
+                    r.metric().key(), r.sweep(), r.promptMetric(), Double.NaN);
+        }
         SkeletonFiles.write(r.prompt(), promptFile(task));
         SkeletonFiles.write(r.skeleton(), skeletonFile(task));
     }
@@ -67,6 +73,10 @@ public final class ArtifactWriter {
         doc.put("heads_kept", r.skeleton().getHeadsKept());
         doc.put("ffn_scores", r.scores().ffn());
         doc.put("head_scores", r.scores().heads());
+        return json(doc);
+    }
+
+    private static String json(Object doc) {
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc);
         } catch (IOException e) {
@@ -96,6 +106,14 @@ public final class ArtifactWriter {
                 .append(o.get("max_train_examples")).append(", 0 = all).\n\n");
         md.append("Kept FFN neurons per layer: ").append(counts(s.getFfnKept(), "all")).append(". Kept heads per layer: ")
                 .append(counts(s.getHeadsKept(), "all")).append(".\n\n");
+        if (!r.sweep().isEmpty()) {
+            md.append("Keep-ratio sweep (each point re-tuned the same way; plot in `sweep.png`):\n\n| keep | dev ")
+                    .append(r.metric().key()).append(" | speed-up |\n|---|---|---|\n");
+            for (SweepPoint p : r.sweep()) {
+                md.append(String.format(Locale.ROOT, "| %.2f | %.2f | %.2fx |%n", p.keep(), 100 * p.metric(), p.speedup()));
+            }
+            md.append("\n");
+        }
         md.append("Options: `").append(o).append("`\n\nData: `").append(s.getProvenance().getDataHashes()).append("`\n");
         return md.toString();
     }

@@ -31,12 +31,14 @@ import java.util.Map;
  * @param maxTrainExamples     cap on training examples (seeded sample), 0 = all
  * @param training             prompt-tuning options on the full model
  * @param retuneEpochs         epochs of re-tuning on the skeleton
+ * @param sweep                further FFN keep ratios to build, evaluate and time (for a metric/speed-up curve)
  */
 public record BuildOptions(
         String taskId, Path train, Path dev, ColumnSpec columns, Path root,
         int promptLength, int maxTokens, Pooling pooling,
         double ffnKeep, double headKeep, Localization.Scope scope, AttributionMethod method, int integrationSteps,
-        int attributionExamples, int maxTrainExamples, TrainingOptions training, int retuneEpochs) {
+        int attributionExamples, int maxTrainExamples, TrainingOptions training, int retuneEpochs,
+        List<Double> sweep) {
 
     public BuildOptions {
         List<String> problems = new ArrayList<>();
@@ -55,6 +57,12 @@ public record BuildOptions(
         if (integrationSteps < 1 || attributionExamples < 1 || maxTrainExamples < 0 || retuneEpochs < 0) {
             problems.add("integration steps and attribution examples must be >= 1, max train examples and re-tune "
                     + "epochs >= 0");
+        }
+        sweep = List.copyOf(sweep);
+        for (double keep : sweep) {
+            if (!(keep > 0 && keep <= 1)) {
+                problems.add("sweep keep ratio " + keep + " must be in (0, 1]");
+            }
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid build options: " + String.join("; ", problems));
@@ -85,6 +93,9 @@ public record BuildOptions(
         m.put("batch_size", Integer.toString(training.batchSize()));
         m.put("weight_decay", Float.toString(training.weightDecay()));
         m.put("retune_epochs", Integer.toString(retuneEpochs));
+        if (!sweep.isEmpty()) {
+            m.put("sweep", sweep.toString());
+        }
         return m;
     }
 }

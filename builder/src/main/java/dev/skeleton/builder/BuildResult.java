@@ -3,6 +3,7 @@ package dev.skeleton.builder;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.builder.train.Attribution;
 import dev.skeleton.builder.train.GlueMetric;
+import java.util.List;
 
 /**
  * The outcome of a build.
@@ -14,9 +15,10 @@ import dev.skeleton.builder.train.GlueMetric;
  * @param skeletonMetric   dev metric of {@code skeleton}, served by the ONNX Runtime engine
  * @param speedup          skeleton seq/s over prompt-on-full-model seq/s, batch 32, dev texts, serving engine
  * @param scores           attribution scores that chose the kept units
+ * @param sweep            metric and speed-up at other keep ratios (re-tuned the same way), if asked for
  * @param trainExamples    training examples used
  * @param devExamples      development examples evaluated
  * @param seconds          wall time of the build
  */
 public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric metric, double promptMetric,
-        double skeletonMetric, double speedup, Attribution.Scores scores, int trainExamples, int devExamples, double seconds) {}
+        double skeletonMetric, double speedup, Attribution.Scores scores, List<SweepPoint> sweep, int trainExamples, int devExamples, double seconds) {}

@@ -97,20 +97,33 @@ public final class SkeletonBuilder {
             SkeletonValidator.validate(skeleton, base);
 
             log.accept("4/4 evaluation on the serving engine (ONNX Runtime)");
-            double promptMetric;
-            double skeletonMetric;
-            double speedup;
             try (SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults())) {
-                promptMetric = SkeletonEvaluator.evaluate(engine, prompt, dev.examples(), metric);
-                skeletonMetric = SkeletonEvaluator.evaluate(engine, skeleton, dev.examples(), metric);
-                speedup = SpeedProbe.speedup(engine, prompt, skeleton, dev.examples());
+                double promptMetric = SkeletonEvaluator.evaluate(engine, prompt, dev.examples(), metric);
+                double skeletonMetric = SkeletonEvaluator.evaluate(engine, skeleton, dev.examples(), metric);
+                double speedup = SpeedProbe.speedup(engine, prompt, skeleton, dev.examples());
+                List<SweepPoint> sweep = new ArrayList<>();
+                for (double keep : o.sweep()) {
+                    log.accept("sweep: keep " + keep);
+                    List<List<Integer>> kept = keep >= 1 ? null : Localization.select(scores.ffn(), keep, o.scope(), 1);
+                    try (TaskParameters copy = TaskParameters.of(manager, prompt)) {
+                        if (o.retuneEpochs() > 0) {
+                            tuner.train("sweep", copy, encoder.layers(headsKept, kept), examples, List.of(), metric,
+                                    o.training().withEpochs(o.retuneEpochs()), listener);
+                        }
+                        TaskSkeleton point = skeleton(o, version, labels, template, copy, kept, headsKept);
+                        sweep.add(new SweepPoint(keep, SkeletonEvaluator.evaluate(engine, point, dev.examples(), metric),
+                                SpeedProbe.speedup(engine, prompt, point, dev.examples())));
+                    }
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                Map<String, Double> promptMetrics = Map.of("dev_" + metric.key(), promptMetric, "build_seconds", seconds);
+                Map<String, Double> skeletonMetrics = Map.of("dev_" + metric.key(), skeletonMetric,
+                        "build_seconds", seconds, "speedup_batch32", speedup, "ffn_keep", o.ffnKeep(),
+                        "head_keep", o.headKeep());
+                return new BuildResult(withMetrics(prompt, promptMetrics), withMetrics(skeleton, skeletonMetrics), metric,
+                        promptMetric, skeletonMetric, speedup, scores, sweep, examples.size(), dev.examples().size(),
+                        seconds);
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            Map<String, Double> promptMetrics = Map.of("dev_" + metric.key(), promptMetric, "build_seconds", seconds);
-            Map<String, Double> skeletonMetrics = Map.of("dev_" + metric.key(), skeletonMetric,
-                    "build_seconds", seconds, "speedup_batch32", speedup, "ffn_keep", o.ffnKeep(), "head_keep", o.headKeep());
-            return new BuildResult(withMetrics(prompt, promptMetrics), withMetrics(skeleton, skeletonMetrics), metric,
-                    promptMetric, skeletonMetric, speedup, scores, examples.size(), dev.examples().size(), seconds);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.skeleton.cli.SkeletonCli;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -97,6 +98,10 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--pooling", defaultValue = "MEAN", description = "MEAN or CLS (default: ${DEFAULT-VALUE}).")
     private Pooling pooling;
 
+    @Option(names = "--sweep", split = ",", paramLabel = "K,K,...",
+            description = "Also build, evaluate and time skeletons at these keep ratios; writes sweep.json and sweep.png.")
+    private List<Double> sweep;
+
     @Option(names = "--root", defaultValue = ".", paramLabel = "DIR",
             description = "Project root for prompts/ and skeletons/ (default: ${DEFAULT-VALUE}).")
     private Path root;
@@ -113,7 +118,8 @@ public final class BuildCommand implements Callable<Integer> {
         try {
             options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, maxTokens, pooling, keep,
                     headKeep, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
-                    new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs);
+                    new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs,
+                    sweep == null ? List.of() : sweep);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
