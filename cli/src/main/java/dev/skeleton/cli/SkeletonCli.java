@@ -3,6 +3,9 @@ package dev.skeleton.cli;
 import dev.skeleton.cli.bench.BenchCommand;
 import dev.skeleton.cli.build.BuildCommand;
 import dev.skeleton.cli.build.EvalCommand;
+import dev.skeleton.cli.streams.PublishCommand;
+import dev.skeleton.cli.streams.RetireCommand;
+import dev.skeleton.cli.streams.RunCommand;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -14,14 +17,16 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code skeleton} command line: classify texts with a task skeleton, or benchmark the engine.
+ * The {@code skeleton} command line: classify texts with a task skeleton, build, evaluate and benchmark
+ * skeletons, run the streaming service, publish and retire skeletons on its registry topic.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILURE} runtime failure, {@value #USAGE} usage error. Every
  * error is one line on stderr; {@code --verbose} adds the stack trace and the libraries' info logs.
  */
 @Command(name = "skeleton", mixinStandardHelpOptions = true, versionProvider = SkeletonCli.Version.class,
         description = "Multi-task text classification with task skeletons of one shared encoder.",
-        subcommands = {ClassifyCommand.class, BuildCommand.class, EvalCommand.class, BenchCommand.class})
+        subcommands = {ClassifyCommand.class, BuildCommand.class, EvalCommand.class, BenchCommand.class,
+                RunCommand.class, PublishCommand.class, RetireCommand.class})
 public final class SkeletonCli implements Callable<Integer> {
 
     public static final int OK = 0;

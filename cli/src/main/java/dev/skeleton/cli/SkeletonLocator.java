@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Finds a task's skeleton file under a project root, and says where it looked when there is none. */
-final class SkeletonLocator {
+public final class SkeletonLocator {
 
     private SkeletonLocator() {}
 
     /** The file {@link SkeletonFiles#find} picks for {@code task}; a {@link CliException} naming both places if none. */
-    static Path locate(Path root, String task) {
+    public static Path locate(Path root, String task) {
         if (!SkeletonValidator.TASK_ID.matcher(task).matches()) {
             // also keeps "../x" and the like from reaching outside the root
             throw new CliException("task name '" + task + "' must match " + SkeletonValidator.TASK_ID.pattern());

@@ -109,7 +109,12 @@ public final class SkeletonStreamsApp implements AutoCloseable {
 
     /** Runs the service until the JVM is asked to stop (SIGTERM, Ctrl-C) or Kafka Streams stops on an error. */
     public static void run(StreamsAppConfig config) {
-        try (SkeletonStreamsApp app = start(config)) {
+        run(config, BaseModel.loadDefault());
+    }
+
+    /** {@link #run(StreamsAppConfig)} on the base model {@code base}. */
+    public static void run(StreamsAppConfig config, BaseModel base) {
+        try (SkeletonStreamsApp app = start(config, base)) {
             Thread hook = new Thread(app::close, "skeleton-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             app.awaitStop();

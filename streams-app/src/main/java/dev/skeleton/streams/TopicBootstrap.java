@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * Creates the topics the service needs when they are missing, before Kafka Streams starts (it does not create
  * source or sink topics itself). The registry topic is created compacted: it must keep the latest skeleton of
  * every task forever. Partition counts are the broker's default; size real deployments' topics beforehand.
+ * Also used by the command line's {@code publish} and {@code retire}, so the registry topic is compacted whoever
+ * creates it first.
  */
-final class TopicBootstrap {
+public final class TopicBootstrap {
 
     private static final Logger log = LoggerFactory.getLogger(TopicBootstrap.class);
     private static final long TIMEOUT_SECONDS = 60;
@@ -30,18 +32,27 @@ final class TopicBootstrap {
     private final Admin admin;
     private final Optional<Short> replicationFactor;
 
-    TopicBootstrap(Admin admin, Optional<Short> replicationFactor) {
+    /** Creates topics through {@code admin}; an empty replication factor means the broker's default. */
+    public TopicBootstrap(Admin admin, Optional<Short> replicationFactor) {
         this.admin = admin;
         this.replicationFactor = replicationFactor;
     }
 
     /** The registry topic (compacted) and every plain topic of {@code topics}. */
     void ensureAll(Topics topics) {
-        ensure(topics.registryTopic(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        checkCompacted(topics.registryTopic());
+        ensureRegistry(topics.registryTopic());
         for (String topic : topics.plainTopicsToCreate()) {
             ensure(topic, Map.of());
         }
+    }
+
+    /**
+     * Creates the registry topic with {@code cleanup.policy=compact} unless it exists; warns if an existing one is
+     * not compacted.
+     */
+    public void ensureRegistry(String topic) {
+        ensure(topic, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        checkCompacted(topic);
     }
 
     /** Creates {@code topic} with {@code configs} unless it exists. */
