@@ -8,78 +8,105 @@ import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.text.TextInput;
 import dev.skeleton.streams.DeadLetters.Source;
 import dev.skeleton.streams.TaskClassifier.Labeled;
-import dev.skeleton.streams.TaskClassifier.Outcome;
 import dev.skeleton.streams.TaskClassifier.Refused;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 
 /**
- * Labels one request per call, synchronously: decides the task, checks the text, asks the {@link TaskClassifier},
- * and forwards either a result or a dead letter. Every failure of a single record becomes a dead letter; nothing a
- * record contains can stop the stream thread.
+ * Decides each request's task, checks its text, and hands it to a {@link MicroBatcher} that labels it in a batch on
+ * the inference workers; forwards each result or dead letter, in input order, once it is known.
+ *
+ * <p>Results are forwarded from three places, all on the stream thread: after each record, from a wall-clock
+ * punctuation (so an idle stream still meets the batch delay), and from the {@link PreCommitHook} right before
+ * Kafka Streams commits, which waits for every held request: an offset is never committed before its record's
+ * output is forwarded. Every failure of a single record becomes a dead letter; nothing a record contains can stop
+ * the stream thread.
  */
 final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[], Routed> {
+
+    /** Name of the processor's {@link PreCommitHook} store. */
+    static final String COMMIT_HOOK_STORE = "classify-pre-commit";
+
+    /** Forward ready results at least this often when no input arrives (bounded below by Kafka's poll.ms). */
+    private static final long MAX_TICK_MS = 10;
 
     private final TaskClassifier classifier;
     private final TaskResolver tasks;
     private final int maxTextChars;
+    private final BatchSettings batchSettings;
+    private final InferenceWorkers workers;
+    private DeferredForwarder<byte[], Routed> forwarder;
+    private MicroBatcher<Pending> batcher;
     private ProcessorContext<byte[], Routed> context;
 
-    ClassifyProcessor(TaskClassifier classifier, TaskResolver tasks, int maxTextChars) {
+    /**
+     * One request on its way through the batcher.
+     *
+     * @param record  the input record (key, headers and timestamp carry over to the output)
+     * @param context the input's record context, restored when the output is forwarded
+     * @param source  where it was read, for dead letters
+     * @param request the parsed request, or null when unparseable
+     * @param taskId  the decided task, or null when none could be decided
+     */
+    private record Pending(Record<byte[], ParsedRequest> record, ProcessorRecordContext context, Source source,
+            ClassificationRequest request, String taskId) {}
+
+    ClassifyProcessor(TaskClassifier classifier, TaskResolver tasks, int maxTextChars, BatchSettings batchSettings,
+            InferenceWorkers workers) {
         this.classifier = classifier;
         this.tasks = tasks;
         this.maxTextChars = maxTextChars;
+        this.batchSettings = batchSettings;
+        this.workers = workers;
     }
 
     @Override
     public void init(ProcessorContext<byte[], Routed> context) {
         this.context = context;
+        this.forwarder = new DeferredForwarder<>(context);
+        this.batcher = new MicroBatcher<>(batchSettings, classifier, workers, this::emit);
+        PreCommitHook hook = context.getStateStore(COMMIT_HOOK_STORE);
+        hook.onCommit(batcher::flush);
+        long tickMs = Math.max(1, Math.min(MAX_TICK_MS, batchSettings.maxDelay().toMillis()));
+        context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, now -> batcher.poll());
     }
 
     @Override
     public void process(Record<byte[], ParsedRequest> record) {
-        long arrivedNanos = System.nanoTime();
         Source source = source();
+        ProcessorRecordContext captured = forwarder.capture();
         if (record.value() instanceof ParsedRequest.Unparseable bad) {
-            deadLetter(record, DeadLetterKind.UNPARSEABLE, bad.reason(), source, null);
+            batcher.addDecided(new Pending(record, captured, source, null, null),
+                    new Refused(DeadLetterKind.UNPARSEABLE, bad.reason()));
+            batcher.poll();
             return;
         }
         ClassificationRequest request = ((ParsedRequest.Valid) record.value()).request();
         Optional<String> task = tasks.resolve(request, record.headers(), source.topic());
         if (task.isEmpty()) {
-            deadLetter(record, DeadLetterKind.NO_TASK, "request '" + request.getId() + "' names no task, has no '"
-                    + TaskResolver.TASK_HEADER + "' header, and topic '" + source.topic()
-                    + "' has no entry in topic.task.mapping", source, null);
-            return;
-        }
-        String taskId = task.get();
-        Refused textProblem = checkText(request);
-        if (textProblem != null) {
-            deadLetter(record, textProblem.kind(), textProblem.reason(), source, taskId);
-            return;
-        }
-        TextInput input = new TextInput(request.getText(), request.getTextPair());
-        double queueMs = (System.nanoTime() - arrivedNanos) / 1e6;
-        Outcome outcome;
-        try {
-            outcome = classifier.classify(taskId, input);
-        } catch (RuntimeException e) {
-            // a classifier should answer Refused itself; this keeps the stream alive if one does not
-            outcome = new Refused(DeadLetterKind.INFERENCE_FAILED, "task '" + taskId + "' failed: " + e);
-        }
-        if (outcome instanceof Refused refused) {
-            deadLetter(record, refused.kind(), "request '" + request.getId() + "': " + refused.reason(), source,
-                    taskId);
+            batcher.addDecided(new Pending(record, captured, source, request, null),
+                    new Refused(DeadLetterKind.NO_TASK, "request '" + request.getId() + "' names no task, has no '"
+                            + TaskResolver.TASK_HEADER + "' header, and topic '" + source.topic()
+                            + "' has no entry in topic.task.mapping"));
         } else {
-            Labeled labeled = (Labeled) outcome;
-            context.forward(record.withValue(new Routed.Labeled(result(request, taskId, labeled, queueMs))));
+            Pending pending = new Pending(record, captured, source, request, task.get());
+            Refused textProblem = checkText(request);
+            if (textProblem != null) {
+                batcher.addDecided(pending, textProblem);
+            } else {
+                batcher.add(pending, task.get(), new TextInput(request.getText(), request.getTextPair()));
+            }
         }
+        batcher.poll();
     }
 
     /** Empty and oversized texts are refused before they cost inference (and are never truncated silently). */
@@ -100,8 +127,27 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
         return null;
     }
 
+    /** The batcher's sink: one request's output, on the stream thread, in input order. */
+    private void emit(Pending p, BatchResult r) {
+        if (r.outcome() instanceof Labeled labeled) {
+            ClassificationResult result = result(p.request(), p.taskId(), labeled, r);
+            forwarder.forward(p.record().withValue(new Routed.Labeled(result)), p.context());
+            return;
+        }
+        Refused refused = (Refused) r.outcome();
+        // refusals decided before inference (batch size 0) already name the request; the classifier's do not
+        String reason = r.batchSize() == 0 ? refused.reason()
+                : "request '" + p.request().getId() + "': " + refused.reason();
+        DeadLetters.log(refused.kind(), reason, p.source(), p.taskId());
+        byte[] value = p.record().value() == null ? null : p.record().value().raw();
+        forwarder.forward(p.record()
+                .withValue((Routed) new Routed.DeadLetter(value))
+                .withHeaders(DeadLetters.headers(p.record().headers(), refused.kind(), reason, p.source(),
+                        p.taskId())), p.context());
+    }
+
     private static ClassificationResult result(ClassificationRequest request, String taskId, Labeled labeled,
-            double queueMs) {
+            BatchResult batch) {
         Classification c = labeled.classification();
         List<LabelProbability> probabilities = new ArrayList<>(c.labels().size());
         for (int i = 0; i < c.labels().size(); i++) {
@@ -114,18 +160,9 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
                 .setProbabilities(probabilities)
                 .setSkeletonVersion(labeled.skeletonVersion())
                 .setBaseModelFingerprint(labeled.baseModelFingerprint())
-                .setTimings(new Timings(queueMs, labeled.inferenceMs(), 1))
+                .setTimings(new Timings(batch.queueMs(), labeled.inferenceMs(), batch.batchSize()))
                 .setMetadata(new LinkedHashMap<>(request.getMetadata()))
                 .build();
-    }
-
-    private void deadLetter(Record<byte[], ParsedRequest> record, DeadLetterKind kind, String reason, Source source,
-            String task) {
-        DeadLetters.log(kind, reason, source, task);
-        byte[] value = record.value() == null ? null : record.value().raw();
-        context.forward(record
-                .withValue((Routed) new Routed.DeadLetter(value))
-                .withHeaders(DeadLetters.headers(record.headers(), kind, reason, source, task)));
     }
 
     private Source source() {

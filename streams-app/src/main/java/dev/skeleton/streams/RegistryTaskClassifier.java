@@ -4,12 +4,16 @@ import dev.skeleton.avro.InputKind;
 import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.text.TextInput;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Labels with the serving version of the task's skeleton in the {@link SkeletonRegistry}, one input per call.
- * A task with no serving skeleton is refused, never answered by another model.
+ * Labels with the serving version of the task's skeleton in the {@link SkeletonRegistry}: one lease and one model
+ * call per batch, so every input of a batch is labeled by the same version. A task with no serving skeleton is
+ * refused, never answered by another model.
  */
 public final class RegistryTaskClassifier implements TaskClassifier {
 
@@ -20,33 +24,71 @@ public final class RegistryTaskClassifier implements TaskClassifier {
     }
 
     @Override
-    public Outcome classify(String taskId, TextInput input) {
+    public List<Outcome> classify(String taskId, List<TextInput> inputs) {
         Optional<TaskLease> lease = registry.acquire(taskId);
         if (lease.isEmpty()) {
-            return new Refused(DeadLetterKind.UNKNOWN_TASK, unknownTask(taskId));
+            return Collections.nCopies(inputs.size(), new Refused(DeadLetterKind.UNKNOWN_TASK, unknownTask(taskId)));
         }
         try (TaskLease l = lease.get()) {
             TaskModel model = l.model();
-            boolean pairTask = model.skeleton().getInput().getKind() == InputKind.PAIR;
-            if (pairTask && input.pair() == null) {
-                return new Refused(DeadLetterKind.WRONG_INPUT_SHAPE, "task '" + taskId + "' v" + model.version()
-                        + " classifies text pairs, and the request has no textPair");
+            Outcome[] outcomes = new Outcome[inputs.size()];
+            List<Integer> runnable = new ArrayList<>(inputs.size());
+            for (int i = 0; i < inputs.size(); i++) {
+                Refused shape = shapeProblem(taskId, model, inputs.get(i));
+                if (shape != null) {
+                    outcomes[i] = shape;
+                } else {
+                    runnable.add(i);
+                }
             }
-            if (!pairTask && input.pair() != null) {
-                return new Refused(DeadLetterKind.WRONG_INPUT_SHAPE, "task '" + taskId + "' v" + model.version()
-                        + " classifies single texts, and the request also has a textPair it would ignore");
-            }
-            long start = System.nanoTime();
-            Classification c;
-            try {
-                c = model.classify(List.of(input)).get(0);
-            } catch (RuntimeException e) {
-                return new Refused(DeadLetterKind.INFERENCE_FAILED, "task '" + taskId + "' v" + model.version()
-                        + ": inference failed: " + e.getMessage());
-            }
-            double inferenceMs = (System.nanoTime() - start) / 1e6;
-            return new Labeled(c, model.version(), model.skeleton().getBaseModel().getFingerprint(), inferenceMs);
+            run(taskId, model, inputs, runnable, outcomes);
+            return Arrays.asList(outcomes);
         }
+    }
+
+    /**
+     * Classifies {@code indices} of {@code inputs} in one call. If that call fails, each input is tried alone, so
+     * one input that breaks the model becomes one dead letter instead of taking its whole batch along.
+     */
+    private static void run(String taskId, TaskModel model, List<TextInput> inputs, List<Integer> indices,
+            Outcome[] outcomes) {
+        if (indices.isEmpty()) {
+            return;
+        }
+        List<TextInput> batch = indices.stream().map(inputs::get).toList();
+        long start = System.nanoTime();
+        List<Classification> results;
+        try {
+            results = model.classify(batch);
+        } catch (RuntimeException e) {
+            if (indices.size() == 1) {
+                outcomes[indices.get(0)] = new Refused(DeadLetterKind.INFERENCE_FAILED, "task '" + taskId + "' v"
+                        + model.version() + ": inference failed: " + e.getMessage());
+            } else {
+                for (int i : indices) {
+                    run(taskId, model, inputs, List.of(i), outcomes);
+                }
+            }
+            return;
+        }
+        double inferenceMs = (System.nanoTime() - start) / 1e6;
+        String fingerprint = model.skeleton().getBaseModel().getFingerprint();
+        for (int j = 0; j < indices.size(); j++) {
+            outcomes[indices.get(j)] = new Labeled(results.get(j), model.version(), fingerprint, inferenceMs);
+        }
+    }
+
+    private static Refused shapeProblem(String taskId, TaskModel model, TextInput input) {
+        boolean pairTask = model.skeleton().getInput().getKind() == InputKind.PAIR;
+        if (pairTask && input.pair() == null) {
+            return new Refused(DeadLetterKind.WRONG_INPUT_SHAPE, "task '" + taskId + "' v" + model.version()
+                    + " classifies text pairs, and the request has no textPair");
+        }
+        if (!pairTask && input.pair() != null) {
+            return new Refused(DeadLetterKind.WRONG_INPUT_SHAPE, "task '" + taskId + "' v" + model.version()
+                    + " classifies single texts, and the request also has a textPair it would ignore");
+        }
+        return null;
     }
 
     private String unknownTask(String taskId) {

@@ -3,6 +3,7 @@ package dev.skeleton.streams;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -11,6 +12,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigException;
@@ -22,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: configuration, base model and engine, skeleton registry, topology and Kafka Streams, wired
- * together and shut down in reverse order (Kafka Streams first, so no thread uses a model while it is closed).
+ * The running service: configuration, base model and engine, skeleton registry, Vert.x and its inference workers,
+ * topology and Kafka Streams, wired together and shut down in reverse order (Kafka Streams first, so no thread
+ * uses a model while it is closed).
  *
  * <p>{@link #run(StreamsAppConfig)} is the blocking entry point for a command line; {@link #start} returns a
  * running instance for embedding and tests.
@@ -35,14 +40,19 @@ public final class SkeletonStreamsApp implements AutoCloseable {
 
     private final SkeletonEngine engine;
     private final SkeletonRegistry registry;
+    private final Vertx vertx;
+    private final InferenceWorkers workers;
     private final Admin admin;
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SkeletonStreamsApp(SkeletonEngine engine, SkeletonRegistry registry, Admin admin, KafkaStreams streams) {
+    private SkeletonStreamsApp(SkeletonEngine engine, SkeletonRegistry registry, Vertx vertx, InferenceWorkers workers,
+            Admin admin, KafkaStreams streams) {
         this.engine = engine;
         this.registry = registry;
+        this.vertx = vertx;
+        this.workers = workers;
         this.admin = admin;
         this.streams = streams;
     }
@@ -60,6 +70,8 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         log.info("starting {} on {}: {}", config.applicationId(), config.bootstrapServers(), config.values());
         SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults().withThreads(config.engineThreads()));
         SkeletonRegistry registry = new SkeletonRegistry(engine::load);
+        Vertx vertx = Vertx.vertx();
+        InferenceWorkers workers = new VertxInferenceWorkers(vertx, config.inferenceWorkers());
         Admin admin = null;
         KafkaStreams streams = null;
         try {
@@ -72,14 +84,14 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             }
 
             StreamsBuilder builder = new StreamsBuilder();
-            SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry));
+            SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry), workers);
             SkeletonTopology.addRegistry(builder, config, registry);
             Properties props = config.toStreamsProperties();
             Topology topology = builder.build(props);
             log.debug("topology:\n{}", topology.describe());
 
             streams = new KafkaStreams(topology, props);
-            SkeletonStreamsApp app = new SkeletonStreamsApp(engine, registry, admin, streams);
+            SkeletonStreamsApp app = new SkeletonStreamsApp(engine, registry, vertx, workers, admin, streams);
             streams.setStateListener((now, before) -> {
                 log.info("Kafka Streams {} -> {}", before, now);
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -98,6 +110,8 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             if (streams != null) {
                 streams.close(CLOSE_TIMEOUT);
             }
+            workers.close();
+            closeVertx(vertx);
             registry.close();
             engine.close();
             if (admin != null) {
@@ -141,7 +155,10 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         return registry;
     }
 
-    /** Stops Kafka Streams (committing what it processed), then releases models and the engine. Idempotent. */
+    /**
+     * Stops Kafka Streams (which forwards every held result and commits), then the inference workers, then releases
+     * models and the engine. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -150,10 +167,22 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         log.info("stopping");
         streams.close(CLOSE_TIMEOUT);
         stopped.countDown();
+        workers.close();
+        closeVertx(vertx);
         registry.close();
         engine.close();
         admin.close(CLOSE_TIMEOUT);
         log.info("stopped");
+    }
+
+    private static void closeVertx(Vertx vertx) {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("closing Vert.x failed: {}", e.toString());
+        }
     }
 
     /**

@@ -10,8 +10,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The service's topology, built in one place:
  * <pre>
- *   input topics (or pattern) --classify--+--> output topic (or output.topic.TASK)
- *                                         +--> dead-letter topic
+ *   input topics (or pattern) --classify (per-task batches on the inference workers)--+--> output topic
+ *                                                                                    |    (or output.topic.TASK)
+ *                                                                                    +--> dead-letter topic
  *   registry topic --(global store, processor on every record and on restore)--> SkeletonRegistry
  * </pre>
  */
@@ -23,19 +24,23 @@ public final class SkeletonTopology {
     private SkeletonTopology() {}
 
     /**
-     * Adds the request path: read requests, label each with {@code classifier}, write results and dead letters.
-     * Returns {@code builder}.
+     * Adds the request path: read requests, label them in per-task batches with {@code classifier} on
+     * {@code workers}, write results and dead letters. Returns {@code builder}.
      */
-    public static StreamsBuilder build(StreamsBuilder builder, StreamsAppConfig config, TaskClassifier classifier) {
+    public static StreamsBuilder build(StreamsBuilder builder, StreamsAppConfig config, TaskClassifier classifier,
+            InferenceWorkers workers) {
         Topics topics = new Topics(config);
         TaskResolver resolver = new TaskResolver(config.topicTaskMapping());
         int maxTextChars = config.maxTextChars();
+        BatchSettings batchSettings = config.batchSettings();
+        builder.addStateStore(PreCommitHook.builder(ClassifyProcessor.COMMIT_HOOK_STORE));
 
         KStream<byte[], ParsedRequest> requests = topics.inputPattern()
                 .map(pattern -> builder.stream(pattern, topics.requests().withName("requests")))
                 .orElseGet(() -> builder.stream(topics.inputTopics(), topics.requests().withName("requests")));
 
-        requests.process(() -> new ClassifyProcessor(classifier, resolver, maxTextChars), Named.as("classify"))
+        requests.process(() -> new ClassifyProcessor(classifier, resolver, maxTextChars, batchSettings, workers),
+                        Named.as("classify"), ClassifyProcessor.COMMIT_HOOK_STORE)
                 .split(Named.as("route-"))
                 .branch((key, routed) -> routed instanceof Routed.Labeled,
                         Branched.withConsumer(labeled -> labeled

@@ -1,6 +1,7 @@
 package dev.skeleton.streams;
 
 import dev.skeleton.engine.skeleton.SkeletonValidator;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,6 +54,10 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String MAX_TEXT_CHARS = "max.text.chars";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String ENGINE_THREADS = "engine.threads";
+    public static final String BATCH_MAX_SIZE = "batch.max.size";
+    public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
+    public static final String BATCH_QUEUE_CAPACITY = "batch.queue.capacity";
+    public static final String INFERENCE_WORKERS = "inference.workers";
 
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
@@ -95,7 +100,24 @@ public final class StreamsAppConfig extends AbstractConfig {
                     Importance.MEDIUM, "Kafka Streams processing guarantee: at_least_once or exactly_once_v2.")
             .define(ENGINE_THREADS, Type.INT, Runtime.getRuntime().availableProcessors(), ConfigDef.Range.atLeast(1),
                     Importance.MEDIUM, "ONNX Runtime intra-op threads shared by all tasks; defaults to the number "
-                            + "of cores.");
+                            + "of cores.")
+            .define(BATCH_MAX_SIZE, Type.INT, 32, ConfigDef.Range.between(1, 1024), Importance.MEDIUM,
+                    "Most requests of one task run as one inference batch; a batch that reaches this size runs at "
+                            + "once. 1 turns batching off.")
+            .define(BATCH_MAX_DELAY_MS, Type.INT, 10, ConfigDef.Range.between(0, 10_000), Importance.MEDIUM,
+                    "Longest a request waits for its batch to fill before the batch runs anyway, in milliseconds; "
+                            + "0 runs whatever has arrived after every record. Also bounds how long the stream thread "
+                            + "blocks waiting for input (Kafka Streams' poll.ms, unless kafka.poll.ms is set), so "
+                            + "an idle stream still meets it.")
+            .define(BATCH_QUEUE_CAPACITY, Type.INT, 256, ConfigDef.Range.between(1, 100_000), Importance.MEDIUM,
+                    "Most requests one stream task holds between reading them and writing their results (waiting "
+                            + "for a batch, in inference, or waiting for an earlier request's result, since results "
+                            + "leave in input order). When full, the stream thread stops reading until results "
+                            + "leave: back-pressure, never unbounded memory. At least " + BATCH_MAX_SIZE + ".")
+            .define(INFERENCE_WORKERS, Type.INT, 2, ConfigDef.Range.between(1, 256), Importance.MEDIUM,
+                    "Vert.x worker threads that run inference batches, shared by all stream threads and tasks. "
+                            + "Each batch also uses " + ENGINE_THREADS + " ONNX Runtime threads, so more workers "
+                            + "than cores rarely help.");
 
     /** Keys that must not be given again through {@value #KAFKA_PREFIX}: this config sets them itself. */
     private static final Set<String> OWNED_STREAMS_KEYS = Set.of(
@@ -186,6 +208,12 @@ public final class StreamsAppConfig extends AbstractConfig {
                         + ": output, dead-letter and registry topics must all be different");
             }
         }
+        int maxSize = (Integer) values.get(BATCH_MAX_SIZE);
+        int capacity = (Integer) values.get(BATCH_QUEUE_CAPACITY);
+        if (capacity < maxSize) {
+            problems.add("Invalid value " + capacity + " for configuration " + BATCH_QUEUE_CAPACITY + ": must be at "
+                    + "least " + BATCH_MAX_SIZE + "=" + maxSize + ", else no batch could ever fill");
+        }
         List<String> inputs = pattern != null ? List.of() : (List<String>) values.get(INPUT_TOPICS);
         Pattern inputPattern = pattern != null ? Pattern.compile(pattern) : null;
         for (Map.Entry<String, String> e : named.entrySet()) {
@@ -263,6 +291,16 @@ public final class StreamsAppConfig extends AbstractConfig {
         return getInt(ENGINE_THREADS);
     }
 
+    /** How requests are grouped into inference batches. */
+    public BatchSettings batchSettings() {
+        return new BatchSettings(getInt(BATCH_MAX_SIZE), Duration.ofMillis(getInt(BATCH_MAX_DELAY_MS)),
+                getInt(BATCH_QUEUE_CAPACITY));
+    }
+
+    public int inferenceWorkers() {
+        return getInt(INFERENCE_WORKERS);
+    }
+
     /** The {@value #KAFKA_PREFIX} keys, prefix removed: Kafka Streams and client settings given by the user. */
     public Map<String, Object> kafkaOverrides() {
         return originalsWithPrefix(KAFKA_PREFIX, true);
@@ -271,12 +309,15 @@ public final class StreamsAppConfig extends AbstractConfig {
     /**
      * Properties for {@link org.apache.kafka.streams.KafkaStreams}: the user's {@value #KAFKA_PREFIX} settings,
      * then the keys this config owns. Default serdes are byte arrays because every topic in the topology names
-     * its own serdes; nothing should ever fall back to a default.
+     * its own serdes; nothing should ever fall back to a default. {@code poll.ms} defaults to the batch delay (at
+     * most Kafka's 100 ms): an idle stream thread blocks that long in poll, and only then can it run a batch whose
+     * delay has passed and write its results.
      */
     public Properties toStreamsProperties() {
         Properties p = new Properties();
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1L, Math.min(100L, getInt(BATCH_MAX_DELAY_MS))));
         p.putAll(kafkaOverrides());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());

@@ -2,16 +2,21 @@ package dev.skeleton.streams;
 
 import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.text.TextInput;
+import java.util.List;
 
 /**
- * What the topology asks to label one input with one task. Implementations never fall back to another task or
- * to the base model: a task they cannot serve is {@link Refused}. The production implementation is
- * {@link RegistryTaskClassifier}; tests of the topology use stubs.
+ * What the topology asks to label a batch of inputs with one task. Implementations never fall back to another
+ * task or to the base model: a task they cannot serve is {@link Refused}. The production implementation is
+ * {@link RegistryTaskClassifier}; tests of the topology use stubs. Called on inference worker threads, possibly
+ * several batches at once, so implementations must be thread-safe.
  */
 public interface TaskClassifier {
 
-    /** Labels {@code input} with {@code taskId}'s current skeleton, or says why it cannot. */
-    Outcome classify(String taskId, TextInput input);
+    /**
+     * Labels every input with {@code taskId}'s current skeleton, or says per input why it cannot. Returns one
+     * outcome per input, in input order.
+     */
+    List<Outcome> classify(String taskId, List<TextInput> inputs);
 
     /** The answer for one input. */
     sealed interface Outcome permits Labeled, Refused {}
@@ -30,8 +35,7 @@ public interface TaskClassifier {
     /**
      * The input cannot be labeled; it goes to the dead-letter topic.
      *
-     * @param kind   {@link DeadLetterKind#UNKNOWN_TASK}, {@link DeadLetterKind#WRONG_INPUT_SHAPE} or
-     *               {@link DeadLetterKind#INFERENCE_FAILED}
+     * @param kind   why, for filters and metrics
      * @param reason what was wrong, for a human
      */
     record Refused(DeadLetterKind kind, String reason) implements Outcome {}

@@ -16,7 +16,9 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,19 @@ import org.junit.jupiter.api.Test;
 class RegistryTopologyTest {
 
     private static final byte[] KEY = utf8("k");
+
+    /** Real Vert.x workers: results cross threads as in production (the driver commits, so drains, after each record). */
+    private static VertxInferenceWorkers workers;
+
+    @BeforeAll
+    static void startWorkers() {
+        workers = VertxInferenceWorkers.standalone(2);
+    }
+
+    @AfterAll
+    static void stopWorkers() {
+        workers.close();
+    }
 
     private SkeletonRegistry registry;
     private TopologyTestDriver driver;
@@ -37,7 +52,7 @@ class RegistryTopologyTest {
         StreamsAppConfig config = new StreamsAppConfig(Map.of(StreamsAppConfig.BOOTSTRAP_SERVERS, "unused:9092"));
         registry = new SkeletonRegistry(TestEngine.engine()::load);
         StreamsBuilder builder = new StreamsBuilder();
-        SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry));
+        SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry), workers);
         SkeletonTopology.addRegistry(builder, config, registry);
         driver = new TopologyTestDriver(builder.build(), config.toStreamsProperties());
         registryTopic = driver.createInputTopic("skeleton.tasks", new StringSerializer(), new ByteArraySerializer());

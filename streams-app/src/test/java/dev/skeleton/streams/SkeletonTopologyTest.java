@@ -19,13 +19,28 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The request path of the topology, driven by TopologyTestDriver with a stub classifier. */
 class SkeletonTopologyTest {
 
     private static final byte[] KEY = "key-1".getBytes(StandardCharsets.UTF_8);
+
+    /** Real Vert.x workers: results cross threads as in production (the driver commits, so drains, after each record). */
+    private static VertxInferenceWorkers workers;
+
+    @BeforeAll
+    static void startWorkers() {
+        workers = VertxInferenceWorkers.standalone(2);
+    }
+
+    @AfterAll
+    static void stopWorkers() {
+        workers.close();
+    }
 
     private final StubClassifier classifier =
             new StubClassifier(Map.of("sst2", 3L, "mrpc", 7L), List.of("mrpc"));
@@ -92,6 +107,19 @@ class SkeletonTopologyTest {
         ClassificationResult r = results("skeleton.labels").readValue();
         assertThat(r.getTask()).isEqualTo("mrpc");
         assertThat(r.getSkeletonVersion()).isEqualTo(7L);
+    }
+
+    @Test
+    void shouldForwardEveryHeldResultBeforeTheCommitOfItsOffset() {
+        // Given batches that would wait 10 s to fill up to 32
+        start(Map.of(StreamsAppConfig.BATCH_MAX_SIZE, "32", StreamsAppConfig.BATCH_MAX_DELAY_MS, "10000"));
+
+        // When one request arrives (the test driver commits after every record, as a stream thread may at any time)
+        input("skeleton.requests").pipeInput(KEY, utf8("{\"id\": \"held\", \"task\": \"sst2\", \"text\": \"good\"}"));
+
+        // Then the commit did not wait for the batch to fill: it ran the batch and forwarded the result first
+        assertThat(results("skeleton.labels").readValue().getRequestId()).isEqualTo("held");
+        assertThat(classifier.batches).containsExactly(1);
     }
 
     // ---- where the task comes from --------------------------------------------------------------------------
@@ -291,7 +319,7 @@ class SkeletonTopologyTest {
         Map<String, Object> props = new HashMap<>(Map.of(StreamsAppConfig.BOOTSTRAP_SERVERS, "unused:9092"));
         props.putAll(overrides);
         StreamsAppConfig config = new StreamsAppConfig(props);
-        StreamsBuilder builder = SkeletonTopology.build(new StreamsBuilder(), config, classifier);
+        StreamsBuilder builder = SkeletonTopology.build(new StreamsBuilder(), config, classifier, workers);
         driver = new TopologyTestDriver(builder.build(), config.toStreamsProperties());
     }
 

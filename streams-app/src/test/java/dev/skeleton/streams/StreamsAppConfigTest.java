@@ -49,6 +49,39 @@ class StreamsAppConfigTest {
         assertThat(c.processingGuarantee()).isEqualTo("at_least_once");
         assertThat(c.engineThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(c.replicationFactor()).isEmpty();
+        assertThat(c.batchSettings()).isEqualTo(new BatchSettings(32, java.time.Duration.ofMillis(10), 256));
+        assertThat(c.inferenceWorkers()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRefuseQueueCapacityBelowBatchSize() {
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.BATCH_MAX_SIZE, "64",
+                StreamsAppConfig.BATCH_QUEUE_CAPACITY, "32")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Invalid value 32 for configuration batch.queue.capacity: must be at least "
+                        + "batch.max.size=64");
+    }
+
+    @Test
+    void shouldRefuseBatchSettingsOutOfRangeNamingKeyAndValue() {
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.BATCH_MAX_SIZE, "0",
+                StreamsAppConfig.BATCH_MAX_DELAY_MS, "-1", StreamsAppConfig.INFERENCE_WORKERS, "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("3 problems")
+                .hasMessageContaining("Invalid value 0 for configuration batch.max.size")
+                .hasMessageContaining("Invalid value -1 for configuration batch.max.delay.ms")
+                .hasMessageContaining("Invalid value 0 for configuration inference.workers");
+    }
+
+    @Test
+    void shouldBlockInPollNoLongerThanTheBatchDelayUnlessTold() {
+        assertThat(config(Map.of()).toStreamsProperties().get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
+        assertThat(config(Map.of(StreamsAppConfig.BATCH_MAX_DELAY_MS, "0")).toStreamsProperties()
+                .get(StreamsConfig.POLL_MS_CONFIG)).as("never 0: a busy loop").isEqualTo(1L);
+        assertThat(config(Map.of(StreamsAppConfig.BATCH_MAX_DELAY_MS, "5000")).toStreamsProperties()
+                .get(StreamsConfig.POLL_MS_CONFIG)).as("Kafka's default at most").isEqualTo(100L);
+        assertThat(config(Map.of("kafka.poll.ms", "50")).toStreamsProperties()
+                .get(StreamsConfig.POLL_MS_CONFIG)).as("the user's choice wins").isEqualTo("50");
     }
 
     @Test

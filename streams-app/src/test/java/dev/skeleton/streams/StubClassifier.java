@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * A classifier for topology tests: knows a fixed set of tasks, labels "positive" when the text contains "good",
- * fails on texts containing "boom", and records every call.
+ * fails (the whole batch) on texts containing "boom", and records every input and batch.
  */
 final class StubClassifier implements TaskClassifier {
 
@@ -19,6 +19,8 @@ final class StubClassifier implements TaskClassifier {
     private final Map<String, Long> versions;
     private final List<String> pairTasks;
     final List<String> calls = new ArrayList<>();
+    /** Size of every batch asked for. */
+    final List<Integer> batches = new ArrayList<>();
 
     StubClassifier(Map<String, Long> versions, List<String> pairTasks) {
         this.versions = versions;
@@ -26,7 +28,16 @@ final class StubClassifier implements TaskClassifier {
     }
 
     @Override
-    public Outcome classify(String taskId, TextInput input) {
+    public synchronized List<Outcome> classify(String taskId, List<TextInput> inputs) {
+        batches.add(inputs.size());
+        List<Outcome> outcomes = new ArrayList<>();
+        for (TextInput input : inputs) {
+            outcomes.add(classify(taskId, input));
+        }
+        return outcomes;
+    }
+
+    private Outcome classify(String taskId, TextInput input) {
         calls.add(taskId + ":" + input.text());
         Long version = versions.get(taskId);
         if (version == null) {

@@ -1,0 +1,20 @@
+package dev.skeleton.streams;
+
+import java.util.function.Consumer;
+
+/**
+ * Where inference batches run: threads of their own, so a stream thread keeps reading and parsing while the model
+ * works. The production implementation is {@link VertxInferenceWorkers}.
+ */
+public interface InferenceWorkers extends AutoCloseable {
+
+    /**
+     * Runs {@code job} on a worker thread, later. If it can never run (the workers are closed), calls
+     * {@code rejected} instead, on some thread, so that whoever waits for the job is not left waiting forever.
+     */
+    void execute(Runnable job, Consumer<Throwable> rejected);
+
+    /** Stops the workers; jobs already running finish. */
+    @Override
+    void close();
+}

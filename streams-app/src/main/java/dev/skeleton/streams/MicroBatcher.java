@@ -1,0 +1,254 @@
+package dev.skeleton.streams;
+
+import dev.skeleton.engine.text.TextInput;
+import dev.skeleton.streams.TaskClassifier.Outcome;
+import dev.skeleton.streams.TaskClassifier.Refused;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.kafka.streams.errors.StreamsException;
+
+/**
+ * Per-task micro-batches between one stream task's processor and the {@link InferenceWorkers}: the one place where
+ * work leaves the stream thread and results come back to it.
+ *
+ * <p>Requests of the same task are collected into a batch, which runs on a worker when it holds
+ * {@link BatchSettings#maxSize()} requests or when its first request has waited {@link BatchSettings#maxDelay()}.
+ * Results leave through the {@link Sink}, on the stream thread, in exactly the order their requests were added,
+ * whichever batch finishes first: per-key (indeed per-partition) order is kept by construction.
+ *
+ * <p>Bounded: at most {@link BatchSettings#queueCapacity()} requests are held, from {@code add} until their result
+ * has left. When full, {@code add} runs every open batch and blocks the stream thread until results leave; the
+ * stream thread then reads no more input, which is the back-pressure.
+ *
+ * <p>Commit-safe: {@link #flush()} runs every open batch, waits for all results and hands them to the sink, so
+ * nothing is held afterwards. The processor calls it before every commit; a request whose offset is committed has
+ * always had its result forwarded first.
+ *
+ * <p>Threads: {@code add}, {@code addDecided}, {@code poll} and {@code flush} are for the stream thread only; the
+ * workers only complete items and wake the stream thread.
+ *
+ * @param <T> what the caller needs to build the output of one request (the record, its source, ...)
+ */
+final class MicroBatcher<T> {
+
+    /** Receives each request's result on the stream thread, in the order the requests were added. */
+    @FunctionalInterface
+    interface Sink<T> {
+        void accept(T payload, BatchResult result);
+    }
+
+    private final BatchSettings settings;
+    private final TaskClassifier classifier;
+    private final InferenceWorkers workers;
+    private final Sink<T> sink;
+    private final LongSupplier nanoClock;
+    private final long maxDelayNanos;
+    /** Every held request in arrival order; results leave from the head only. */
+    private final ArrayDeque<Item<T>> queue = new ArrayDeque<>();
+    /** The batch still filling up, per task. */
+    private final Map<String, OpenBatch<T>> open = new LinkedHashMap<>();
+    /** Workers notify here when they complete items; the stream thread waits here. */
+    private final Object completions = new Object();
+
+    MicroBatcher(BatchSettings settings, TaskClassifier classifier, InferenceWorkers workers, Sink<T> sink) {
+        this(settings, classifier, workers, sink, System::nanoTime);
+    }
+
+    MicroBatcher(BatchSettings settings, TaskClassifier classifier, InferenceWorkers workers, Sink<T> sink,
+            LongSupplier nanoClock) {
+        this.settings = settings;
+        this.classifier = classifier;
+        this.workers = workers;
+        this.sink = sink;
+        this.nanoClock = nanoClock;
+        this.maxDelayNanos = settings.maxDelay().toNanos();
+    }
+
+    /** Queues a request for {@code taskId}'s next batch; blocks while the batcher is full. */
+    void add(T payload, String taskId, TextInput input) {
+        makeRoom();
+        Item<T> item = new Item<>(payload, nanoClock.getAsLong());
+        queue.addLast(item);
+        OpenBatch<T> batch = open.computeIfAbsent(taskId, t -> new OpenBatch<>(t, item.addedNanos));
+        batch.add(item, input);
+        if (batch.size() >= settings.maxSize()) {
+            dispatch(open.remove(taskId));
+        }
+    }
+
+    /**
+     * Queues a request whose outcome is already known (e.g. a dead letter decided before inference), so that it
+     * leaves in its place among the others. Blocks while the batcher is full.
+     */
+    void addDecided(T payload, Outcome outcome) {
+        makeRoom();
+        Item<T> item = new Item<>(payload, nanoClock.getAsLong());
+        item.complete(new BatchResult(outcome, 0, 0));
+        queue.addLast(item);
+    }
+
+    /** Runs the batches whose delay has passed, and hands every result that is ready, in order, to the sink. */
+    void poll() {
+        long now = nanoClock.getAsLong();
+        for (Iterator<OpenBatch<T>> it = open.values().iterator(); it.hasNext(); ) {
+            OpenBatch<T> batch = it.next();
+            if (now - batch.openedNanos >= maxDelayNanos) {
+                it.remove();
+                dispatch(batch);
+            }
+        }
+        forwardReady();
+    }
+
+    /** Runs every open batch, waits for every result and hands all to the sink: afterwards nothing is held. */
+    void flush() {
+        dispatchAll();
+        while (!queue.isEmpty()) {
+            awaitHead();
+            forwardReady();
+        }
+    }
+
+    /** Requests held: added, and whose result has not left yet. */
+    int size() {
+        return queue.size();
+    }
+
+    private void makeRoom() {
+        forwardReady();
+        while (queue.size() >= settings.queueCapacity()) {
+            // the head may sit in a batch that is still filling up: run them all, or the wait could be endless
+            dispatchAll();
+            awaitHead();
+            forwardReady();
+        }
+    }
+
+    private void dispatchAll() {
+        List<OpenBatch<T>> batches = new ArrayList<>(open.values());
+        open.clear();
+        batches.forEach(this::dispatch);
+    }
+
+    private void dispatch(OpenBatch<T> batch) {
+        workers.execute(() -> run(batch), failure -> fail(batch, failure));
+    }
+
+    /** On a worker thread: one model call for the whole batch, then every item completed. */
+    private void run(OpenBatch<T> batch) {
+        long start = nanoClock.getAsLong();
+        List<Outcome> outcomes;
+        try {
+            outcomes = classifier.classify(batch.taskId, batch.inputs);
+            if (outcomes.size() != batch.size()) {
+                throw new IllegalStateException("the classifier returned " + outcomes.size() + " outcomes for "
+                        + batch.size() + " inputs");
+            }
+        } catch (RuntimeException e) {
+            // a classifier should refuse inputs itself; this keeps the stream alive if one does not
+            outcomes = Collections.nCopies(batch.size(), new Refused(DeadLetterKind.INFERENCE_FAILED,
+                    "task '" + batch.taskId + "' failed: " + e));
+        } catch (Error e) {
+            fail(batch, e);
+            throw e;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Item<T> item = batch.items.get(i);
+            item.complete(new BatchResult(outcomes.get(i), (start - item.addedNanos) / 1e6, batch.size()));
+        }
+        wake();
+    }
+
+    /** The batch cannot run (workers closed, or the JVM is failing): its items fail the stream thread. */
+    private void fail(OpenBatch<T> batch, Throwable failure) {
+        batch.items.forEach(item -> item.fail(failure));
+        wake();
+    }
+
+    private void wake() {
+        synchronized (completions) {
+            completions.notifyAll();
+        }
+    }
+
+    private void awaitHead() {
+        Item<T> head = queue.peekFirst();
+        synchronized (completions) {
+            while (!head.isDone()) {
+                try {
+                    completions.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StreamsException("interrupted while waiting for inference results", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Hands the completed head of the queue to the sink. An item whose batch could not run stops the stream thread:
+     * nothing after it is forwarded or committed, so those requests are read again after a restart.
+     */
+    private void forwardReady() {
+        while (!queue.isEmpty() && queue.peekFirst().isDone()) {
+            Item<T> item = queue.removeFirst();
+            if (item.failure != null) {
+                throw new StreamsException("an inference batch could not run: " + item.failure, item.failure);
+            }
+            sink.accept(item.payload, item.result);
+        }
+    }
+
+    /** One held request. Its result is written by a worker and read by the stream thread. */
+    private static final class Item<T> {
+        final T payload;
+        final long addedNanos;
+        volatile BatchResult result;
+        volatile Throwable failure;
+
+        Item(T payload, long addedNanos) {
+            this.payload = payload;
+            this.addedNanos = addedNanos;
+        }
+
+        void complete(BatchResult r) {
+            result = r;
+        }
+
+        void fail(Throwable t) {
+            failure = t;
+        }
+
+        boolean isDone() {
+            return result != null || failure != null;
+        }
+    }
+
+    /** A task's batch while it fills up; handed to a worker whole, and never touched by the stream thread again. */
+    private static final class OpenBatch<T> {
+        final String taskId;
+        final long openedNanos;
+        final List<Item<T>> items = new ArrayList<>();
+        final List<TextInput> inputs = new ArrayList<>();
+
+        OpenBatch(String taskId, long openedNanos) {
+            this.taskId = taskId;
+            this.openedNanos = openedNanos;
+        }
+
+        void add(Item<T> item, TextInput input) {
+            items.add(item);
+            inputs.add(input);
+        }
+
+        int size() {
+            return items.size();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.skeleton.streams;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Inference batches on a named Vert.x worker pool ({@value #POOL_NAME}). Inference blocks for milliseconds to
+ * seconds, so it runs only here, never on an event loop; the pool's size bounds how many batches run at once.
+ */
+public final class VertxInferenceWorkers implements InferenceWorkers {
+
+    /** Name of the worker pool, as seen in thread names and Vert.x metrics. */
+    public static final String POOL_NAME = "skeleton-inference";
+
+    private static final Logger log = LoggerFactory.getLogger(VertxInferenceWorkers.class);
+    private static final long CLOSE_TIMEOUT_SECONDS = 30;
+    /** Vert.x logs a blocked-thread warning past this; a batch taking that long is worth a warning. */
+    private static final long MAX_EXECUTE_SECONDS = 30;
+
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final WorkerExecutor executor;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A pool of {@code workers} threads on {@code vertx}, which the caller keeps and closes. */
+    public VertxInferenceWorkers(Vertx vertx, int workers) {
+        this(vertx, workers, false);
+    }
+
+    private VertxInferenceWorkers(Vertx vertx, int workers, boolean ownsVertx) {
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.executor = vertx.createSharedWorkerExecutor(POOL_NAME, workers, MAX_EXECUTE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** A pool on a Vert.x instance of its own, closed with the pool (tests, tools). */
+    public static VertxInferenceWorkers standalone(int workers) {
+        return new VertxInferenceWorkers(Vertx.vertx(), workers, true);
+    }
+
+    @Override
+    public void execute(Runnable job, Consumer<Throwable> rejected) {
+        if (closed.get()) {
+            rejected.accept(new RejectedExecutionException("the inference workers are closed"));
+            return;
+        }
+        AtomicBoolean started = new AtomicBoolean();
+        Future<Void> done = executor.executeBlocking(() -> {
+            started.set(true);
+            job.run();
+            return null;
+        }, false);
+        done.onFailure(e -> {
+            if (!started.get()) {
+                rejected.accept(e);
+            } else {
+                // jobs handle their own failures; one that escapes is a bug, and the job has completed its items
+                log.error("an inference job failed", e);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        await(executor.close(), "closing the inference workers");
+        if (ownsVertx) {
+            await(vertx.close(), "closing Vert.x");
+        }
+    }
+
+    private static void await(Future<?> future, String what) {
+        try {
+            future.toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("{} failed: {}", what, e.toString());
+        }
+    }
+}

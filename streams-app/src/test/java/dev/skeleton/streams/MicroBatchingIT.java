@@ -1,0 +1,222 @@
+package dev.skeleton.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skeleton.avro.ClassificationRequest;
+import dev.skeleton.avro.ClassificationResult;
+import dev.skeleton.avro.TaskSkeleton;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Micro-batching against a real broker under {@code exactly_once_v2}, with the real engine: every request labeled
+ * exactly once, in per-key order, in batches of more than one; and the same after the service is killed with
+ * SIGKILL mid-stream (a child JVM), which is where results held in a batch would be lost if offsets were
+ * committed before them.
+ */
+class MicroBatchingIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final int KEYS = 10;
+
+    private static TestBroker broker;
+    private static KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = TestBroker.start();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (producer != null) {
+            producer.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void shouldLabelEveryRequestOnceInPerKeyOrderInRealBatchesUnderExactlyOnce() throws Exception {
+        // Given sst2 and topic serving, and an input topic with 2 partitions
+        Map<String, String> props = serviceProps("a");
+        broker.createTopic("requests-a", 2, false);
+        broker.createTopic("tasks-a", 1, true);
+        publish("tasks-a", TestEngine.skeleton("sst2", 1));
+        publish("tasks-a", TestEngine.skeleton("topic", 1));
+
+        try (SkeletonStreamsApp app = SkeletonStreamsApp.start(new StreamsAppConfig(props), TestEngine.base())) {
+            // When 300 requests of 10 keys, each key mixing both tasks, arrive in a burst
+            List<String> ids = produce("requests-a", 300);
+
+            // Then each is labeled exactly once, in order per key, in batches of up to 16 and often more than 1
+            List<ClassificationResult> results = results("labels-a", ids.size());
+            assertExactlyOnceInKeyOrder(results, ids);
+            List<Integer> sizes = results.stream().map(r -> r.getTimings().getBatchSize()).toList();
+            assertThat(sizes).as("batch sizes").allMatch(n -> n >= 1 && n <= 16);
+            assertThat(sizes.stream().mapToInt(Integer::intValue).max().orElse(0)).as("largest batch")
+                    .isGreaterThan(1);
+            assertThat(results).allSatisfy(r -> {
+                assertThat(r.getTimings().getQueueMs()).as("queue time").isGreaterThanOrEqualTo(0);
+                assertThat(r.getTimings().getInferenceMs()).as("inference time").isGreaterThan(0);
+            });
+            assertThat(results).extracting(ClassificationResult::getTask).containsOnly("sst2", "topic");
+        }
+    }
+
+    @Test
+    void shouldLoseAndDuplicateNothingWhenKilledMidStreamUnderExactlyOnce() throws Exception {
+        // Given a service in a child JVM that commits every 500 ms, with sst2 and topic serving
+        Map<String, String> props = serviceProps("kill");
+        props.put("kafka.commit.interval.ms", "500");
+        // a killed member is noticed after 6 s, and its open transaction aborted after 5 s
+        props.put("kafka.session.timeout.ms", "6000");
+        props.put("kafka.heartbeat.interval.ms", "1000");
+        props.put("kafka.producer.transaction.timeout.ms", "5000");
+        broker.createTopic("requests-kill", 2, false);
+        broker.createTopic("tasks-kill", 1, true);
+        publish("tasks-kill", TestEngine.skeleton("sst2", 1));
+        publish("tasks-kill", TestEngine.skeleton("topic", 1));
+        List<String> ids = produce("requests-kill", 600);
+
+        Process first = startChild(props, "first");
+        int committedAtKill;
+        try (KafkaConsumer<byte[], byte[]> reader = broker.committedReader("labels-kill")) {
+            // When it has committed some results (and is working on the rest), it is killed with SIGKILL
+            committedAtKill = awaitAtLeast(reader, 100, first);
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(committedAtKill).as("killed mid-stream, not after the end").isLessThan(ids.size());
+
+        // and a new instance takes over from the committed offsets
+        Process second = startChild(props, "second");
+        try {
+            // Then every request is labeled exactly once, in order per key
+            assertExactlyOnceInKeyOrder(results("labels-kill", ids.size()), ids);
+        } finally {
+            second.destroy();
+            if (!second.waitFor(60, TimeUnit.SECONDS)) {
+                second.destroyForcibly();
+            }
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    private static Map<String, String> serviceProps(String suffix) {
+        Map<String, String> props = new HashMap<>();
+        props.put(StreamsAppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        props.put(StreamsAppConfig.APPLICATION_ID, "batching-it-" + suffix + "-" + UUID.randomUUID());
+        props.put(StreamsAppConfig.INPUT_TOPICS, "requests-" + suffix);
+        props.put(StreamsAppConfig.OUTPUT_TOPIC, "labels-" + suffix);
+        props.put(StreamsAppConfig.DLQ_TOPIC, "dlq-" + suffix);
+        props.put(StreamsAppConfig.REGISTRY_TOPIC, "tasks-" + suffix);
+        props.put(StreamsAppConfig.PROCESSING_GUARANTEE, StreamsAppConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsAppConfig.BATCH_MAX_SIZE, "16");
+        props.put(StreamsAppConfig.BATCH_MAX_DELAY_MS, "20");
+        props.put(StreamsAppConfig.ENGINE_THREADS, "2");
+        return props;
+    }
+
+    /**
+     * Produces {@code count} requests over {@value #KEYS} keys; request {@code kK-S} is the S-th of key kK and
+     * belongs to task "topic" every third time, else to sst2. Returns the ids in production order.
+     */
+    private static List<String> produce(String topic, int count) throws Exception {
+        List<String> ids = new ArrayList<>();
+        int[] seq = new int[KEYS];
+        for (int i = 0; i < count; i++) {
+            int key = i % KEYS;
+            int s = seq[key]++;
+            String id = "k" + key + "-" + s;
+            ids.add(id);
+            ClassificationRequest request = ClassificationRequest.newBuilder().setId(id)
+                    .setTask(s % 3 == 0 ? "topic" : "sst2")
+                    .setText((i % 2 == 0 ? "a gorgeous, witty, seductive movie " : "bleak and desperate ") + i)
+                    .build();
+            producer.send(new ProducerRecord<>(topic, bytes("k" + key),
+                    SkeletonSerdes.requestSerializer().serialize(topic, request)));
+        }
+        producer.flush();
+        return ids;
+    }
+
+    private static void publish(String topic, TaskSkeleton skeleton) throws Exception {
+        producer.send(new ProducerRecord<>(topic, bytes(skeleton.getTaskId()),
+                SkeletonSerdes.skeletonSerializer().serialize(topic, skeleton))).get();
+    }
+
+    private static List<ClassificationResult> results(String topic, int count) {
+        return broker.readCommitted(topic, count, r -> true, TIMEOUT).stream()
+                .map(r -> SkeletonSerdes.resultDeserializer().deserialize(topic, r.value()))
+                .toList();
+    }
+
+    /** Each id exactly once, and for each key its ids in production order (a key lives in one partition). */
+    private static void assertExactlyOnceInKeyOrder(List<ClassificationResult> results, List<String> ids) {
+        Map<String, Integer> counts = new HashMap<>();
+        Map<String, List<Integer>> perKey = new LinkedHashMap<>();
+        for (ClassificationResult r : results) {
+            String id = r.getRequestId();
+            counts.merge(id, 1, Integer::sum);
+            String[] parts = id.split("-");
+            perKey.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
+        }
+        assertThat(counts.keySet()).as("every request labeled").containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(counts).as("each exactly once").allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+        perKey.forEach((key, seqs) -> assertThat(seqs).as("order of key " + key).isSorted());
+    }
+
+    /** Polls until at least {@code count} committed records were seen; fails if the child dies first. */
+    private static int awaitAtLeast(KafkaConsumer<byte[], byte[]> reader, int count, Process child) {
+        int seen = 0;
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (seen < count && System.nanoTime() < deadline) {
+            assertThat(child.isAlive()).as("the service is running (see target/child-*.log)").isTrue();
+            for (ConsumerRecord<byte[], byte[]> ignored : reader.poll(Duration.ofMillis(100))) {
+                seen++;
+            }
+        }
+        assertThat(seen).as("committed results before the kill").isGreaterThanOrEqualTo(count);
+        return seen;
+    }
+
+    /** The service in its own JVM ({@link SkeletonStreamsApp#main}), so it can be killed like a real process. */
+    private static Process startChild(Map<String, String> props, String name) throws IOException {
+        Path log = Path.of("target", "child-" + name + ".log");
+        Files.createDirectories(log.getParent());
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dai.djl.offline=true",
+                "-cp", System.getProperty("java.class.path"),
+                SkeletonStreamsApp.class.getName()));
+        props.forEach((k, v) -> command.add(k + "=" + v));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
