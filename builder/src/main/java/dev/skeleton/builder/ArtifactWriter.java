@@ -114,7 +114,8 @@ public final class ArtifactWriter {
             }
             md.append("\n");
         }
-        md.append("Options: `").append(o).append("`\n\nData: `").append(s.getProvenance().getDataHashes()).append("`\n");
+        md.append("Options: `").append(new java.util.TreeMap<>(o)).append("`\n\nData: `")
+                .append(new java.util.TreeMap<>(s.getProvenance().getDataHashes())).append("`\n");
         return md.toString();
     }
 

@@ -139,8 +139,8 @@ public final class BuildCommand implements Callable<Integer> {
         return SkeletonCli.OK;
     }
 
-    /** The command as typed, for the report (picocli keeps the original arguments). */
+    /** The command as typed, for the report (the parse result's original arguments start with "build"). */
     private String commandLine() {
-        return "./skeleton build " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        return "./skeleton " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 }
