@@ -44,6 +44,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
     private final int maxTextChars;
     private final BatchSettings batchSettings;
     private final InferenceWorkers workers;
+    private final ServiceMetrics metrics;
     private DeferredForwarder<byte[], Routed> forwarder;
     private MicroBatcher<Pending> batcher;
     private ProcessorContext<byte[], Routed> context;
@@ -61,19 +62,20 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
             ClassificationRequest request, String taskId) {}
 
     ClassifyProcessor(TaskClassifier classifier, TaskResolver tasks, int maxTextChars, BatchSettings batchSettings,
-            InferenceWorkers workers) {
+            InferenceWorkers workers, ServiceMetrics metrics) {
         this.classifier = classifier;
         this.tasks = tasks;
         this.maxTextChars = maxTextChars;
         this.batchSettings = batchSettings;
         this.workers = workers;
+        this.metrics = metrics;
     }
 
     @Override
     public void init(ProcessorContext<byte[], Routed> context) {
         this.context = context;
         this.forwarder = new DeferredForwarder<>(context);
-        this.batcher = new MicroBatcher<>(batchSettings, classifier, workers, this::emit);
+        this.batcher = new MicroBatcher<>(batchSettings, classifier, workers, this::emit, metrics::batch);
         PreCommitHook hook = context.getStateStore(COMMIT_HOOK_STORE);
         hook.onCommit(batcher::flush);
         long tickMs = Math.max(1, Math.min(MAX_TICK_MS, batchSettings.maxDelay().toMillis()));
@@ -131,6 +133,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
     private void emit(Pending p, BatchResult r) {
         if (r.outcome() instanceof Labeled labeled) {
             ClassificationResult result = result(p.request(), p.taskId(), labeled, r);
+            metrics.labeled(p.taskId(), r.queueMs());
             forwarder.forward(p.record().withValue(new Routed.Labeled(result)), p.context());
             return;
         }
@@ -139,6 +142,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
         String reason = r.batchSize() == 0 ? refused.reason()
                 : "request '" + p.request().getId() + "': " + refused.reason();
         DeadLetters.log(refused.kind(), reason, p.source(), p.taskId());
+        metrics.deadLetter(refused.kind());
         byte[] value = p.record().value() == null ? null : p.record().value().raw();
         forwarder.forward(p.record()
                 .withValue((Routed) new Routed.DeadLetter(value))

@@ -11,9 +11,15 @@ final class LoadedTask {
 
     private final TaskModel model;
     private final AtomicInteger references = new AtomicInteger(1);
+    private final long loadedAtMillis = System.currentTimeMillis();
 
     LoadedTask(TaskModel model) {
         this.model = model;
+    }
+
+    /** When this version was swapped in, epoch milliseconds. */
+    long loadedAtMillis() {
+        return loadedAtMillis;
     }
 
     TaskModel model() {

@@ -43,11 +43,20 @@ final class MicroBatcher<T> {
         void accept(T payload, BatchResult result);
     }
 
+    /** Told about every batch that ran, on the worker thread (for metrics). */
+    @FunctionalInterface
+    interface BatchObserver {
+        void ran(String taskId, int size, long nanos);
+
+        BatchObserver NONE = (taskId, size, nanos) -> {};
+    }
+
     private final BatchSettings settings;
     private final TaskClassifier classifier;
     private final InferenceWorkers workers;
     private final Sink<T> sink;
     private final LongSupplier nanoClock;
+    private final BatchObserver observer;
     private final long maxDelayNanos;
     /** Every held request in arrival order; results leave from the head only. */
     private final ArrayDeque<Item<T>> queue = new ArrayDeque<>();
@@ -56,17 +65,24 @@ final class MicroBatcher<T> {
     /** Workers notify here when they complete items; the stream thread waits here. */
     private final Object completions = new Object();
 
-    MicroBatcher(BatchSettings settings, TaskClassifier classifier, InferenceWorkers workers, Sink<T> sink) {
-        this(settings, classifier, workers, sink, System::nanoTime);
+    MicroBatcher(BatchSettings settings, TaskClassifier classifier, InferenceWorkers workers, Sink<T> sink,
+            BatchObserver observer) {
+        this(settings, classifier, workers, sink, System::nanoTime, observer);
     }
 
     MicroBatcher(BatchSettings settings, TaskClassifier classifier, InferenceWorkers workers, Sink<T> sink,
             LongSupplier nanoClock) {
+        this(settings, classifier, workers, sink, nanoClock, BatchObserver.NONE);
+    }
+
+    MicroBatcher(BatchSettings settings, TaskClassifier classifier, InferenceWorkers workers, Sink<T> sink,
+            LongSupplier nanoClock, BatchObserver observer) {
         this.settings = settings;
         this.classifier = classifier;
         this.workers = workers;
         this.sink = sink;
         this.nanoClock = nanoClock;
+        this.observer = observer;
         this.maxDelayNanos = settings.maxDelay().toNanos();
     }
 
@@ -158,6 +174,7 @@ final class MicroBatcher<T> {
             fail(batch, e);
             throw e;
         }
+        observer.ran(batch.taskId, batch.size(), nanoClock.getAsLong() - start);
         for (int i = 0; i < batch.size(); i++) {
             Item<T> item = batch.items.get(i);
             item.complete(new BatchResult(outcomes.get(i), (start - item.addedNanos) / 1e6, batch.size()));

@@ -57,6 +57,7 @@ public final class SkeletonRegistry implements AutoCloseable {
     private final List<Consumer<TaskModel>> loadListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong swaps = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
+    private final AtomicLong retirements = new AtomicLong();
 
     public SkeletonRegistry(Loader loader) {
         this.loader = loader;
@@ -129,6 +130,7 @@ public final class SkeletonRegistry implements AutoCloseable {
             return Change.IGNORED_NOT_LOADED;
         }
         log.info("task {}: v{} retired", taskId, previous.model().version());
+        retirements.incrementAndGet();
         previous.release();
         return Change.RETIRED;
     }
@@ -162,6 +164,19 @@ public final class SkeletonRegistry implements AutoCloseable {
         return versions;
     }
 
+    /**
+     * What serves now, by task, sorted: each task's skeleton and when it was swapped in. Reads the skeletons'
+     * metadata only, never the models, so a version swapped out meanwhile is still safe to describe.
+     */
+    public Map<String, ServingSkeleton> serving() {
+        Map<String, ServingSkeleton> out = new TreeMap<>();
+        serving.forEach((id, task) -> out.put(id, new ServingSkeleton(task.model().skeleton(), task.loadedAtMillis())));
+        return out;
+    }
+
+    /** A serving skeleton and when it was swapped in (epoch milliseconds). */
+    public record ServingSkeleton(TaskSkeleton skeleton, long loadedAtMillis) {}
+
     /** The latest refusal per task, if no newer version has loaded since; sorted by task. */
     public Map<String, RefusedSkeleton> refused() {
         return new TreeMap<>(refused);
@@ -180,6 +195,11 @@ public final class SkeletonRegistry implements AutoCloseable {
     /** Versions loaded since start (first loads and replacements). */
     public long swapCount() {
         return swaps.get();
+    }
+
+    /** Tasks retired by a tombstone since start. */
+    public long retirementCount() {
+        return retirements.get();
     }
 
     /** Releases every serving model; each closes when its last lease ends. */

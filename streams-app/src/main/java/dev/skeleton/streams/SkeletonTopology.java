@@ -25,10 +25,10 @@ public final class SkeletonTopology {
 
     /**
      * Adds the request path: read requests, label them in per-task batches with {@code classifier} on
-     * {@code workers}, write results and dead letters. Returns {@code builder}.
+     * {@code workers}, write results and dead letters, count them in {@code metrics}. Returns {@code builder}.
      */
     public static StreamsBuilder build(StreamsBuilder builder, StreamsAppConfig config, TaskClassifier classifier,
-            InferenceWorkers workers) {
+            InferenceWorkers workers, ServiceMetrics metrics) {
         Topics topics = new Topics(config);
         TaskResolver resolver = new TaskResolver(config.topicTaskMapping());
         int maxTextChars = config.maxTextChars();
@@ -39,8 +39,8 @@ public final class SkeletonTopology {
                 .map(pattern -> builder.stream(pattern, topics.requests().withName("requests")))
                 .orElseGet(() -> builder.stream(topics.inputTopics(), topics.requests().withName("requests")));
 
-        requests.process(() -> new ClassifyProcessor(classifier, resolver, maxTextChars, batchSettings, workers),
-                        Named.as("classify"), ClassifyProcessor.COMMIT_HOOK_STORE)
+        requests.process(() -> new ClassifyProcessor(classifier, resolver, maxTextChars, batchSettings, workers,
+                        metrics), Named.as("classify"), ClassifyProcessor.COMMIT_HOOK_STORE)
                 .split(Named.as("route-"))
                 .branch((key, routed) -> routed instanceof Routed.Labeled,
                         Branched.withConsumer(labeled -> labeled

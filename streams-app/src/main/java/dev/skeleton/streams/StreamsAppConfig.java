@@ -58,6 +58,8 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
     public static final String BATCH_QUEUE_CAPACITY = "batch.queue.capacity";
     public static final String INFERENCE_WORKERS = "inference.workers";
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_PORT = "http.port";
 
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
@@ -117,7 +119,12 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(INFERENCE_WORKERS, Type.INT, 2, ConfigDef.Range.between(1, 256), Importance.MEDIUM,
                     "Vert.x worker threads that run inference batches, shared by all stream threads and tasks. "
                             + "Each batch also uses " + ENGINE_THREADS + " ONNX Runtime threads, so more workers "
-                            + "than cores rarely help.");
+                            + "than cores rarely help.")
+            .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyStringWithoutControlChars(),
+                    Importance.MEDIUM, "Address the HTTP endpoints (/health, /ready, /tasks, /metrics) listen on; "
+                            + "loopback by default, 0.0.0.0 for every interface.")
+            .define(HTTP_PORT, Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM,
+                    "Port of the HTTP endpoints; 0 picks a free port, -1 turns them off.");
 
     /** Keys that must not be given again through {@value #KAFKA_PREFIX}: this config sets them itself. */
     private static final Set<String> OWNED_STREAMS_KEYS = Set.of(
@@ -299,6 +306,16 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public int inferenceWorkers() {
         return getInt(INFERENCE_WORKERS);
+    }
+
+    public String httpHost() {
+        return getString(HTTP_HOST);
+    }
+
+    /** The HTTP port; 0 for any free one; empty when the endpoints are off. */
+    public Optional<Integer> httpPort() {
+        int port = getInt(HTTP_PORT);
+        return port < 0 ? Optional.empty() : Optional.of(port);
     }
 
     /** The {@value #KAFKA_PREFIX} keys, prefix removed: Kafka Streams and client settings given by the user. */
