@@ -3,6 +3,10 @@ package dev.skeleton.streams;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.Reader;
@@ -10,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -26,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: configuration, base model and engine, skeleton registry, Vert.x and its inference workers,
- * topology and Kafka Streams, wired together and shut down in reverse order (Kafka Streams first, so no thread
+ * The running service: configuration, base model and engine, skeleton registry, Vert.x with its inference workers
+ * and HTTP endpoints, metrics, topology and Kafka Streams, wired together and shut down in reverse order (Kafka Streams first, so no thread
  * uses a model while it is closed).
  *
  * <p>{@link #run(StreamsAppConfig)} is the blocking entry point for a command line; {@link #start} returns a
@@ -44,17 +49,20 @@ public final class SkeletonStreamsApp implements AutoCloseable {
     private final InferenceWorkers workers;
     private final Admin admin;
     private final KafkaStreams streams;
+    private final ServiceMetrics metrics;
+    private HttpEndpoints http;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private SkeletonStreamsApp(SkeletonEngine engine, SkeletonRegistry registry, Vertx vertx, InferenceWorkers workers,
-            Admin admin, KafkaStreams streams) {
+            Admin admin, KafkaStreams streams, ServiceMetrics metrics) {
         this.engine = engine;
         this.registry = registry;
         this.vertx = vertx;
         this.workers = workers;
         this.admin = admin;
         this.streams = streams;
+        this.metrics = metrics;
     }
 
     /** Starts the service on the embedded default base model. */
@@ -72,8 +80,14 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         SkeletonRegistry registry = new SkeletonRegistry(engine::load);
         Vertx vertx = Vertx.vertx();
         InferenceWorkers workers = new VertxInferenceWorkers(vertx, config.inferenceWorkers());
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        ServiceMetrics metrics = new ServiceMetrics(prometheus);
+        metrics.watch(registry);
         Admin admin = null;
         KafkaStreams streams = null;
+        HttpEndpoints http = null;
         try {
             admin = Admin.create(config.adminProperties());
             Topics topics = new Topics(config);
@@ -84,14 +98,14 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             }
 
             StreamsBuilder builder = new StreamsBuilder();
-            SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry), workers);
+            SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry), workers, metrics);
             SkeletonTopology.addRegistry(builder, config, registry);
             Properties props = config.toStreamsProperties();
             Topology topology = builder.build(props);
             log.debug("topology:\n{}", topology.describe());
 
             streams = new KafkaStreams(topology, props);
-            SkeletonStreamsApp app = new SkeletonStreamsApp(engine, registry, vertx, workers, admin, streams);
+            SkeletonStreamsApp app = new SkeletonStreamsApp(engine, registry, vertx, workers, admin, streams, metrics);
             streams.setStateListener((now, before) -> {
                 log.info("Kafka Streams {} -> {}", before, now);
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -104,11 +118,21 @@ public final class SkeletonStreamsApp implements AutoCloseable {
                 log.error("stream thread failed; shutting the service down", e);
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
+            // before start: /health and /ready answer while the registry restores (start blocks until it has)
+            if (config.httpPort().isPresent()) {
+                KafkaStreams s = streams;
+                http = HttpEndpoints.start(vertx, config.httpHost(), config.httpPort().get(), s::state,
+                        new TasksView(registry, base), prometheus);
+                app.http = http;
+            }
             streams.start();
             return app;
         } catch (RuntimeException e) {
             if (streams != null) {
                 streams.close(CLOSE_TIMEOUT);
+            }
+            if (http != null) {
+                http.close();
             }
             workers.close();
             closeVertx(vertx);
@@ -155,6 +179,15 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         return registry;
     }
 
+    /** The port of the HTTP endpoints, if they are on. */
+    public OptionalInt httpPort() {
+        return http == null ? OptionalInt.empty() : OptionalInt.of(http.port());
+    }
+
+    public ServiceMetrics metrics() {
+        return metrics;
+    }
+
     /**
      * Stops Kafka Streams (which forwards every held result and commits), then the inference workers, then releases
      * models and the engine. Idempotent.
@@ -167,6 +200,9 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         log.info("stopping");
         streams.close(CLOSE_TIMEOUT);
         stopped.countDown();
+        if (http != null) {
+            http.close();
+        }
         workers.close();
         closeVertx(vertx);
         registry.close();
