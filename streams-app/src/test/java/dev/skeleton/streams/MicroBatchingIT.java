@@ -137,6 +137,7 @@ class MicroBatchingIT {
         props.put(StreamsAppConfig.BATCH_MAX_SIZE, "16");
         props.put(StreamsAppConfig.BATCH_MAX_DELAY_MS, "20");
         props.put(StreamsAppConfig.ENGINE_THREADS, "2");
+        props.put(StreamsAppConfig.HTTP_PORT, "0");
         return props;
     }
 

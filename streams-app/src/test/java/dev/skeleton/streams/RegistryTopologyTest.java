@@ -52,7 +52,8 @@ class RegistryTopologyTest {
         StreamsAppConfig config = new StreamsAppConfig(Map.of(StreamsAppConfig.BOOTSTRAP_SERVERS, "unused:9092"));
         registry = new SkeletonRegistry(TestEngine.engine()::load);
         StreamsBuilder builder = new StreamsBuilder();
-        SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry), workers);
+        SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry), workers,
+                ServiceMetrics.inMemory());
         SkeletonTopology.addRegistry(builder, config, registry);
         driver = new TopologyTestDriver(builder.build(), config.toStreamsProperties());
         registryTopic = driver.createInputTopic("skeleton.tasks", new StringSerializer(), new ByteArraySerializer());

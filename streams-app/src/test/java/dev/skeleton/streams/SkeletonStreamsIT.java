@@ -2,9 +2,15 @@ package dev.skeleton.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.TaskSkeleton;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +94,7 @@ class SkeletonStreamsIT {
         props.put(StreamsAppConfig.APPLICATION_ID, "skeleton-it-" + UUID.randomUUID());
         props.put(StreamsAppConfig.MAX_TEXT_CHARS, "200");
         props.put(StreamsAppConfig.ENGINE_THREADS, "2");
+        props.put(StreamsAppConfig.HTTP_PORT, "0");
         props.put("kafka.commit.interval.ms", "100");
         try (SkeletonStreamsApp app = SkeletonStreamsApp.start(new StreamsAppConfig(props), TestEngine.base())) {
             assertThat(app.registry().versions()).as("registry restored before processing")
@@ -161,7 +168,33 @@ class SkeletonStreamsIT {
                     r -> new String(r.key(), StandardCharsets.UTF_8).equals("after-swap"));
             assertThat(SkeletonSerdes.resultDeserializer().deserialize("x", after.get(0).value()).getSkeletonVersion())
                     .isEqualTo(2);
+
+            // and the HTTP endpoints tell the same story
+            int port = app.httpPort().orElseThrow();
+            assertThat(get(port, "/ready").statusCode()).as("ready").isEqualTo(200);
+            assertThat(get(port, "/health").body()).contains("\"status\":\"UP\"");
+            JsonNode tasks = new ObjectMapper().readTree(get(port, "/tasks").body());
+            assertThat(tasks.at("/serving/0/task").asText()).isEqualTo("sst2");
+            assertThat(tasks.at("/serving/0/version").asLong()).isEqualTo(2);
+            assertThat(tasks.at("/serving/0/ffnKeepRatio").asDouble()).as("30% of FFN neurons kept")
+                    .isCloseTo(0.3, org.assertj.core.data.Offset.offset(0.01));
+            assertThat(tasks.at("/refused/0/task").asText()).isEqualTo("broken");
+            assertThat(tasks.at("/refused/0/version").isNull()).as("undecodable: no version").isTrue();
+            String metrics = get(port, "/metrics").body();
+            assertThat(metrics).contains("skeleton_requests_total{outcome=\"labeled\",task=\"sst2\"} 41.0")
+                    .contains("skeleton_dead_letters_total{kind=\"UNPARSEABLE\"} 4.0")
+                    .contains("skeleton_dead_letters_total{kind=\"UNKNOWN_TASK\"} 2.0")
+                    .contains("skeleton_dead_letters_total{kind=\"WRONG_INPUT_SHAPE\"} 1.0")
+                    .contains("skeleton_registry_swaps_total 2.0")
+                    .contains("skeleton_batch_size_count{task=\"sst2\"}")
+                    .contains("skeleton_queue_time_seconds_count{task=\"sst2\"} 41")
+                    .contains("skeleton_inference_time_seconds_sum{task=\"sst2\"}");
         }
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------

@@ -319,7 +319,8 @@ class SkeletonTopologyTest {
         Map<String, Object> props = new HashMap<>(Map.of(StreamsAppConfig.BOOTSTRAP_SERVERS, "unused:9092"));
         props.putAll(overrides);
         StreamsAppConfig config = new StreamsAppConfig(props);
-        StreamsBuilder builder = SkeletonTopology.build(new StreamsBuilder(), config, classifier, workers);
+        StreamsBuilder builder = SkeletonTopology.build(new StreamsBuilder(), config, classifier, workers,
+                ServiceMetrics.inMemory());
         driver = new TopologyTestDriver(builder.build(), config.toStreamsProperties());
     }
 

@@ -1,0 +1,123 @@
+package dev.skeleton.streams;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams.State;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's HTTP endpoints on Vert.x, all {@code GET}, all cheap enough for the event loop (no inference here):
+ * <ul>
+ *   <li>{@code /health}: 200 while the service is alive, 503 once Kafka Streams has failed or stopped;</li>
+ *   <li>{@code /ready}: 200 once Kafka Streams is {@code RUNNING}, which it only becomes after the registry topic
+ *       has been restored (every published skeleton built), 503 before and while rebalancing;</li>
+ *   <li>{@code /tasks}: serving skeletons and refused versions as JSON ({@link TasksView});</li>
+ *   <li>{@code /metrics}: Prometheus text format ({@link ServiceMetrics}).</li>
+ * </ul>
+ */
+public final class HttpEndpoints implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long START_TIMEOUT_SECONDS = 30;
+    private static final Set<State> DOWN = EnumSet.of(State.PENDING_ERROR, State.ERROR, State.PENDING_SHUTDOWN,
+            State.NOT_RUNNING);
+
+    private final HttpServer server;
+    private final Supplier<State> state;
+    private final TasksView tasks;
+    private final PrometheusMeterRegistry prometheus;
+
+    private HttpEndpoints(HttpServer server, Supplier<State> state, TasksView tasks,
+            PrometheusMeterRegistry prometheus) {
+        this.server = server;
+        this.state = state;
+        this.tasks = tasks;
+        this.prometheus = prometheus;
+    }
+
+    /**
+     * Listens on {@code host:port} (0: any free port) and returns once listening; a port in use or a bad host is an
+     * {@link IllegalStateException} naming them.
+     */
+    static HttpEndpoints start(Vertx vertx, String host, int port, Supplier<State> state, TasksView tasks,
+            PrometheusMeterRegistry prometheus) {
+        HttpEndpoints endpoints = new HttpEndpoints(vertx.createHttpServer(), state, tasks, prometheus);
+        endpoints.server.requestHandler(endpoints::handle);
+        await(endpoints.server.listen(port, host), "cannot listen on " + host + ":" + port + " (http.host, "
+                + "http.port)");
+        log.info("HTTP endpoints on http://{}:{}/ (health, ready, tasks, metrics)", host,
+                endpoints.server.actualPort());
+        return endpoints;
+    }
+
+    /** The port listened on (the chosen one when started with 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void handle(HttpServerRequest request) {
+        if (request.method() != HttpMethod.GET) {
+            request.response().setStatusCode(405).putHeader("Allow", "GET").end();
+            return;
+        }
+        switch (request.path()) {
+            case "/health" -> health(request);
+            case "/ready" -> ready(request);
+            case "/tasks" -> json(request, 200, tasks.json());
+            case "/metrics" -> request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(prometheus.scrape());
+            default -> json(request, 404, JSON.createObjectNode().put("error", "no such endpoint: " + request.path()
+                    + "; try /health, /ready, /tasks or /metrics"));
+        }
+    }
+
+    private void health(HttpServerRequest request) {
+        State now = state.get();
+        boolean up = !DOWN.contains(now);
+        json(request, up ? 200 : 503, JSON.createObjectNode().put("status", up ? "UP" : "DOWN")
+                .put("streams", now.name()));
+    }
+
+    private void ready(HttpServerRequest request) {
+        State now = state.get();
+        boolean ready = now == State.RUNNING;
+        json(request, ready ? 200 : 503, JSON.createObjectNode().put("ready", ready).put("streams", now.name()));
+    }
+
+    private static void json(HttpServerRequest request, int status, ObjectNode body) {
+        request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(body.toString());
+    }
+
+    @Override
+    public void close() {
+        await(server.close(), "closing the HTTP server");
+    }
+
+    private static void await(Future<?> future, String what) {
+        try {
+            future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(what + ": interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(what + ": no answer within " + START_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+}

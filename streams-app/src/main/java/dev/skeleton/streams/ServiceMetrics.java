@@ -1,0 +1,88 @@
+package dev.skeleton.streams;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service's metrics, named once (Prometheus names in brackets):
+ * <ul>
+ *   <li>{@value #REQUESTS} {task, outcome=labeled|dead_letter} ({@code skeleton_requests_total}): throughput;</li>
+ *   <li>{@value #DEAD_LETTERS} {kind} ({@code skeleton_dead_letters_total});</li>
+ *   <li>{@value #QUEUE_TIME} {task}: per request, arrival to the start of its batch;</li>
+ *   <li>{@value #INFERENCE_TIME} {task}: per batch, the model call;</li>
+ *   <li>{@value #BATCH_SIZE} {task}: requests per batch;</li>
+ *   <li>{@value #SWAPS}, {@value #REFUSALS}, {@value #RETIREMENTS}: registry events; {@value #SERVING}: tasks
+ *       serving now.</li>
+ * </ul>
+ * Dead letters are not tagged by task: the task of a dead letter may be any string a producer wrote, and a tag
+ * per such string would let producers create metric series without bound.
+ */
+public final class ServiceMetrics {
+
+    public static final String REQUESTS = "skeleton.requests";
+    public static final String DEAD_LETTERS = "skeleton.dead.letters";
+    public static final String QUEUE_TIME = "skeleton.queue.time";
+    public static final String INFERENCE_TIME = "skeleton.inference.time";
+    public static final String BATCH_SIZE = "skeleton.batch.size";
+    public static final String SWAPS = "skeleton.registry.swaps";
+    public static final String REFUSALS = "skeleton.registry.refusals";
+    public static final String RETIREMENTS = "skeleton.registry.retirements";
+    public static final String SERVING = "skeleton.tasks.serving";
+
+    private final MeterRegistry registry;
+
+    public ServiceMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Metrics kept in memory only (tests, tools). */
+    public static ServiceMetrics inMemory() {
+        return new ServiceMetrics(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Registry events and the serving-task count, read from {@code skeletons} whenever metrics are scraped. */
+    public void watch(SkeletonRegistry skeletons) {
+        FunctionCounter.builder(SWAPS, skeletons, SkeletonRegistry::swapCount)
+                .description("skeleton versions swapped in (first loads and replacements)").register(registry);
+        FunctionCounter.builder(REFUSALS, skeletons, SkeletonRegistry::refusalCount)
+                .description("skeleton versions refused (invalid, wrong base model, undecodable)").register(registry);
+        FunctionCounter.builder(RETIREMENTS, skeletons, SkeletonRegistry::retirementCount)
+                .description("tasks retired by a tombstone").register(registry);
+        Gauge.builder(SERVING, skeletons, s -> s.versions().size())
+                .description("tasks with a serving skeleton").register(registry);
+    }
+
+    /** One request labeled by {@code task}, after waiting {@code queueMs} for its batch to start. */
+    void labeled(String task, double queueMs) {
+        Counter.builder(REQUESTS).tags("task", task, "outcome", "labeled")
+                .description("requests answered, by task and outcome").register(registry).increment();
+        Timer.builder(QUEUE_TIME).tag("task", task)
+                .description("from arrival to the start of the request's batch").register(registry)
+                .record(Duration.ofNanos((long) (queueMs * 1e6)));
+    }
+
+    /** One request sent to the dead-letter topic. */
+    void deadLetter(DeadLetterKind kind) {
+        Counter.builder(DEAD_LETTERS).tag("kind", kind.name())
+                .description("requests sent to the dead-letter topic, by reason").register(registry).increment();
+    }
+
+    /** One batch of {@code size} requests of {@code task} that took {@code nanos} in the model. */
+    void batch(String task, int size, long nanos) {
+        DistributionSummary.builder(BATCH_SIZE).tag("task", task).description("requests per inference batch")
+                .register(registry).record(size);
+        Timer.builder(INFERENCE_TIME).tag("task", task).description("model time per inference batch")
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.skeleton.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams.State;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP endpoints on a real Vert.x server, with the real registry and engine and a settable Kafka Streams state. */
+class HttpEndpointsTest {
+
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.REBALANCING);
+    private Vertx vertx;
+    private SkeletonRegistry registry;
+    private PrometheusMeterRegistry prometheus;
+    private ServiceMetrics metrics;
+    private HttpEndpoints endpoints;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        registry = new SkeletonRegistry(TestEngine.engine()::load);
+        prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics = new ServiceMetrics(prometheus);
+        metrics.watch(registry);
+        endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, state::get, new TasksView(registry, TestEngine.base()),
+                prometheus);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        endpoints.close();
+        registry.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldBeReadyOnlyOnceKafkaStreamsIsRunning() throws Exception {
+        // Given Kafka Streams still rebalancing (or restoring the registry)
+        HttpResponse<String> before = get("/ready");
+        assertThat(before.statusCode()).isEqualTo(503);
+        assertThat(before.body()).isEqualTo("{\"ready\":false,\"streams\":\"REBALANCING\"}");
+
+        // When it runs
+        state.set(State.RUNNING);
+
+        // Then ready
+        assertThat(get("/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldBeHealthyWhileStartingAndDownOnceKafkaStreamsFailed() throws Exception {
+        assertThat(get("/health").statusCode()).as("alive while rebalancing").isEqualTo(200);
+
+        state.set(State.ERROR);
+
+        HttpResponse<String> down = get("/health");
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.body()).isEqualTo("{\"status\":\"DOWN\",\"streams\":\"ERROR\"}");
+    }
+
+    @Test
+    void shouldListServingSkeletonsWithKeepRatiosAndRefusedVersions() throws Exception {
+        // Given sst2 v1 serving (30% of FFN neurons kept) and a refused mrpc v4
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+        registry.apply("mrpc", TestEngine.foreignSkeleton("mrpc", 4));
+
+        JsonNode tasks = new ObjectMapper().readTree(get("/tasks").body());
+
+        JsonNode sst2 = tasks.at("/serving/0");
+        assertThat(sst2.get("task").asText()).isEqualTo("sst2");
+        assertThat(sst2.get("version").asLong()).isEqualTo(1);
+        assertThat(sst2.get("input").asText()).isEqualTo("SINGLE");
+        assertThat(sst2.get("ffnKeepRatio").asDouble()).isCloseTo(0.3, Offset.offset(0.01));
+        assertThat(sst2.get("headKeepRatio").asDouble()).isEqualTo(1.0);
+        assertThat(sst2.get("promptLength").asInt()).isEqualTo(4);
+        assertThat(sst2.get("loadedAt").asText()).endsWith("Z");
+        JsonNode mrpc = tasks.at("/refused/0");
+        assertThat(mrpc.get("task").asText()).isEqualTo("mrpc");
+        assertThat(mrpc.get("version").asLong()).isEqualTo(4);
+        assertThat(mrpc.get("reason").asText()).contains("base model fingerprint");
+        assertThat(tasks.get("swaps").asLong()).isEqualTo(1);
+        assertThat(tasks.get("refusals").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldExposeServiceMetricsInPrometheusFormat() throws Exception {
+        // Given some traffic and registry events
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+        registry.apply("sst2", null);
+        metrics.batch("sst2", 4, 2_000_000);
+        for (int i = 0; i < 4; i++) {
+            metrics.labeled("sst2", 3.0);
+        }
+        metrics.deadLetter(DeadLetterKind.EMPTY_TEXT);
+
+        HttpResponse<String> response = get("/metrics");
+
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("text/plain"));
+        assertThat(response.body())
+                .contains("skeleton_requests_total{outcome=\"labeled\",task=\"sst2\"} 4.0")
+                .contains("skeleton_dead_letters_total{kind=\"EMPTY_TEXT\"} 1.0")
+                .contains("skeleton_batch_size_sum{task=\"sst2\"} 4.0")
+                .contains("skeleton_inference_time_seconds_sum{task=\"sst2\"} 0.002")
+                .contains("skeleton_queue_time_seconds_sum{task=\"sst2\"} 0.012")
+                .contains("skeleton_registry_swaps_total 1.0")
+                .contains("skeleton_registry_retirements_total 1.0")
+                .contains("skeleton_tasks_serving 0.0");
+    }
+
+    @Test
+    void shouldNameTheEndpointsOnUnknownPathAndRefuseOtherMethods() throws Exception {
+        HttpResponse<String> missing = get("/nope");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("/health", "/ready", "/tasks", "/metrics");
+
+        HttpResponse<String> post = CLIENT.send(HttpRequest.newBuilder(uri("/tasks"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void shouldNameHostAndPortWhenThePortIsTaken() {
+        assertThatThrownBy(() -> HttpEndpoints.start(vertx, "127.0.0.1", endpoints.port(), state::get,
+                new TasksView(registry, TestEngine.base()), prometheus))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot listen on 127.0.0.1:" + endpoints.port())
+                .hasMessageContaining("http.port");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + endpoints.port() + path);
+    }
+}
