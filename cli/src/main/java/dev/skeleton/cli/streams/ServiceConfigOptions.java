@@ -27,8 +27,8 @@ public final class ServiceConfigOptions {
     private String bootstrapServers;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "The service's .properties file (keys: streams-app/README.md); kafka.* keys also "
-                    + "configure this command's Kafka clients (security etc.).")
+            description = "The service's .properties file (keys: streams-app/README.md); its kafka.* keys "
+                    + "configure the Kafka clients (security etc.).")
     private Path file;
 
     /**
