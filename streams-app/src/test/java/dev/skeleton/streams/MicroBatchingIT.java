@@ -2,7 +2,6 @@ package dev.skeleton.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.TaskSkeleton;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.Test;
 class MicroBatchingIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final int KEYS = 10;
 
     private static TestBroker broker;
     private static KafkaProducer<byte[], byte[]> producer;
@@ -73,7 +70,7 @@ class MicroBatchingIT {
 
             // Then each is labeled exactly once, in order per key, in batches of up to 16 and often more than 1
             List<ClassificationResult> results = results("labels-a", ids.size());
-            assertExactlyOnceInKeyOrder(results, ids);
+            KeyedRequests.assertExactlyOnceInKeyOrder(results, ids);
             List<Integer> sizes = results.stream().map(r -> r.getTimings().getBatchSize()).toList();
             assertThat(sizes).as("batch sizes").allMatch(n -> n >= 1 && n <= 16);
             assertThat(sizes.stream().mapToInt(Integer::intValue).max().orElse(0)).as("largest batch")
@@ -114,7 +111,7 @@ class MicroBatchingIT {
         Process second = startChild(props, "second");
         try {
             // Then every request is labeled exactly once, in order per key
-            assertExactlyOnceInKeyOrder(results("labels-kill", ids.size()), ids);
+            KeyedRequests.assertExactlyOnceInKeyOrder(results("labels-kill", ids.size()), ids);
         } finally {
             second.destroy();
             if (!second.waitFor(60, TimeUnit.SECONDS)) {
@@ -141,24 +138,12 @@ class MicroBatchingIT {
         return props;
     }
 
-    /**
-     * Produces {@code count} requests over {@value #KEYS} keys; request {@code kK-S} is the S-th of key kK and
-     * belongs to task "topic" every third time, else to sst2. Returns the ids in production order.
-     */
-    private static List<String> produce(String topic, int count) throws Exception {
+    /** {@code count} requests over {@value KeyedRequests#KEYS} keys, every third of a key's for "topic". */
+    private static List<String> produce(String topic, int count) {
+        KeyedRequests requests = new KeyedRequests();
         List<String> ids = new ArrayList<>();
-        int[] seq = new int[KEYS];
         for (int i = 0; i < count; i++) {
-            int key = i % KEYS;
-            int s = seq[key]++;
-            String id = "k" + key + "-" + s;
-            ids.add(id);
-            ClassificationRequest request = ClassificationRequest.newBuilder().setId(id)
-                    .setTask(s % 3 == 0 ? "topic" : "sst2")
-                    .setText((i % 2 == 0 ? "a gorgeous, witty, seductive movie " : "bleak and desperate ") + i)
-                    .build();
-            producer.send(new ProducerRecord<>(topic, bytes("k" + key),
-                    SkeletonSerdes.requestSerializer().serialize(topic, request)));
+            ids.add(requests.send(producer, topic, (i / KeyedRequests.KEYS) % 3 == 0 ? "topic" : "sst2"));
         }
         producer.flush();
         return ids;
@@ -173,21 +158,6 @@ class MicroBatchingIT {
         return broker.readCommitted(topic, count, r -> true, TIMEOUT).stream()
                 .map(r -> SkeletonSerdes.resultDeserializer().deserialize(topic, r.value()))
                 .toList();
-    }
-
-    /** Each id exactly once, and for each key its ids in production order (a key lives in one partition). */
-    private static void assertExactlyOnceInKeyOrder(List<ClassificationResult> results, List<String> ids) {
-        Map<String, Integer> counts = new HashMap<>();
-        Map<String, List<Integer>> perKey = new LinkedHashMap<>();
-        for (ClassificationResult r : results) {
-            String id = r.getRequestId();
-            counts.merge(id, 1, Integer::sum);
-            String[] parts = id.split("-");
-            perKey.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
-        }
-        assertThat(counts.keySet()).as("every request labeled").containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(counts).as("each exactly once").allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
-        perKey.forEach((key, seqs) -> assertThat(seqs).as("order of key " + key).isSorted());
     }
 
     /** Polls until at least {@code count} committed records were seen; fails if the child dies first. */
