@@ -1,0 +1,98 @@
+package dev.skeleton.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skeleton.avro.ClassificationResult;
+import io.micrometer.core.instrument.Counter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two instances of the service sharing the input partitions, the second joining mid-stream. */
+class TwoInstancesIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    private static TestBroker broker;
+    private static KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = TestBroker.start();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (producer != null) {
+            producer.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void shouldShareInputPartitionsAndLabelEveryRequestOnceInKeyOrderWhenSecondInstanceJoinsMidStream()
+            throws Exception {
+        // Given sst2 serving and one instance running, under exactly_once_v2
+        broker.createTopic("requests", 4, false);
+        broker.createTopic("tasks", 1, true);
+        producer.send(new ProducerRecord<>("tasks", "sst2".getBytes(StandardCharsets.UTF_8),
+                SkeletonSerdes.skeletonSerializer().serialize("tasks", TestEngine.skeleton("sst2", 1)))).get();
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsAppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        props.put(StreamsAppConfig.APPLICATION_ID, "two-it-" + UUID.randomUUID());
+        props.put(StreamsAppConfig.INPUT_TOPICS, "requests");
+        props.put(StreamsAppConfig.REGISTRY_TOPIC, "tasks");
+        props.put(StreamsAppConfig.PROCESSING_GUARANTEE, StreamsAppConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsAppConfig.ENGINE_THREADS, "1");
+        props.put(StreamsAppConfig.HTTP_PORT, "-1");
+        StreamsAppConfig config = new StreamsAppConfig(props);
+        KeyedRequests requests = new KeyedRequests();
+        List<String> ids = new ArrayList<>();
+
+        try (SkeletonStreamsApp first = SkeletonStreamsApp.start(config, TestEngine.base())) {
+            // When requests stream in, and a second instance with the same application id joins halfway
+            for (int i = 0; i < 150; i++) {
+                ids.add(requests.send(producer, "requests", "sst2"));
+            }
+            producer.flush();
+            try (SkeletonStreamsApp second = SkeletonStreamsApp.start(config, TestEngine.base())) {
+                for (int i = 0; i < 150; i++) {
+                    ids.add(requests.send(producer, "requests", "sst2"));
+                    if (i % 10 == 9) {
+                        producer.flush();
+                        Thread.sleep(50);
+                    }
+                }
+                producer.flush();
+
+                // Then every request is labeled exactly once, in per-key order, and both instances labeled some
+                List<ClassificationResult> results = broker.readCommitted("skeleton.labels", ids.size(), r -> true,
+                        TIMEOUT).stream().map(r -> SkeletonSerdes.resultDeserializer().deserialize("x", r.value()))
+                        .toList();
+                KeyedRequests.assertExactlyOnceInKeyOrder(results, ids);
+                assertThat(labeled(first)).as("labeled by the first instance").isPositive();
+                assertThat(labeled(second)).as("labeled by the second instance").isPositive();
+            }
+        }
+    }
+
+    private static double labeled(SkeletonStreamsApp app) {
+        return app.metrics().registry().find(ServiceMetrics.REQUESTS).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+}
