@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class TwoInstancesIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(90);
 
     private static TestBroker broker;
     private static KafkaProducer<byte[], byte[]> producer;
@@ -71,14 +72,18 @@ class TwoInstancesIT {
             }
             producer.flush();
             try (SkeletonStreamsApp second = SkeletonStreamsApp.start(config, TestEngine.base())) {
-                for (int i = 0; i < 150; i++) {
-                    ids.add(requests.send(producer, "requests", "sst2"));
-                    if (i % 10 == 9) {
-                        producer.flush();
-                        Thread.sleep(50);
+                // keep the stream flowing until the rebalance has given the second instance work: on a loaded
+                // machine the first instance could otherwise finish a fixed number of requests alone
+                long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+                int sent = 0;
+                while ((sent < 150 || labeled(second) == 0) && System.nanoTime() < deadline) {
+                    for (int i = 0; i < 10; i++) {
+                        ids.add(requests.send(producer, "requests", "sst2"));
                     }
+                    producer.flush();
+                    sent += 10;
+                    Thread.sleep(50);
                 }
-                producer.flush();
 
                 // Then every request is labeled exactly once, in per-key order, and both instances labeled some
                 List<ClassificationResult> results = broker.readCommitted("skeleton.labels", ids.size(), r -> true,
