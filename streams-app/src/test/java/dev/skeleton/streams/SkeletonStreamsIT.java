@@ -18,23 +18,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,33 +36,19 @@ class SkeletonStreamsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private static KafkaClusterTestKit cluster;
+    private static TestBroker broker;
     private static KafkaProducer<byte[], byte[]> producer;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                // one broker: internal topics cannot have 3 replicas, else groups never get a coordinator
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        broker = TestBroker.start();
+        producer = broker.producer();
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
-        if (producer != null) {
-            producer.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (broker != null) {
+            broker.close();
         }
     }
 
@@ -81,16 +56,12 @@ class SkeletonStreamsIT {
     void shouldLabelEveryGoodRequestOnceAndDeadLetterEveryBadOneWithItsReason() throws Exception {
         // Given a compacted registry holding sst2 v1 and a corrupt value, published before the service starts
         // (so the global store's restore builds the registry, and the corrupt value must not break that restore)
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("skeleton.tasks", Optional.of(1), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-                    .all().get();
-        }
+        broker.createTopic("skeleton.tasks", 1, true);
         publish(TestEngine.skeleton("sst2", 1));
         send("skeleton.tasks", bytes("broken"), new byte[] {(byte) 0xC3, 0x01, 9, 9}, null);
 
         Map<String, Object> props = new HashMap<>();
-        props.put(StreamsAppConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+        props.put(StreamsAppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         props.put(StreamsAppConfig.APPLICATION_ID, "skeleton-it-" + UUID.randomUUID());
         props.put(StreamsAppConfig.MAX_TEXT_CHARS, "200");
         props.put(StreamsAppConfig.ENGINE_THREADS, "2");
@@ -217,37 +188,9 @@ class SkeletonStreamsIT {
         producer.send(record).get();
     }
 
-    /** Reads {@code topic} from the start until {@code count} records match, or fails after the timeout. */
     private static List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count,
             Predicate<ConsumerRecord<byte[], byte[]>> wanted) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (out.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (wanted.test(r)) {
-                        out.add(r);
-                    }
-                });
-            }
-            // a little longer, so a duplicate would show up too
-            long settle = System.nanoTime() + Duration.ofMillis(500).toNanos();
-            while (System.nanoTime() < settle) {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> {
-                    if (wanted.test(r)) {
-                        out.add(r);
-                    }
-                });
-            }
-        }
-        assertThat(out).as(count + " records on " + topic).hasSize(count);
-        return out;
+        return broker.readCommitted(topic, count, wanted, TIMEOUT);
     }
 
     private static void awaitVersion(SkeletonStreamsApp app, String task, long version) throws InterruptedException {

@@ -14,6 +14,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -23,9 +26,17 @@ import org.apache.kafka.common.test.TestKitNodes;
 final class TestBroker implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
+    private final KafkaProducer<byte[], byte[]> producer;
 
     private TestBroker(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A byte-array producer shared by the test class, closed with the broker. */
+    KafkaProducer<byte[], byte[]> producer() {
+        return producer;
     }
 
     static TestBroker start() throws Exception {
@@ -103,6 +114,7 @@ final class TestBroker implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        producer.close();
         cluster.close();
     }
 }
