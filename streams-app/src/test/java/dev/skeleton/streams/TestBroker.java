@@ -2,35 +2,30 @@ package dev.skeleton.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skeleton.embedded.EmbeddedKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 
-/** A single-node KRaft broker in process, set up so that consumer groups and transactions work on one node. */
+/** The in-process broker ({@link EmbeddedKafka}) with what integration tests need around it: a shared producer and a committed-records reader. */
 final class TestBroker implements AutoCloseable {
 
-    private final KafkaClusterTestKit cluster;
+    private final EmbeddedKafka broker;
     private final KafkaProducer<byte[], byte[]> producer;
 
-    private TestBroker(KafkaClusterTestKit cluster) {
-        this.cluster = cluster;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+    private TestBroker(EmbeddedKafka broker) {
+        this.broker = broker;
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -39,36 +34,16 @@ final class TestBroker implements AutoCloseable {
         return producer;
     }
 
-    static TestBroker start() throws Exception {
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                // one broker: internal topics cannot have 3 replicas, else groups never get a coordinator and
-                // exactly-once producers never get a transaction coordinator
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                // a killed instance's open transaction is aborted soon after it times out, not 10 s later
-                .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        return new TestBroker(cluster);
+    static TestBroker start() {
+        return new TestBroker(EmbeddedKafka.start());
     }
 
     String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return broker.bootstrapServers();
     }
 
-    void createTopic(String topic, int partitions, boolean compacted) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-            NewTopic t = new NewTopic(topic, Optional.of(partitions), Optional.empty());
-            if (compacted) {
-                t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            }
-            admin.createTopics(List.of(t)).all().get();
-        }
+    void createTopic(String topic, int partitions, boolean compacted) {
+        broker.createTopic(topic, partitions, compacted);
     }
 
     /** A consumer from the earliest offset that sees committed transactions only. */
@@ -115,6 +90,6 @@ final class TestBroker implements AutoCloseable {
     @Override
     public void close() throws Exception {
         producer.close();
-        cluster.close();
+        broker.close();
     }
 }

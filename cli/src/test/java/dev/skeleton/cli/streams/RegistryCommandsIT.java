@@ -6,6 +6,7 @@ import dev.skeleton.avro.BaseModelRef;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.cli.CliRun;
 import dev.skeleton.cli.SkeletonCli;
+import dev.skeleton.embedded.EmbeddedKafka;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.engine.skeleton.SyntheticSkeletons;
@@ -26,8 +27,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ class RegistryCommandsIT {
     @TempDir
     static Path root;
 
-    private static KafkaClusterTestKit cluster;
+    private static EmbeddedKafka cluster;
     private static Admin admin;
     private static TaskSkeleton sst2;
     private static TaskSkeleton mrpc;
@@ -49,16 +48,7 @@ class RegistryCommandsIT {
 
     @BeforeAll
     static void startBrokerAndWriteSkeletons() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                // one broker: internal topics cannot have 3 replicas
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        cluster = EmbeddedKafka.start();
         admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
 
         BaseModel base = BaseModel.loadDefault();
