@@ -14,6 +14,14 @@ public interface InferenceWorkers extends AutoCloseable {
      */
     void execute(Runnable job, Consumer<Throwable> rejected);
 
+    /**
+     * Workers free to start a job now: the {@link MicroBatcher} hands a due batch over only when one is, so that
+     * requests arriving meanwhile join a batch instead of queueing as batches of their own. Unbounded by default.
+     */
+    default int idle() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Stops the workers; jobs already running finish. */
     @Override
     void close();

@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -17,8 +17,11 @@ import org.apache.kafka.streams.errors.StreamsException;
  * Per-task micro-batches between one stream task's processor and the {@link InferenceWorkers}: the one place where
  * work leaves the stream thread and results come back to it.
  *
- * <p>Requests of the same task are collected into a batch, which runs on a worker when it holds
- * {@link BatchSettings#maxSize()} requests or when its first request has waited {@link BatchSettings#maxDelay()}.
+ * <p>Requests of the same task are collected into a batch, which is due when it holds {@link BatchSettings#maxSize()}
+ * requests or when its first request has waited {@link BatchSettings#maxDelay()}. A due batch runs as soon as a worker
+ * is idle ({@link InferenceWorkers#idle()}); while all are busy, batches keep filling up to the maximum size and wait,
+ * oldest first. So batches stay small (low latency) under light load and grow when the model is the bottleneck, which
+ * is where batching pays: this is what makes the batching dynamic.
  * Results leave through the {@link Sink}, on the stream thread, in exactly the order their requests were added,
  * whichever batch finishes first: per-key (indeed per-partition) order is kept by construction.
  *
@@ -57,13 +60,19 @@ final class MicroBatcher<T> {
     private final Sink<T> sink;
     private final LongSupplier nanoClock;
     private final BatchObserver observer;
+    private static final long PROGRESS_WAIT_MS = 2;
+
     private final long maxDelayNanos;
     /** Every held request in arrival order; results leave from the head only. */
     private final ArrayDeque<Item<T>> queue = new ArrayDeque<>();
-    /** The batch still filling up, per task. */
-    private final Map<String, OpenBatch<T>> open = new LinkedHashMap<>();
-    /** Workers notify here when they complete items; the stream thread waits here. */
+    /** Batches not handed to a worker yet, oldest first; a task may have several while the workers are busy. */
+    private final ArrayDeque<OpenBatch<T>> pending = new ArrayDeque<>();
+    /** Per task, its newest pending batch while that can still take requests. */
+    private final Map<String, OpenBatch<T>> filling = new HashMap<>();
+    /** Workers notify here when they complete a batch; the stream thread waits here. */
     private final Object completions = new Object();
+    /** Batches completed (or failed) so far; guarded by {@link #completions}, so no wake-up is missed. */
+    private long completed;
 
     MicroBatcher(BatchSettings settings, TaskClassifier classifier, InferenceWorkers workers, Sink<T> sink,
             BatchObserver observer) {
@@ -91,11 +100,17 @@ final class MicroBatcher<T> {
         makeRoom();
         Item<T> item = new Item<>(payload, nanoClock.getAsLong());
         queue.addLast(item);
-        OpenBatch<T> batch = open.computeIfAbsent(taskId, t -> new OpenBatch<>(t, item.addedNanos));
+        OpenBatch<T> batch = filling.get(taskId);
+        if (batch == null) {
+            batch = new OpenBatch<>(taskId, item.addedNanos);
+            filling.put(taskId, batch);
+            pending.addLast(batch);
+        }
         batch.add(item, input);
         if (batch.size() >= settings.maxSize()) {
-            dispatch(open.remove(taskId));
+            filling.remove(taskId);
         }
+        dispatchDue();
     }
 
     /**
@@ -109,24 +124,19 @@ final class MicroBatcher<T> {
         queue.addLast(item);
     }
 
-    /** Runs the batches whose delay has passed, and hands every result that is ready, in order, to the sink. */
+    /** Runs the due batches that idle workers can take, and hands every result that is ready, in order, to the sink. */
     void poll() {
-        long now = nanoClock.getAsLong();
-        for (Iterator<OpenBatch<T>> it = open.values().iterator(); it.hasNext(); ) {
-            OpenBatch<T> batch = it.next();
-            if (now - batch.openedNanos >= maxDelayNanos) {
-                it.remove();
-                dispatch(batch);
-            }
-        }
+        dispatchDue();
         forwardReady();
     }
 
-    /** Runs every open batch, waits for every result and hands all to the sink: afterwards nothing is held. */
+    /** Runs every pending batch, waits for every result and hands all to the sink: afterwards nothing is held. */
     void flush() {
-        dispatchAll();
+        while (!pending.isEmpty()) {
+            dispatchNext();
+        }
         while (!queue.isEmpty()) {
-            awaitHead();
+            awaitProgressUnlessHeadDone();
             forwardReady();
         }
     }
@@ -139,17 +149,35 @@ final class MicroBatcher<T> {
     private void makeRoom() {
         forwardReady();
         while (queue.size() >= settings.queueCapacity()) {
-            // the head may sit in a batch that is still filling up: run them all, or the wait could be endless
-            dispatchAll();
-            awaitHead();
+            dispatchDue();
+            // the head's batch may still be pending, even with busy workers: it must run, or the wait is endless
+            OpenBatch<T> oldest = pending.peekFirst();
+            if (oldest != null && oldest.items.get(0) == queue.peekFirst()) {
+                dispatchNext();
+            }
+            awaitProgressUnlessHeadDone();
             forwardReady();
         }
     }
 
-    private void dispatchAll() {
-        List<OpenBatch<T>> batches = new ArrayList<>(open.values());
-        open.clear();
-        batches.forEach(this::dispatch);
+    /** Hands due batches to idle workers, oldest first; the rest keep filling (up to the maximum size) and wait. */
+    private void dispatchDue() {
+        long now = nanoClock.getAsLong();
+        for (Iterator<OpenBatch<T>> it = pending.iterator(); it.hasNext() && workers.idle() > 0; ) {
+            OpenBatch<T> batch = it.next();
+            if (batch.size() >= settings.maxSize() || now - batch.openedNanos >= maxDelayNanos) {
+                it.remove();
+                filling.remove(batch.taskId, batch);
+                dispatch(batch);
+            }
+        }
+    }
+
+    /** Hands the oldest pending batch to the workers, idle or not. */
+    private void dispatchNext() {
+        OpenBatch<T> batch = pending.removeFirst();
+        filling.remove(batch.taskId, batch);
+        dispatch(batch);
     }
 
     private void dispatch(OpenBatch<T> batch) {
@@ -190,20 +218,33 @@ final class MicroBatcher<T> {
 
     private void wake() {
         synchronized (completions) {
+            completed++;
             completions.notifyAll();
         }
     }
 
-    private void awaitHead() {
+    /**
+     * Returns at once if the head of the queue is done, else when some batch completes. Waits at most
+     * {@link #PROGRESS_WAIT_MS}: a worker counts as busy for a moment after it completes its batch, so a batch that
+     * could not be dispatched on the wake-up gets another look soon.
+     */
+    private void awaitProgressUnlessHeadDone() {
         Item<T> head = queue.peekFirst();
         synchronized (completions) {
-            while (!head.isDone()) {
-                try {
-                    completions.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new StreamsException("interrupted while waiting for inference results", e);
+            long seen = completed;
+            if (head.isDone()) {
+                return;
+            }
+            try {
+                while (completed == seen && !head.isDone()) {
+                    completions.wait(PROGRESS_WAIT_MS);
+                    if (!pending.isEmpty() && workers.idle() > 0) {
+                        return;
+                    }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StreamsException("interrupted while waiting for inference results", e);
             }
         }
     }

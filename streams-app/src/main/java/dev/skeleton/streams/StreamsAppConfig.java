@@ -104,11 +104,13 @@ public final class StreamsAppConfig extends AbstractConfig {
                     Importance.MEDIUM, "ONNX Runtime intra-op threads shared by all tasks; defaults to the number "
                             + "of cores.")
             .define(BATCH_MAX_SIZE, Type.INT, 32, ConfigDef.Range.between(1, 1024), Importance.MEDIUM,
-                    "Most requests of one task run as one inference batch; a batch that reaches this size runs at "
-                            + "once. 1 turns batching off.")
+                    "Most requests of one task run as one inference batch; a batch that reaches this size runs as "
+                            + "soon as an inference worker is idle. While all workers are busy, batches fill up to "
+                            + "this size and wait. 1 turns batching off.")
             .define(BATCH_MAX_DELAY_MS, Type.INT, 10, ConfigDef.Range.between(0, 10_000), Importance.MEDIUM,
-                    "Longest a request waits for its batch to fill before the batch runs anyway, in milliseconds; "
-                            + "0 runs whatever has arrived after every record. Also bounds how long the stream thread "
+                    "Longest a request waits for its batch to fill before the batch runs anyway (once an inference "
+                            + "worker is idle), in milliseconds; 0 runs whatever has arrived as soon as a worker is "
+                            + "idle. Also bounds how long the stream thread "
                             + "blocks waiting for input (Kafka Streams' poll.ms, unless kafka.poll.ms is set), so "
                             + "an idle stream still meets it.")
             .define(BATCH_QUEUE_CAPACITY, Type.INT, 256, ConfigDef.Range.between(1, 100_000), Importance.MEDIUM,

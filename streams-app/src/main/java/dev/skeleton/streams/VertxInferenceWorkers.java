@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,9 @@ public final class VertxInferenceWorkers implements InferenceWorkers {
     private final boolean ownsVertx;
     private final WorkerExecutor executor;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final int size;
+    /** Jobs handed over and not finished: running, or queued for a thread. */
+    private final AtomicInteger busy = new AtomicInteger();
 
     /** A pool of {@code workers} threads on {@code vertx}, which the caller keeps and closes. */
     public VertxInferenceWorkers(Vertx vertx, int workers) {
@@ -39,6 +43,7 @@ public final class VertxInferenceWorkers implements InferenceWorkers {
     private VertxInferenceWorkers(Vertx vertx, int workers, boolean ownsVertx) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
+        this.size = workers;
         this.executor = vertx.createSharedWorkerExecutor(POOL_NAME, workers, MAX_EXECUTE_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -54,19 +59,30 @@ public final class VertxInferenceWorkers implements InferenceWorkers {
             return;
         }
         AtomicBoolean started = new AtomicBoolean();
+        busy.incrementAndGet();
         Future<Void> done = executor.executeBlocking(() -> {
             started.set(true);
-            job.run();
+            try {
+                job.run();
+            } finally {
+                busy.decrementAndGet();
+            }
             return null;
         }, false);
         done.onFailure(e -> {
             if (!started.get()) {
+                busy.decrementAndGet();
                 rejected.accept(e);
             } else {
                 // jobs handle their own failures; one that escapes is a bug, and the job has completed its items
                 log.error("an inference job failed", e);
             }
         });
+    }
+
+    @Override
+    public int idle() {
+        return Math.max(0, size - busy.get());
     }
 
     @Override

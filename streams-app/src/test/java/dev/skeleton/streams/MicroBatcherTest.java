@@ -177,7 +177,7 @@ class MicroBatcherTest {
         streamThread.start();
 
         // Then that thread waits, holding no more than 4
-        awaitState(streamThread, Thread.State.WAITING);
+        awaitWaiting(streamThread);
         assertThat(batcher.size()).isEqualTo(4);
         assertThat(out).isEmpty();
 
@@ -189,6 +189,62 @@ class MicroBatcherTest {
         batcher.poll();
         assertThat(out).containsExactly("a:label-a:2", "b:label-b:2", "c:label-c:2", "d:label-d:2");
         assertThat(batcher.size()).as("e held").isEqualTo(1);
+    }
+
+    @Test
+    void shouldHoldDueBatchWhileNoWorkerIsIdleSoThatItGrows() {
+        // Given a batcher with a 5 ms delay and no idle worker
+        MicroBatcher<String> batcher = batcher(8, Duration.ofMillis(5), 64);
+        workers.idle = 0;
+        batcher.add("a", "sst2", TextInput.of("a"));
+        clock.addAndGet(Duration.ofMillis(6).toNanos());
+
+        // When the delay has passed and more requests come while the workers are still busy
+        batcher.poll();
+        batcher.add("b", "sst2", TextInput.of("b"));
+        batcher.add("c", "sst2", TextInput.of("c"));
+
+        // Then nothing was handed over yet: the due batch waits and takes the new requests
+        assertThat(workers.jobs).as("batches handed to busy workers").isEmpty();
+
+        // and once a worker is idle, the three run as one batch
+        workers.idle = 1;
+        batcher.poll();
+        workers.runAll();
+        batcher.poll();
+        assertThat(classifier.batches).containsExactly("sst2:[a, b, c]");
+        assertThat(out).containsExactly("a:label-a:3", "b:label-b:3", "c:label-c:3");
+    }
+
+    @Test
+    void shouldStartNewBatchWhenFullOneWaitsForWorker() {
+        // Given no idle worker, batches of at most 2 and a 5 ms delay
+        MicroBatcher<String> batcher = batcher(2, Duration.ofMillis(5), 64);
+        workers.idle = 0;
+        for (String id : List.of("a", "b", "c")) {
+            batcher.add(id, "sst2", TextInput.of(id));
+        }
+        assertThat(workers.jobs).isEmpty();
+
+        // When a worker becomes idle, only the oldest due batch goes to it
+        workers.idle = 1;
+        batcher.poll();
+        workers.idle = 0;
+        workers.runAll();
+
+        // Then the full batch ran and the third request still waits: its batch is neither full nor old enough
+        batcher.poll();
+        assertThat(classifier.batches).containsExactly("sst2:[a, b]");
+        assertThat(out).containsExactly("a:label-a:2", "b:label-b:2");
+
+        // and it runs once its delay has passed and a worker is idle
+        clock.addAndGet(Duration.ofMillis(6).toNanos());
+        workers.idle = 1;
+        batcher.poll();
+        workers.runAll();
+        batcher.poll();
+        assertThat(classifier.batches).containsExactly("sst2:[a, b]", "sst2:[c]");
+        assertThat(out).containsExactly("a:label-a:2", "b:label-b:2", "c:label-c:1");
     }
 
     @Test
@@ -244,17 +300,28 @@ class MicroBatcherTest {
         };
     }
 
-    private static void awaitState(Thread thread, Thread.State state) throws InterruptedException {
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (thread.getState() != state && System.nanoTime() < deadline) {
+        while (!isWaiting(thread) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(thread.getState()).isEqualTo(state);
+        assertThat(thread.getState()).isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
     }
 
-    /** Workers that run jobs only when the test says so, on the test's thread. */
+    private static boolean isWaiting(Thread thread) {
+        Thread.State state = thread.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+    }
+
+    /** Workers that run jobs only when the test says so, on the test's thread; {@code idle} is what they report. */
     private static final class ManualWorkers implements InferenceWorkers {
         final Deque<Runnable> jobs = new ArrayDeque<>();
+        volatile int idle = Integer.MAX_VALUE;
+
+        @Override
+        public int idle() {
+            return idle;
+        }
 
         @Override
         public synchronized void execute(Runnable job, Consumer<Throwable> rejected) {

@@ -1,12 +1,17 @@
 package dev.skeleton.cli.bench;
 
+import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.cli.BaseModelOptions;
 import dev.skeleton.cli.SkeletonCli;
+import dev.skeleton.cli.SkeletonLocator;
 import dev.skeleton.cli.ThreadsOption;
+import dev.skeleton.embedded.EmbeddedKafka;
 import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.skeleton.SkeletonFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,6 +24,9 @@ import picocli.CommandLine.Spec;
         description = {"Throughput (sequences/s) of a soft prompt on the full model against skeletons keeping"
                 + " 50%%, 30%% and 10%% of the FFN neurons, at batch sizes 1, 8 and 32, on SST-2 dev sentences;"
                 + " then resident memory per extra loaded task.",
+                "With --stream: the streaming service end to end through a Kafka broker (an embedded one unless"
+                        + " --bootstrap-server is given): throughput and latency with batch size 1 and with dynamic"
+                        + " batching, hot-swap time, and the raw engine's batched throughput on the same skeleton.",
                 "Results go to stdout, progress to stderr."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -56,6 +64,30 @@ public final class BenchCommand implements Callable<Integer> {
     private Path data;
 
 
+    @Option(names = "--stream", description = "Benchmark the streaming service through a broker instead of the engine.")
+    private boolean stream;
+
+    @Option(names = "--task", paramLabel = "TASK", defaultValue = "sst2",
+            description = "With --stream: the shipped skeleton to serve (default: ${DEFAULT-VALUE}).")
+    private String task;
+
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = ".",
+            description = "With --stream: project root holding prompts/ and skeletons/ (default: ${DEFAULT-VALUE}).")
+    private Path root;
+
+    @Option(names = "--messages", paramLabel = "N", defaultValue = "2000",
+            description = "With --stream: requests in each throughput phase (default: ${DEFAULT-VALUE}).")
+    private int messages;
+
+    @Option(names = "--swaps", paramLabel = "N", defaultValue = "10",
+            description = "With --stream: new versions published in the hot-swap phase (default: ${DEFAULT-VALUE}).")
+    private int swaps;
+
+    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
+            description = "With --stream: an existing cluster instead of the embedded broker (topics are created with"
+                    + " a unique prefix bench.ID.).")
+    private String bootstrapServers;
+
     @Mixin
     private BaseModelOptions baseModel;
 
@@ -69,6 +101,9 @@ public final class BenchCommand implements Callable<Integer> {
         err.println("bench: loading base model");
         err.flush();
         BaseModel base = baseModel.load();
+        if (stream) {
+            return streamBench(base, sentences, n, err);
+        }
         BenchReport report = new EngineBenchmark(base, settings, sentences, message -> {
             err.println("bench: " + message);
             err.flush();
@@ -80,5 +115,43 @@ public final class BenchCommand implements Callable<Integer> {
             BenchPrinter.table(report, out);
         }
         return SkeletonCli.OK;
+    }
+
+    private int streamBench(BaseModel base, SentenceSource sentences, int threadCount, PrintWriter err) {
+        if (messages < 100 || swaps < 1) {
+            throw new ParameterException(spec.commandLine(), "--messages must be >= 100 and --swaps >= 1, got "
+                    + messages + " and " + swaps);
+        }
+        TaskSkeleton skeleton = SkeletonFiles.read(SkeletonLocator.locate(root, task));
+        EmbeddedKafka embedded = null;
+        try {
+            String brokers = bootstrapServers;
+            String described = "Kafka at " + bootstrapServers;
+            if (brokers == null) {
+                err.println("bench: starting the embedded Kafka broker");
+                err.flush();
+                embedded = EmbeddedKafka.start();
+                brokers = embedded.bootstrapServers();
+                described = "embedded single-node KRaft broker in the same JVM (Kafka " + AppInfoParser.getVersion()
+                        + ")";
+            }
+            StreamBenchmark.Settings settings = new StreamBenchmark.Settings(brokers, described, skeleton, messages,
+                    quick ? 4 : 10, swaps, threadCount, 1);
+            StreamBenchReport report = new StreamBenchmark(base, settings, sentences, message -> {
+                err.println("bench: " + message);
+                err.flush();
+            }).run();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                StreamBenchPrinter.jsonLines(report, out);
+            } else {
+                StreamBenchPrinter.table(report, out);
+            }
+            return SkeletonCli.OK;
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
     }
 }

@@ -29,6 +29,23 @@ public final class BenchStats {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    /**
+     * The {@code p}-th percentile (0 < p <= 100) by nearest rank: the smallest value with at least p% of the values
+     * at or below it. Always one of the values, never an interpolation.
+     */
+    public static double percentile(double[] values, double p) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("percentile of no values");
+        }
+        if (!(p > 0 && p <= 100)) {
+            throw new IllegalArgumentException("percentile must be in (0, 100], got " + p);
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p / 100 * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
+    }
+
     /** Speed of a variant relative to the full model at the same batch size: above 1 is faster. */
     public static double speedup(double variantSeqPerSecond, double fullSeqPerSecond) {
         if (!(fullSeqPerSecond > 0)) {

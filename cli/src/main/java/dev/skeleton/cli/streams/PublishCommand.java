@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = {"Publish task skeletons to the registry topic (key: task id; value: Avro single-object "
-                + "TaskSkeleton). Running services swap them in live; an older or equal version is ignored there.",
+                + "TaskSkeleton). Running services swap them in live. A version not newer than the task's latest on the topic is refused (see --version).",
                 "A TASK is ROOT/skeletons/TASK/skeleton.avro, else ROOT/prompts/TASK/prompt.avro; a PATH is a "
                         + "skeleton .avro file. All are validated first; if any is invalid, none is published."})
 public final class PublishCommand implements Callable<Integer> {
@@ -55,6 +56,11 @@ public final class PublishCommand implements Callable<Integer> {
     @Mixin
     private BaseModelOptions baseModel;
 
+    @Option(names = "--version", paramLabel = "N",
+            description = "Publish under this version instead of the file's (one TASK|PATH only): e.g. to roll back to"
+                    + " an older skeleton, publish it as a version newer than the serving one.")
+    private Long version;
+
     @Parameters(paramLabel = "TASK|PATH", arity = "1..*", description = "Tasks under --root, or skeleton files.")
     private List<String> sources;
 
@@ -69,11 +75,12 @@ public final class PublishCommand implements Callable<Integer> {
     public Integer call() {
         StreamsAppConfig config = service.build(spec, registryTopic == null ? Map.of()
                 : Map.of(StreamsAppConfig.REGISTRY_TOPIC, registryTopic));
-        List<Found> found = read();
+        List<Found> found = withVersion(read());
         validate(found, baseModel.load());
         PrintWriter out = spec.commandLine().getOut();
         try (RegistryClient registry = new RegistryClient(config)) {
             registry.ensureTopic();
+            refuseNotNewer(found, registry);
             for (Found f : found) {
                 TaskSkeleton s = f.skeleton();
                 RecordMetadata m = registry.send(s.getTaskId(),
@@ -98,6 +105,42 @@ public final class PublishCommand implements Callable<Integer> {
             }
         }
         return List.copyOf(byTask.values());
+    }
+
+    private List<Found> withVersion(List<Found> found) {
+        if (version == null) {
+            return found;
+        }
+        if (found.size() != 1) {
+            throw new ParameterException(spec.commandLine(), "--version applies to one TASK|PATH, got " + found.size());
+        }
+        if (version < 1) {
+            throw new ParameterException(spec.commandLine(), "--version must be >= 1, got " + version);
+        }
+        Found f = found.get(0);
+        return List.of(new Found(f.file(), TaskSkeleton.newBuilder(f.skeleton()).setVersion(version).build()));
+    }
+
+    /**
+     * Refuses the whole call if a skeleton is not newer than its task's latest on the registry: running services
+     * would ignore it, but it would replace the newer one on the compacted topic, so instances started later would
+     * serve it and the instances would disagree.
+     */
+    private static void refuseNotNewer(List<Found> found, RegistryClient registry) {
+        Map<String, Long> published = registry.publishedVersions();
+        List<String> refusals = new ArrayList<>();
+        for (Found f : found) {
+            Long current = published.get(f.skeleton().getTaskId());
+            if (current != null && f.skeleton().getVersion() <= current) {
+                refusals.add(f.name() + " is not newer than v" + current + " on " + registry.topic()
+                        + " (publish it with --version " + (current + 1) + " to make it the serving one)");
+            }
+        }
+        if (!refusals.isEmpty()) {
+            throw new CliException("nothing published: " + String.join(" | ", refusals) + "; running services ignore"
+                    + " a version that is not newer, and replacing the newer one on the compacted topic would make"
+                    + " instances started later serve another version than the running ones");
+        }
     }
 
     private static boolean looksLikePath(String source) {

@@ -1,21 +1,32 @@
 package dev.skeleton.cli.streams;
 
+import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.cli.CliException;
 import dev.skeleton.streams.StreamsAppConfig;
 import dev.skeleton.streams.TopicBootstrap;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -23,7 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * way the service does), then sends records keyed by task id and waits for each to be acknowledged by all
  * in-sync replicas.
  */
-final class RegistryClient implements AutoCloseable {
+public final class RegistryClient implements AutoCloseable {
 
     private static final long SEND_TIMEOUT_SECONDS = 60;
 
@@ -31,7 +42,7 @@ final class RegistryClient implements AutoCloseable {
     private final Admin admin;
     private final KafkaProducer<String, byte[]> producer;
 
-    RegistryClient(StreamsAppConfig config) {
+    public RegistryClient(StreamsAppConfig config) {
         this.config = config;
         Map<String, Object> adminProps = clientProps(config, AdminClientConfig.configNames());
         // a command line should give up on an unreachable cluster sooner than a service would
@@ -49,17 +60,17 @@ final class RegistryClient implements AutoCloseable {
     }
 
     /** The registry topic's name. */
-    String topic() {
+    public String topic() {
         return config.registryTopic();
     }
 
     /** Creates the registry topic with cleanup.policy=compact unless it exists. */
-    void ensureTopic() {
+    public void ensureTopic() {
         new TopicBootstrap(admin, config.replicationFactor()).ensureRegistry(topic());
     }
 
     /** Sends {@code value} (null: a tombstone) under key {@code taskId} and waits for the acknowledgement. */
-    RecordMetadata send(String taskId, byte[] value) {
+    public RecordMetadata send(String taskId, byte[] value) {
         try {
             return producer.send(new ProducerRecord<>(topic(), taskId, value)).get(SEND_TIMEOUT_SECONDS,
                     TimeUnit.SECONDS);
@@ -73,6 +84,43 @@ final class RegistryClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while writing task '" + taskId + "'", e);
         }
+    }
+
+    /**
+     * The version of each task's latest skeleton on the registry topic (read to its end now); retired tasks and
+     * values that do not decode are left out.
+     */
+    public Map<String, Long> publishedVersions() {
+        Map<String, Object> props = clientProps(config, ConsumerConfig.configNames());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Long> versions = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SEND_TIMEOUT_SECONDS);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new CliException("cannot read " + topic() + " to its end within " + SEND_TIMEOUT_SECONDS
+                            + " s");
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        versions.remove(record.key());
+                        continue;
+                    }
+                    try {
+                        versions.put(record.key(), TaskSkeleton.getDecoder().decode(record.value()).getVersion());
+                    } catch (IOException | AvroRuntimeException e) {
+                        versions.remove(record.key());
+                    }
+                }
+            }
+        }
+        return versions;
     }
 
     /**

@@ -24,6 +24,18 @@ class BenchStatsTest {
     }
 
     @Test
+    void shouldTakePercentilesByNearestRank() {
+        double[] latencies = new double[100];
+        for (int i = 0; i < 100; i++) {
+            latencies[i] = 100 - i;
+        }
+        assertThat(BenchStats.percentile(latencies, 50)).as("p50 of 1..100").isEqualTo(50);
+        assertThat(BenchStats.percentile(latencies, 99)).as("p99 of 1..100").isEqualTo(99);
+        assertThat(BenchStats.percentile(new double[] {7, 3}, 99)).as("p99 of two values is the larger").isEqualTo(7);
+        assertThatThrownBy(() -> BenchStats.percentile(latencies, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void shouldNotReorderTheCallersSamples() {
         double[] samples = {3, 1, 2};
         BenchStats.median(samples);

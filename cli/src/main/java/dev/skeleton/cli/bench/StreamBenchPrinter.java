@@ -1,0 +1,88 @@
+package dev.skeleton.cli.bench;
+
+import static dev.skeleton.cli.bench.BenchPrinter.f;
+import static dev.skeleton.cli.bench.BenchPrinter.round;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skeleton.cli.Json;
+import java.io.PrintWriter;
+
+/** Writes a {@link StreamBenchReport} as a table for people or as JSON Lines for tools. */
+public final class StreamBenchPrinter {
+
+    private StreamBenchPrinter() {}
+
+    public static void table(StreamBenchReport r, PrintWriter out) {
+        out.println("task:      " + r.task());
+        out.println("setup:     " + r.setup());
+        out.println("timing:    throughput = requests / (first send .. last label read), sent as fast as possible;"
+                + " latency = send .. label read by a consumer, at half the variant's throughput");
+        out.println();
+        out.println(f("%-8s %6s %6s %9s %9s %9s %10s %9s %9s %6s %5s", "variant", "batch", "delay", "requests",
+                "seq/s", "vs raw", "mean batch", "p50 ms", "p99 ms", "lost", "dup"));
+        for (StreamBenchReport.Variant v : r.variants()) {
+            out.println(f("%-8s %6d %6d %9d %9.1f %9.2f %10.1f %9.1f %9.1f %6d %5d", v.name(), v.batchMaxSize(),
+                    v.batchMaxDelayMs(), v.messages(), v.seqPerSecond(), v.seqPerSecond() / r.rawSeqPerSecond(),
+                    v.meanBatch(), v.p50Ms(), v.p99Ms(), v.lost(), v.duplicates()));
+        }
+        out.println(f("%-8s %6d %6s %9s %9.1f %9.2f", "raw", r.rawBatch(), "-", "-", r.rawSeqPerSecond(), 1.0));
+        if (r.variants().size() == 2) {
+            out.println(f("dynamic batching / batch-1 throughput: %.2fx",
+                    r.variants().get(1).seqPerSecond() / r.variants().get(0).seqPerSecond()));
+        }
+        StreamBenchReport.Swap s = r.swap();
+        if (s != null) {
+            out.println();
+            out.println(f("hot swap:  %d versions published while %d requests flowed at %.0f/s; publish .. first label"
+                    + " of the new version: p50 %.0f ms, p99 %.0f ms, max %.0f ms; lost %d, duplicates %d, version"
+                    + " regressions %d", s.swaps(), s.messages(), s.rate(), s.p50Ms(), s.p99Ms(), s.maxMs(), s.lost(),
+                    s.duplicates(), s.regressions()));
+        }
+        out.flush();
+    }
+
+    public static void jsonLines(StreamBenchReport r, PrintWriter out) {
+        for (StreamBenchReport.Variant v : r.variants()) {
+            ObjectNode o = Json.object();
+            o.put("variant", v.name());
+            o.put("task", r.task());
+            o.put("batch_max_size", v.batchMaxSize());
+            o.put("batch_max_delay_ms", v.batchMaxDelayMs());
+            o.put("requests", v.messages());
+            o.put("seq_per_s", round(v.seqPerSecond(), 2));
+            o.put("vs_raw", round(v.seqPerSecond() / r.rawSeqPerSecond(), 3));
+            o.put("mean_batch", round(v.meanBatch(), 2));
+            o.put("latency_rate", round(v.latencyRate(), 1));
+            o.put("latency_requests", v.latencyMessages());
+            o.put("p50_ms", round(v.p50Ms(), 1));
+            o.put("p99_ms", round(v.p99Ms(), 1));
+            o.put("lost", v.lost());
+            o.put("duplicates", v.duplicates());
+            out.println(Json.line(o));
+        }
+        ObjectNode raw = Json.object();
+        raw.put("variant", "raw");
+        raw.put("task", r.task());
+        raw.put("batch", r.rawBatch());
+        raw.put("seq_per_s", round(r.rawSeqPerSecond(), 2));
+        raw.put("setup", r.setup());
+        out.println(Json.line(raw));
+        StreamBenchReport.Swap s = r.swap();
+        if (s != null) {
+            ObjectNode o = Json.object();
+            o.put("variant", "hot_swap");
+            o.put("task", r.task());
+            o.put("swaps", s.swaps());
+            o.put("p50_ms", round(s.p50Ms(), 1));
+            o.put("p99_ms", round(s.p99Ms(), 1));
+            o.put("max_ms", round(s.maxMs(), 1));
+            o.put("rate", round(s.rate(), 1));
+            o.put("requests", s.messages());
+            o.put("lost", s.lost());
+            o.put("duplicates", s.duplicates());
+            o.put("version_regressions", s.regressions());
+            out.println(Json.line(o));
+        }
+        out.flush();
+    }
+}

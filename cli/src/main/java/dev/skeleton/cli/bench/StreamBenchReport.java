@@ -1,0 +1,54 @@
+package dev.skeleton.cli.bench;
+
+import java.util.List;
+
+/**
+ * What {@code bench --stream} measured.
+ *
+ * @param task              the skeleton benchmarked, and its version
+ * @param setup             how: broker, guarantee, partitions, threads, workers, sentences
+ * @param rawSeqPerSecond   the engine alone on the same skeleton and sentences, batches of {@code rawBatch}, median
+ * @param rawBatch          batch size of the raw engine figure
+ * @param variants          the service with batch size 1 and with dynamic batching
+ * @param swap              hot swaps under load (measured on the dynamic variant)
+ */
+public record StreamBenchReport(String task, String setup, double rawSeqPerSecond, int rawBatch,
+        List<Variant> variants, Swap swap) {
+
+    /**
+     * One service configuration through the broker.
+     *
+     * @param name            batch-1 or dynamic
+     * @param batchMaxSize    batch.max.size
+     * @param batchMaxDelayMs batch.max.delay.ms
+     * @param messages        requests in the throughput phase (sent as fast as possible)
+     * @param seqPerSecond    requests labeled per second, first send to last label read
+     * @param meanBatch       mean inference batch size over the run
+     * @param latencyRate     requests per second in the latency phase (half of this variant's throughput)
+     * @param latencyMessages requests in the latency phase
+     * @param p50Ms           median send-to-label-read latency in the latency phase
+     * @param p99Ms           99th percentile of the same
+     * @param lost            requests without an answer (both phases)
+     * @param duplicates      answers beyond the first per request (both phases)
+     */
+    public record Variant(String name, int batchMaxSize, int batchMaxDelayMs, int messages, double seqPerSecond,
+            double meanBatch, double latencyRate, int latencyMessages, double p50Ms, double p99Ms, int lost,
+            long duplicates) {}
+
+    /**
+     * Hot swaps: a new version published while requests flow, timed from the publish call to the first label of the
+     * new version read from the output topic.
+     *
+     * @param swaps        versions published
+     * @param p50Ms        median swap time
+     * @param p99Ms        99th percentile (with few swaps, the largest)
+     * @param maxMs        the largest
+     * @param rate         requests per second during the swaps
+     * @param messages     requests sent during the swaps
+     * @param lost         of those, without an answer
+     * @param duplicates   answers beyond the first
+     * @param regressions  labels from an older version after a newer one was seen
+     */
+    public record Swap(int swaps, double p50Ms, double p99Ms, double maxMs, double rate, int messages, int lost,
+            long duplicates, long regressions) {}
+}

@@ -1,0 +1,335 @@
+package dev.skeleton.cli.bench;
+
+import dev.skeleton.avro.ClassificationRequest;
+import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.cli.live.RequestSender;
+import dev.skeleton.cli.live.ResultCollector;
+import dev.skeleton.cli.streams.RegistryClient;
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.runtime.EngineConfig;
+import dev.skeleton.engine.runtime.SkeletonEngine;
+import dev.skeleton.engine.runtime.TaskModel;
+import dev.skeleton.engine.text.TextInput;
+import dev.skeleton.streams.ServiceMetrics;
+import dev.skeleton.streams.SkeletonSerdes;
+import dev.skeleton.streams.SkeletonStreamsApp;
+import dev.skeleton.streams.StreamsAppConfig;
+import io.micrometer.core.instrument.DistributionSummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * {@code bench --stream}: the service end to end through a real broker. For each variant (batch size 1, then
+ * dynamic batching) a fresh service instance on fresh topics gets the task's skeleton from its registry topic, then
+ * (1) a flood of requests sent as fast as possible, for throughput (first send to last label read), and (2) requests
+ * paced at half that throughput, for latency (send to label read, as a downstream consumer sees it). On the dynamic
+ * variant, new versions are then published while requests flow, timed from the publish call to the first label of
+ * the new version. The raw engine's batched throughput on the same skeleton and sentences is measured in the same run,
+ * in the same process, for the ratio.
+ */
+public final class StreamBenchmark {
+
+    /** Batch size of the raw engine figure, and the dynamic variant's batch.max.size. */
+    static final int BATCH = 32;
+    private static final int DYNAMIC_DELAY_MS = 10;
+    private static final int WARMUP_MESSAGES = 64;
+    private static final int RAW_REPETITIONS = 5;
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration SWAP_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * What to run.
+     *
+     * @param bootstrapServers the cluster (the embedded broker's when the user gave none)
+     * @param brokerDescription for the report
+     * @param skeleton         the task's skeleton, as published
+     * @param messages         requests in each throughput phase
+     * @param latencySeconds   length of each latency phase
+     * @param swaps            versions published in the hot-swap phase
+     * @param threads          engine.threads of the service, and the raw engine's threads
+     * @param partitions       partitions of the input topics
+     */
+    public record Settings(String bootstrapServers, String brokerDescription, TaskSkeleton skeleton, int messages,
+            double latencySeconds, int swaps, int threads, int partitions) {}
+
+    private final BaseModel base;
+    private final Settings settings;
+    private final SentenceSource sentences;
+    private final Consumer<String> progress;
+    private final String runId = UUID.randomUUID().toString().substring(0, 8);
+
+    public StreamBenchmark(BaseModel base, Settings settings, SentenceSource sentences, Consumer<String> progress) {
+        this.base = base;
+        this.settings = settings;
+        this.sentences = sentences;
+        this.progress = progress;
+    }
+
+    public StreamBenchReport run() {
+        String task = settings.skeleton().getTaskId();
+        progress.accept("raw engine: " + task + " v" + settings.skeleton().getVersion() + ", batches of " + BATCH);
+        double raw = rawThroughput();
+        progress.accept(String.format("raw engine: %.1f seq/s", raw));
+        List<StreamBenchReport.Variant> variants = new ArrayList<>();
+        StreamBenchReport.Swap swap = null;
+        for (int batch : new int[] {1, BATCH}) {
+            String name = batch == 1 ? "batch-1" : "dynamic";
+            int delay = batch == 1 ? 0 : DYNAMIC_DELAY_MS;
+            StreamsAppConfig config = config(name, batch, delay);
+            try (Instance instance = Instance.start(base, config, settings, sentences)) {
+                progress.accept(name + ": service running (batch.max.size=" + batch + ", batch.max.delay.ms="
+                        + delay + ")");
+                variants.add(measure(instance, name, batch, delay));
+                if (batch != 1) {
+                    swap = swaps(instance, variants.get(variants.size() - 1).seqPerSecond() / 2);
+                }
+            }
+        }
+        String setup = settings.brokerDescription() + "; processing.guarantee=exactly_once_v2; "
+                + settings.partitions() + " input partition(s); engine.threads=" + settings.threads()
+                + "; inference.workers=" + StreamsAppConfig.fromProperties(baseProperties()).inferenceWorkers()
+                + "; " + sentences.description() + ", " + sentences.sentences().size() + " sentences, cycled";
+        return new StreamBenchReport(task + " v" + settings.skeleton().getVersion(), setup, raw, BATCH, variants,
+                swap);
+    }
+
+    private double rawThroughput() {
+        try (SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults().withThreads(settings.threads()));
+                TaskModel model = engine.load(settings.skeleton())) {
+            int batches = Math.max(4, settings.messages() / BATCH);
+            double[] seqPerSecond = new double[RAW_REPETITIONS];
+            model.classify(inputs(0));
+            for (int rep = 0; rep < RAW_REPETITIONS; rep++) {
+                long start = System.nanoTime();
+                for (int b = 0; b < batches; b++) {
+                    model.classify(inputs(b));
+                }
+                seqPerSecond[rep] = BenchStats.seqPerSecond((long) batches * BATCH, System.nanoTime() - start);
+            }
+            return BenchStats.median(seqPerSecond);
+        }
+    }
+
+    private List<TextInput> inputs(long batchIndex) {
+        return sentences.batch(batchIndex, BATCH).stream().map(s -> new TextInput(s, null)).toList();
+    }
+
+    private StreamBenchReport.Variant measure(Instance instance, String name, int batch, int delay) {
+        instance.sendAndAwait("w", WARMUP_MESSAGES, 0);
+        long duplicatesBefore = instance.collector.duplicates();
+
+        progress.accept(name + ": throughput, " + settings.messages() + " requests as fast as possible");
+        Phase flood = instance.sendAndAwait("f", settings.messages(), 0);
+        double seqPerSecond = BenchStats.seqPerSecond(settings.messages(), flood.lastArrivalNanos - flood.startNanos);
+        progress.accept(String.format("%s: %.1f seq/s", name, seqPerSecond));
+
+        double rate = seqPerSecond / 2;
+        int latencyMessages = Math.max(50, (int) (rate * settings.latencySeconds()));
+        progress.accept(String.format("%s: latency, %d requests at %.0f/s", name, latencyMessages, rate));
+        Phase paced = instance.sendAndAwait("l", latencyMessages, rate);
+        double[] latencies = paced.latenciesMs();
+
+        DistributionSummary batches = instance.app.metrics().registry().find(ServiceMetrics.BATCH_SIZE).summary();
+        double meanBatch = batches == null ? Double.NaN : batches.mean();
+        return new StreamBenchReport.Variant(name, batch, delay, settings.messages(), seqPerSecond, meanBatch, rate,
+                latencyMessages, BenchStats.percentile(latencies, 50), BenchStats.percentile(latencies, 99),
+                flood.lost + paced.lost, instance.collector.duplicates() - duplicatesBefore);
+    }
+
+    private StreamBenchReport.Swap swaps(Instance instance, double rate) {
+        long version = settings.skeleton().getVersion();
+        double seconds = settings.swaps() * 1.5 + 3;
+        int messages = (int) (rate * seconds);
+        progress.accept(String.format("hot swap: %d new versions while %d requests flow at %.0f/s", settings.swaps(),
+                messages, rate));
+        long duplicatesBefore = instance.collector.duplicates();
+        long regressionsBefore = instance.collector.versionRegressions();
+        CompletableFuture<Phase> load = CompletableFuture.supplyAsync(() -> instance.send("s", messages, rate));
+        double[] swapMs = new double[settings.swaps()];
+        try (RegistryClient registry = new RegistryClient(instance.config)) {
+            sleep(Duration.ofSeconds(1));
+            for (int k = 0; k < settings.swaps(); k++) {
+                long newVersion = version + 1 + k;
+                CompletableFuture<Long> firstLabel = new CompletableFuture<>();
+                instance.collector.onArrival(a -> {
+                    if (a.result() != null && a.result().getSkeletonVersion() == newVersion) {
+                        firstLabel.complete(a.arrivedNanos());
+                    }
+                });
+                TaskSkeleton next = TaskSkeleton.newBuilder(settings.skeleton()).setVersion(newVersion).build();
+                long published = System.nanoTime();
+                registry.send(next.getTaskId(), SkeletonSerdes.skeletonSerializer().serialize(registry.topic(), next));
+                swapMs[k] = (firstLabel.get(SWAP_TIMEOUT.toSeconds(), TimeUnit.SECONDS) - published) / 1e6;
+                progress.accept(String.format("hot swap: v%d serving after %.0f ms", newVersion, swapMs[k]));
+                sleep(Duration.ofMillis(500));
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("a published version produced no label within " + SWAP_TIMEOUT, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("hot swap failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        Phase sent = load.join();
+        instance.await(sent);
+        return new StreamBenchReport.Swap(settings.swaps(), BenchStats.percentile(swapMs, 50),
+                BenchStats.percentile(swapMs, 99), BenchStats.max(swapMs), rate, messages, sent.lost,
+                instance.collector.duplicates() - duplicatesBefore,
+                instance.collector.versionRegressions() - regressionsBefore);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Properties baseProperties() {
+        Properties props = new Properties();
+        props.setProperty(StreamsAppConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers());
+        props.setProperty(StreamsAppConfig.PROCESSING_GUARANTEE, StreamsAppConfig.EXACTLY_ONCE_V2);
+        props.setProperty(StreamsAppConfig.ENGINE_THREADS, String.valueOf(settings.threads()));
+        props.setProperty(StreamsAppConfig.HTTP_PORT, "-1");
+        return props;
+    }
+
+    private StreamsAppConfig config(String name, int batch, int delay) {
+        String prefix = "bench." + runId + "." + name + ".";
+        Properties props = baseProperties();
+        props.setProperty(StreamsAppConfig.APPLICATION_ID, "skeleton-bench-" + runId + "-" + name);
+        props.setProperty(StreamsAppConfig.INPUT_TOPICS, prefix + "requests");
+        props.setProperty(StreamsAppConfig.OUTPUT_TOPIC, prefix + "labels");
+        props.setProperty(StreamsAppConfig.DLQ_TOPIC, prefix + "dlq");
+        props.setProperty(StreamsAppConfig.REGISTRY_TOPIC, prefix + "tasks");
+        props.setProperty(StreamsAppConfig.BATCH_MAX_SIZE, String.valueOf(batch));
+        props.setProperty(StreamsAppConfig.BATCH_MAX_DELAY_MS, String.valueOf(delay));
+        return StreamsAppConfig.fromProperties(props);
+    }
+
+    /** Requests of one phase: ids {@code prefix-0 ..}, when the first was sent and when the last answer came. */
+    private static final class Phase {
+        final List<String> ids;
+        final long startNanos;
+        long lastArrivalNanos;
+        int lost;
+        final List<Double> latencies = new ArrayList<>();
+
+        Phase(List<String> ids, long startNanos) {
+            this.ids = ids;
+            this.startNanos = startNanos;
+        }
+
+        double[] latenciesMs() {
+            return latencies.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    /** One service instance on its own topics, with a client sending requests and one reading answers. */
+    private static final class Instance implements AutoCloseable {
+        final StreamsAppConfig config;
+        final SkeletonStreamsApp app;
+        final RequestSender sender;
+        final ResultCollector collector;
+        final Settings settings;
+        final SentenceSource sentences;
+
+        private Instance(StreamsAppConfig config, SkeletonStreamsApp app, Settings settings, SentenceSource sentences) {
+            this.config = config;
+            this.app = app;
+            this.settings = settings;
+            this.sentences = sentences;
+            this.sender = new RequestSender(config.bootstrapServers(), config.inputTopics().get(0));
+            this.collector = new ResultCollector(config.bootstrapServers(), config.outputTopic(), config.dlqTopic());
+        }
+
+        static Instance start(BaseModel base, StreamsAppConfig config, Settings settings,
+                SentenceSource sentences) {
+            try (Admin admin = Admin.create(config.adminProperties())) {
+                admin.createTopics(List.of(new NewTopic(config.inputTopics().get(0), Optional.of(settings.partitions()),
+                        Optional.empty()))).all().get();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create the benchmark's input topic: " + e, e);
+            }
+            try (RegistryClient registry = new RegistryClient(config)) {
+                registry.ensureTopic();
+                TaskSkeleton s = settings.skeleton();
+                registry.send(s.getTaskId(), SkeletonSerdes.skeletonSerializer().serialize(registry.topic(), s));
+            }
+            SkeletonStreamsApp app = SkeletonStreamsApp.start(config, base);
+            try {
+                awaitServing(app, settings.skeleton());
+                return new Instance(config, app, settings, sentences);
+            } catch (RuntimeException e) {
+                app.close();
+                throw e;
+            }
+        }
+
+        private static void awaitServing(SkeletonStreamsApp app, TaskSkeleton skeleton) {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                Long serving = app.registry().versions().get(skeleton.getTaskId());
+                if (serving != null && serving == skeleton.getVersion() && app.state() == KafkaStreams.State.RUNNING) {
+                    return;
+                }
+                sleep(Duration.ofMillis(50));
+            }
+            throw new IllegalStateException("the service did not serve " + skeleton.getTaskId() + " v"
+                    + skeleton.getVersion() + " within " + START_TIMEOUT + " (state " + app.state() + ")");
+        }
+
+        Phase send(String prefix, int count, double perSecond) {
+            List<String> ids = IntStream.range(0, count).mapToObj(i -> prefix + "-" + i).toList();
+            Phase phase = new Phase(ids, System.nanoTime());
+            sender.sendPaced(count, perSecond, i -> ClassificationRequest.newBuilder()
+                    .setId(ids.get(i))
+                    .setTask(settings.skeleton().getTaskId())
+                    .setText(sentences.sentences().get(i % sentences.sentences().size()))
+                    .build());
+            return phase;
+        }
+
+        Phase sendAndAwait(String prefix, int count, double perSecond) {
+            return await(send(prefix, count, perSecond));
+        }
+
+        /** Waits for the phase's answers (generously: a loaded machine is slow), then fills in its figures. */
+        Phase await(Phase phase) {
+            Duration timeout = Duration.ofSeconds(60 + phase.ids.size() / 5);
+            phase.lost = collector.await(phase.ids, timeout).size();
+            for (String id : phase.ids) {
+                ResultCollector.Arrival a = collector.arrival(id);
+                if (a != null) {
+                    phase.lastArrivalNanos = Math.max(phase.lastArrivalNanos, a.arrivedNanos());
+                    phase.latencies.add((a.arrivedNanos() - sender.sentNanos(id).orElseThrow()) / 1e6);
+                }
+            }
+            if (phase.latencies.isEmpty()) {
+                throw new IllegalStateException("no request of phase '" + phase.ids.get(0) + "..' was answered");
+            }
+            return phase;
+        }
+
+        @Override
+        public void close() {
+            collector.close();
+            sender.close();
+            app.close();
+        }
+    }
+}
