@@ -1,5 +1,7 @@
 package dev.skeleton.streams;
 
+import dev.skeleton.engine.runtime.Device;
+import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -19,10 +22,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.serialization.Serdes;
@@ -54,6 +57,8 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String MAX_TEXT_CHARS = "max.text.chars";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String ENGINE_THREADS = "engine.threads";
+    public static final String ENGINE_DEVICE = "engine.device";
+    public static final String ENGINE_CUDA_DEVICE_ID = "engine.cuda.device.id";
     public static final String BATCH_MAX_SIZE = "batch.max.size";
     public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
     public static final String BATCH_QUEUE_CAPACITY = "batch.queue.capacity";
@@ -103,6 +108,11 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(ENGINE_THREADS, Type.INT, Runtime.getRuntime().availableProcessors(), ConfigDef.Range.atLeast(1),
                     Importance.MEDIUM, "ONNX Runtime intra-op threads shared by all tasks; defaults to the number "
                             + "of cores.")
+            .define(ENGINE_DEVICE, Type.STRING, "cpu", ConfigDef.CaseInsensitiveValidString.in("cpu", "cuda"),
+                    Importance.MEDIUM, "Where inference runs: cpu, or cuda (needs the GPU build, mvn -Pgpu, and an "
+                            + "NVIDIA driver; without them the engine logs a warning and runs on the CPU).")
+            .define(ENGINE_CUDA_DEVICE_ID, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "GPU ordinal used when " + ENGINE_DEVICE + "=cuda.")
             .define(BATCH_MAX_SIZE, Type.INT, 32, ConfigDef.Range.between(1, 1024), Importance.MEDIUM,
                     "Most requests of one task run as one inference batch; a batch that reaches this size runs as "
                             + "soon as an inference worker is idle. While all workers are busy, batches fill up to "
@@ -298,6 +308,12 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public int engineThreads() {
         return getInt(ENGINE_THREADS);
+    }
+
+    /** The engine's threads, device and GPU ordinal. */
+    public EngineConfig engineConfig() {
+        return new EngineConfig(engineThreads(), Device.valueOf(getString(ENGINE_DEVICE).toUpperCase(Locale.ROOT)),
+                getInt(ENGINE_CUDA_DEVICE_ID));
     }
 
     /** How requests are grouped into inference batches. */

