@@ -133,7 +133,8 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
     private void emit(Pending p, BatchResult r) {
         if (r.outcome() instanceof Labeled labeled) {
             ClassificationResult result = result(p.request(), p.taskId(), labeled, r);
-            metrics.labeled(p.taskId(), r.queueMs());
+            metrics.labeled(p.taskId(), labeled.classification().label(), r.queueMs(),
+                    System.currentTimeMillis() - p.record().timestamp());
             forwarder.forward(p.record().withValue(new Routed.Labeled(result)), p.context());
             return;
         }

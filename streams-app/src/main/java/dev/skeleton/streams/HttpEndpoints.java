@@ -8,6 +8,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -25,13 +29,18 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /ready}: 200 once Kafka Streams is {@code RUNNING}, which it only becomes after the registry topic
  *       has been restored (every published skeleton built), 503 before and while rebalancing;</li>
  *   <li>{@code /tasks}: serving skeletons and refused versions as JSON ({@link TasksView});</li>
- *   <li>{@code /metrics}: Prometheus text format ({@link ServiceMetrics}).</li>
+ *   <li>{@code /metrics}: Prometheus text format ({@link ServiceMetrics});</li>
+ *   <li>{@code /stats}: per-task versions, counts, throughput, latency and labels, dead letters by kind, refused
+ *       versions, as JSON ({@link DashboardStats});</li>
+ *   <li>{@code /} and {@code /dashboard}: a live dashboard page (one self-contained HTML file,
+ *       {@value #DASHBOARD_PAGE} on the class path) that polls {@code /stats} every second.</li>
  * </ul>
  */
 public final class HttpEndpoints implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String DASHBOARD_PAGE = "dashboard/index.html";
     private static final long START_TIMEOUT_SECONDS = 30;
     private static final Set<State> DOWN = EnumSet.of(State.PENDING_ERROR, State.ERROR, State.PENDING_SHUTDOWN,
             State.NOT_RUNNING);
@@ -40,6 +49,8 @@ public final class HttpEndpoints implements AutoCloseable {
     private final Supplier<State> state;
     private final TasksView tasks;
     private final PrometheusMeterRegistry prometheus;
+    private final DashboardStats stats;
+    private final String dashboard;
 
     private HttpEndpoints(HttpServer server, Supplier<State> state, TasksView tasks,
             PrometheusMeterRegistry prometheus) {
@@ -47,6 +58,8 @@ public final class HttpEndpoints implements AutoCloseable {
         this.state = state;
         this.tasks = tasks;
         this.prometheus = prometheus;
+        this.stats = new DashboardStats(prometheus, tasks);
+        this.dashboard = resource(DASHBOARD_PAGE);
     }
 
     /**
@@ -59,7 +72,7 @@ public final class HttpEndpoints implements AutoCloseable {
         endpoints.server.requestHandler(endpoints::handle);
         await(endpoints.server.listen(port, host), "cannot listen on " + host + ":" + port + " (http.host, "
                 + "http.port)");
-        log.info("HTTP endpoints on http://{}:{}/ (health, ready, tasks, metrics)", host,
+        log.info("HTTP endpoints on http://{}:{}/ (health, ready, tasks, metrics, stats, dashboard)", host,
                 endpoints.server.actualPort());
         return endpoints;
     }
@@ -80,8 +93,11 @@ public final class HttpEndpoints implements AutoCloseable {
             case "/tasks" -> json(request, 200, tasks.json());
             case "/metrics" -> request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(prometheus.scrape());
+            case "/stats" -> json(request, 200, stats.json());
+            case "/", "/dashboard" -> request.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                    .putHeader("Cache-Control", "no-cache").end(dashboard);
             default -> json(request, 404, JSON.createObjectNode().put("error", "no such endpoint: " + request.path()
-                    + "; try /health, /ready, /tasks or /metrics"));
+                    + "; try /health, /ready, /tasks, /metrics, /stats or /dashboard"));
         }
     }
 
@@ -101,6 +117,17 @@ public final class HttpEndpoints implements AutoCloseable {
     private static void json(HttpServerRequest request, int status, ObjectNode body) {
         request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(body.toString());
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = HttpEndpoints.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + name, e);
+        }
     }
 
     @Override

@@ -15,7 +15,11 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@value #REQUESTS} {task, outcome=labeled|dead_letter} ({@code skeleton_requests_total}): throughput;</li>
  *   <li>{@value #DEAD_LETTERS} {kind} ({@code skeleton_dead_letters_total});</li>
+ *   <li>{@value #LABELS} {task, label} ({@code skeleton_labels_total}): requests labeled, by the label given (the
+ *       label set is the skeleton's, so bounded);</li>
  *   <li>{@value #QUEUE_TIME} {task}: per request, arrival to the start of its batch;</li>
+ *   <li>{@value #LATENCY} {task}: per labeled request, end to end: from the input record's timestamp to the moment
+ *       its result is forwarded; with p50 and p99 over the last minute ({@link #LATENCY_WINDOW});</li>
  *   <li>{@value #INFERENCE_TIME} {task}: per batch, the model call;</li>
  *   <li>{@value #BATCH_SIZE} {task}: requests per batch;</li>
  *   <li>{@value #SWAPS}, {@value #REFUSALS}, {@value #RETIREMENTS}: registry events; {@value #SERVING}: tasks
@@ -28,13 +32,21 @@ public final class ServiceMetrics {
 
     public static final String REQUESTS = "skeleton.requests";
     public static final String DEAD_LETTERS = "skeleton.dead.letters";
+    public static final String LABELS = "skeleton.labels";
     public static final String QUEUE_TIME = "skeleton.queue.time";
+    public static final String LATENCY = "skeleton.latency";
     public static final String INFERENCE_TIME = "skeleton.inference.time";
     public static final String BATCH_SIZE = "skeleton.batch.size";
     public static final String SWAPS = "skeleton.registry.swaps";
     public static final String REFUSALS = "skeleton.registry.refusals";
     public static final String RETIREMENTS = "skeleton.registry.retirements";
     public static final String SERVING = "skeleton.tasks.serving";
+
+    /**
+     * How long a latency sample counts towards the percentiles: samples go into 3 buffers rotated every third of
+     * this, so p50 and p99 cover the last 40 to 60 s.
+     */
+    static final Duration LATENCY_WINDOW = Duration.ofMinutes(1);
 
     private final MeterRegistry registry;
 
@@ -63,13 +75,25 @@ public final class ServiceMetrics {
                 .description("tasks with a serving skeleton").register(registry);
     }
 
-    /** One request labeled by {@code task}, after waiting {@code queueMs} for its batch to start. */
-    void labeled(String task, double queueMs) {
+    /**
+     * One request labeled {@code label} by {@code task}, after waiting {@code queueMs} for its batch to start and
+     * {@code latencyMs} after its input record's timestamp. A negative latency (a producer's clock ahead of ours)
+     * counts as 0.
+     */
+    void labeled(String task, String label, double queueMs, double latencyMs) {
         Counter.builder(REQUESTS).tags("task", task, "outcome", "labeled")
                 .description("requests answered, by task and outcome").register(registry).increment();
+        Counter.builder(LABELS).tags("task", task, "label", label)
+                .description("requests labeled, by task and label").register(registry).increment();
         Timer.builder(QUEUE_TIME).tag("task", task)
                 .description("from arrival to the start of the request's batch").register(registry)
                 .record(Duration.ofNanos((long) (queueMs * 1e6)));
+        Timer.builder(LATENCY).tag("task", task)
+                .description("end to end, from the input record's timestamp to its result being forwarded")
+                .publishPercentiles(0.5, 0.99).percentilePrecision(2)
+                .distributionStatisticExpiry(LATENCY_WINDOW).distributionStatisticBufferLength(3)
+                .register(registry)
+                .record(Duration.ofNanos((long) (Math.max(0, latencyMs) * 1e6)));
     }
 
     /** One request sent to the dead-letter topic. */

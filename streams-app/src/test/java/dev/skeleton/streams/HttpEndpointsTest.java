@@ -106,7 +106,7 @@ class HttpEndpointsTest {
         registry.apply("sst2", null);
         metrics.batch("sst2", 4, 2_000_000);
         for (int i = 0; i < 4; i++) {
-            metrics.labeled("sst2", 3.0);
+            metrics.labeled("sst2", "positive", 3.0, 20.0);
         }
         metrics.deadLetter(DeadLetterKind.EMPTY_TEXT);
 
@@ -120,16 +120,55 @@ class HttpEndpointsTest {
                 .contains("skeleton_batch_size_sum{task=\"sst2\"} 4.0")
                 .contains("skeleton_inference_time_seconds_sum{task=\"sst2\"} 0.002")
                 .contains("skeleton_queue_time_seconds_sum{task=\"sst2\"} 0.012")
+                .contains("skeleton_labels_total{label=\"positive\",task=\"sst2\"} 4.0")
+                .contains("skeleton_latency_seconds_count{task=\"sst2\"} 4")
+                .contains("skeleton_latency_seconds{task=\"sst2\",quantile=\"0.99\"}")
                 .contains("skeleton_registry_swaps_total 1.0")
                 .contains("skeleton_registry_retirements_total 1.0")
                 .contains("skeleton_tasks_serving 0.0");
     }
 
     @Test
+    void shouldServeDashboardStatsAsJson() throws Exception {
+        // Given sst2 v1 serving, a refused mrpc v4, two labeled requests and a dead letter
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+        registry.apply("mrpc", TestEngine.foreignSkeleton("mrpc", 4));
+        metrics.labeled("sst2", "positive", 1.0, 12.0);
+        metrics.labeled("sst2", "negative", 1.0, 12.0);
+        metrics.deadLetter(DeadLetterKind.NO_TASK);
+
+        HttpResponse<String> response = get("/stats");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode stats = new ObjectMapper().readTree(response.body());
+        assertThat(stats.at("/tasks/0/task").asText()).isEqualTo("sst2");
+        assertThat(stats.at("/tasks/0/version").asLong()).isEqualTo(1);
+        assertThat(stats.at("/tasks/0/labeled").asLong()).isEqualTo(2);
+        assertThat(stats.at("/tasks/0/latencyMs/p50").asDouble()).isCloseTo(12.0, Offset.offset(0.5));
+        assertThat(stats.at("/deadLetters/NO_TASK").asLong()).isEqualTo(1);
+        assertThat(stats.at("/totals/deadLetters").asLong()).isEqualTo(1);
+        assertThat(stats.at("/refused/0/task").asText()).isEqualTo("mrpc");
+    }
+
+    @Test
+    void shouldServeTheDashboardPageAtRootAndDashboard() throws Exception {
+        for (String path : new String[] {"/", "/dashboard"}) {
+            HttpResponse<String> page = get(path);
+
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type")).as(path).hasValue("text/html; charset=utf-8");
+            assertThat(page.body()).as(path).startsWith("<!DOCTYPE html>")
+                    .contains("id=\"tasks\"", "id=\"dead-letters\"", "id=\"sparkline\"", "fetch(\"stats\"")
+                    .doesNotContain("http://", "https://");
+        }
+    }
+
+    @Test
     void shouldNameTheEndpointsOnUnknownPathAndRefuseOtherMethods() throws Exception {
         HttpResponse<String> missing = get("/nope");
         assertThat(missing.statusCode()).isEqualTo(404);
-        assertThat(missing.body()).contains("/health", "/ready", "/tasks", "/metrics");
+        assertThat(missing.body()).contains("/health", "/ready", "/tasks", "/metrics", "/stats", "/dashboard");
 
         HttpResponse<String> post = CLIENT.send(HttpRequest.newBuilder(uri("/tasks"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
