@@ -3,6 +3,7 @@ package dev.skeleton.cli;
 import dev.skeleton.cli.bench.BenchCommand;
 import dev.skeleton.cli.build.BuildCommand;
 import dev.skeleton.cli.build.EvalCommand;
+import dev.skeleton.cli.demo.DemoCommand;
 import dev.skeleton.cli.streams.PublishCommand;
 import dev.skeleton.cli.streams.RetireCommand;
 import dev.skeleton.cli.streams.RunCommand;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code skeleton} command line: classify texts with a task skeleton, build, evaluate and benchmark
- * skeletons, run the streaming service, publish and retire skeletons on its registry topic.
+ * skeletons, run the streaming service, publish and retire skeletons on its registry topic, and run the whole
+ * product on an embedded broker ({@code demo}).
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILURE} runtime failure, {@value #USAGE} usage error. Every
  * error is one line on stderr; {@code --verbose} adds the stack trace and the libraries' info logs.
@@ -26,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "skeleton", mixinStandardHelpOptions = true, versionProvider = SkeletonCli.Version.class,
         description = "Multi-task text classification with task skeletons of one shared encoder.",
         subcommands = {ClassifyCommand.class, BuildCommand.class, EvalCommand.class, BenchCommand.class,
-                RunCommand.class, PublishCommand.class, RetireCommand.class})
+                RunCommand.class, PublishCommand.class, RetireCommand.class, DemoCommand.class})
 public final class SkeletonCli implements Callable<Integer> {
 
     public static final int OK = 0;

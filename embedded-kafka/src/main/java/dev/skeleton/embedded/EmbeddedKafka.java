@@ -1,5 +1,7 @@
 package dev.skeleton.embedded;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,13 +40,27 @@ public final class EmbeddedKafka implements AutoCloseable {
                     // a killed client's open transaction is aborted soon after it times out, not 10 s later
                     .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
                     .build();
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster);
         } catch (Exception e) {
             closeQuietly(cluster);
             throw new IllegalStateException("the embedded Kafka broker did not start: " + e, e);
+        }
+    }
+
+    /**
+     * Kafka's storage formatter prints a line to {@link System#out}; a command whose stdout is its result (JSON, say)
+     * must not get it, so it goes nowhere.
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(stdout);
         }
     }
 

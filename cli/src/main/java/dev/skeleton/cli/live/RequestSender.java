@@ -53,6 +53,16 @@ public final class RequestSender implements AutoCloseable {
                 });
     }
 
+    /** Sends {@code value} as it is, under key {@code id}: for records that are deliberately not requests. */
+    public void sendRaw(String id, byte[] value) {
+        sentNanos.put(id, System.nanoTime());
+        producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value), (metadata, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        });
+    }
+
     /**
      * Sends {@code count} requests made by {@code request} (given their index), {@code perSecond} of them per
      * second on a fixed schedule that does not drift when one send is slow; {@code perSecond <= 0} sends them as
