@@ -101,7 +101,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
                             + "' has no entry in topic.task.mapping"));
         } else {
             Pending pending = new Pending(record, captured, source, request, task.get());
-            Refused textProblem = checkText(request);
+            Refused textProblem = TextChecks.problem(request, maxTextChars);
             if (textProblem != null) {
                 batcher.addDecided(pending, textProblem);
             } else {
@@ -109,24 +109,6 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
             }
         }
         batcher.poll();
-    }
-
-    /** Empty and oversized texts are refused before they cost inference (and are never truncated silently). */
-    private Refused checkText(ClassificationRequest request) {
-        String[][] parts = request.getTextPair() == null
-                ? new String[][] {{"text", request.getText()}}
-                : new String[][] {{"text", request.getText()}, {"textPair", request.getTextPair()}};
-        for (String[] part : parts) {
-            if (part[1].isBlank()) {
-                return new Refused(DeadLetterKind.EMPTY_TEXT, "request '" + request.getId() + "': " + part[0]
-                        + " is empty");
-            }
-            if (part[1].length() > maxTextChars) {
-                return new Refused(DeadLetterKind.TEXT_TOO_LONG, "request '" + request.getId() + "': " + part[0]
-                        + " has " + part[1].length() + " characters, more than max.text.chars=" + maxTextChars);
-            }
-        }
-        return null;
     }
 
     /** The batcher's sink: one request's output, on the stream thread, in input order. */

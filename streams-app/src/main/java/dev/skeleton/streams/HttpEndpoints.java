@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service's HTTP endpoints on Vert.x, all {@code GET}, all cheap enough for the event loop (no inference here):
+ * The service's HTTP endpoints on Vert.x. All are {@code GET} and cheap enough for the event loop, except
+ * {@code POST /classify}, whose inference runs on the inference workers ({@link ClassifyEndpoint}):
  * <ul>
  *   <li>{@code /health}: 200 while the service is alive, 503 once Kafka Streams has failed or stopped;</li>
  *   <li>{@code /ready}: 200 once Kafka Streams is {@code RUNNING}, which it only becomes after the registry topic
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /stats}: per-task versions, counts, throughput, latency and labels, dead letters by kind, refused
  *       versions, as JSON ({@link DashboardStats});</li>
  *   <li>{@code /} and {@code /dashboard}: a live dashboard page (one self-contained HTML file,
- *       {@value #DASHBOARD_PAGE} on the class path) that polls {@code /stats} every second.</li>
+ *       {@value #DASHBOARD_PAGE} on the class path) that polls {@code /stats} every second;</li>
+ *   <li>{@code POST /classify}: one JSON request in, its result out, through the stream's batcher and workers.</li>
  * </ul>
  */
 public final class HttpEndpoints implements AutoCloseable {
@@ -51,10 +53,12 @@ public final class HttpEndpoints implements AutoCloseable {
     private final PrometheusMeterRegistry prometheus;
     private final DashboardStats stats;
     private final String dashboard;
+    private final ClassifyEndpoint classify;
 
     private HttpEndpoints(HttpServer server, Supplier<State> state, TasksView tasks,
-            PrometheusMeterRegistry prometheus) {
+            PrometheusMeterRegistry prometheus, ClassifyEndpoint classify) {
         this.server = server;
+        this.classify = classify;
         this.state = state;
         this.tasks = tasks;
         this.prometheus = prometheus;
@@ -67,12 +71,12 @@ public final class HttpEndpoints implements AutoCloseable {
      * {@link IllegalStateException} naming them.
      */
     static HttpEndpoints start(Vertx vertx, String host, int port, Supplier<State> state, TasksView tasks,
-            PrometheusMeterRegistry prometheus) {
-        HttpEndpoints endpoints = new HttpEndpoints(vertx.createHttpServer(), state, tasks, prometheus);
+            PrometheusMeterRegistry prometheus, ClassifyEndpoint classify) {
+        HttpEndpoints endpoints = new HttpEndpoints(vertx.createHttpServer(), state, tasks, prometheus, classify);
         endpoints.server.requestHandler(endpoints::handle);
         await(endpoints.server.listen(port, host), "cannot listen on " + host + ":" + port + " (http.host, "
                 + "http.port)");
-        log.info("HTTP endpoints on http://{}:{}/ (health, ready, tasks, metrics, stats, dashboard)", host,
+        log.info("HTTP endpoints on http://{}:{}/ (health, ready, tasks, metrics, stats, dashboard, POST classify)", host,
                 endpoints.server.actualPort());
         return endpoints;
     }
@@ -83,6 +87,14 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest request) {
+        if (request.path().equals(ClassifyEndpoint.PATH)) {
+            if (request.method() == HttpMethod.POST) {
+                classify.handle(request);
+            } else {
+                request.response().setStatusCode(405).putHeader("Allow", "POST").end();
+            }
+            return;
+        }
         if (request.method() != HttpMethod.GET) {
             request.response().setStatusCode(405).putHeader("Allow", "GET").end();
             return;
@@ -97,7 +109,7 @@ public final class HttpEndpoints implements AutoCloseable {
             case "/", "/dashboard" -> request.response().putHeader("Content-Type", "text/html; charset=utf-8")
                     .putHeader("Cache-Control", "no-cache").end(dashboard);
             default -> json(request, 404, JSON.createObjectNode().put("error", "no such endpoint: " + request.path()
-                    + "; try /health, /ready, /tasks, /metrics, /stats or /dashboard"));
+                    + "; try /health, /ready, /tasks, /metrics, /stats, /dashboard or POST /classify"));
         }
     }
 

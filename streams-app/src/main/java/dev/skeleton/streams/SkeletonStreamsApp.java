@@ -1,7 +1,6 @@
 package dev.skeleton.streams;
 
 import dev.skeleton.engine.model.BaseModel;
-import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -51,6 +50,7 @@ public final class SkeletonStreamsApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final ServiceMetrics metrics;
     private HttpEndpoints http;
+    private DirectClassifier direct;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -76,7 +76,7 @@ public final class SkeletonStreamsApp implements AutoCloseable {
      */
     public static SkeletonStreamsApp start(StreamsAppConfig config, BaseModel base) {
         log.info("starting {} on {}: {}", config.applicationId(), config.bootstrapServers(), config.values());
-        SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults().withThreads(config.engineThreads()));
+        SkeletonEngine engine = new SkeletonEngine(base, config.engineConfig());
         SkeletonRegistry registry = new SkeletonRegistry(engine::load);
         Vertx vertx = Vertx.vertx();
         InferenceWorkers workers = new VertxInferenceWorkers(vertx, config.inferenceWorkers());
@@ -88,6 +88,7 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         Admin admin = null;
         KafkaStreams streams = null;
         HttpEndpoints http = null;
+        DirectClassifier direct = null;
         try {
             admin = Admin.create(config.adminProperties());
             Topics topics = new Topics(config);
@@ -98,7 +99,8 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             }
 
             StreamsBuilder builder = new StreamsBuilder();
-            SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry), workers, metrics);
+            TaskClassifier classifier = new RegistryTaskClassifier(registry);
+            SkeletonTopology.build(builder, config, classifier, workers, metrics);
             SkeletonTopology.addRegistry(builder, config, registry);
             Properties props = config.toStreamsProperties();
             Topology topology = builder.build(props);
@@ -121,8 +123,11 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             // before start: /health and /ready answer while the registry restores (start blocks until it has)
             if (config.httpPort().isPresent()) {
                 KafkaStreams s = streams;
+                direct = new DirectClassifier(config.batchSettings(), classifier, workers, metrics::batch);
+                app.direct = direct;
                 http = HttpEndpoints.start(vertx, config.httpHost(), config.httpPort().get(), s::state,
-                        new TasksView(registry, base), prometheus);
+                        new TasksView(registry, base), prometheus,
+                        new ClassifyEndpoint(direct, metrics, config.maxTextChars()));
                 app.http = http;
             }
             streams.start();
@@ -133,6 +138,9 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             }
             if (http != null) {
                 http.close();
+            }
+            if (direct != null) {
+                direct.close();
             }
             workers.close();
             closeVertx(vertx);
@@ -202,6 +210,9 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         stopped.countDown();
         if (http != null) {
             http.close();
+        }
+        if (direct != null) {
+            direct.close();
         }
         workers.close();
         closeVertx(vertx);

@@ -71,7 +71,7 @@ class DashboardBrowserIT {
         metrics = new ServiceMetrics(prometheus);
         metrics.watch(registry);
         endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, () -> State.RUNNING,
-                new TasksView(registry, TestEngine.base()), prometheus);
+                new TasksView(registry, TestEngine.base()), prometheus, null);
     }
 
     @AfterEach

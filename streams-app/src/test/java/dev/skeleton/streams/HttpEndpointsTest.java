@@ -1,5 +1,7 @@
 package dev.skeleton.streams;
 
+import static org.assertj.core.api.Assertions.within;
+import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,6 +33,8 @@ class HttpEndpointsTest {
     private PrometheusMeterRegistry prometheus;
     private ServiceMetrics metrics;
     private HttpEndpoints endpoints;
+    private VertxInferenceWorkers workers;
+    private DirectClassifier direct;
 
     @BeforeEach
     void start() {
@@ -39,13 +43,18 @@ class HttpEndpointsTest {
         prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new ServiceMetrics(prometheus);
         metrics.watch(registry);
+        workers = new VertxInferenceWorkers(vertx, 1);
+        direct = new DirectClassifier(new BatchSettings(4, Duration.ofMillis(5), 8),
+                new RegistryTaskClassifier(registry), workers, metrics::batch);
         endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, state::get, new TasksView(registry, TestEngine.base()),
-                prometheus);
+                prometheus, new ClassifyEndpoint(direct, metrics, 100));
     }
 
     @AfterEach
     void stop() throws Exception {
         endpoints.close();
+        direct.close();
+        workers.close();
         registry.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -176,9 +185,54 @@ class HttpEndpointsTest {
     }
 
     @Test
+    void shouldClassifyPostedRequestWithTheServingSkeleton() throws Exception {
+        // Given sst2 v1 serving (the real engine)
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+
+        // When a JSON request is posted
+        HttpResponse<String> response = post("{\"id\": \"h1\", \"task\": \"sst2\", \"text\": \"a gorgeous movie\"}");
+
+        // Then the result names the request, a label of the skeleton, probabilities summing to 1 and the version
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode result = new ObjectMapper().readTree(response.body());
+        assertThat(result.get("requestId").asText()).isEqualTo("h1");
+        assertThat(result.get("skeletonVersion").asLong()).isEqualTo(1);
+        assertThat(result.get("label").asText()).isIn(TestEngine.skeleton("sst2", 1).getLabels());
+        double sum = 0;
+        for (JsonNode p : result.get("probabilities")) {
+            sum += p.asDouble();
+        }
+        assertThat(sum).isCloseTo(1.0, within(1e-4));
+        assertThat(result.get("timings").get("batchSize").asInt()).isEqualTo(1);
+        assertThat(prometheus.scrape()).contains("skeleton_requests_total{outcome=\"labeled\",task=\"sst2\"} 1.0");
+    }
+
+    @Test
+    void shouldAnswerBadPostsWithStatusAndReason() throws Exception {
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+
+        assertThat(post("{\"id\": 1, \"task\": ").statusCode()).as("broken JSON").isEqualTo(400);
+        assertThat(post("{\"id\": 1, \"text\": \"no task\"}").body()).contains("names no task", "NO_TASK");
+        HttpResponse<String> unknown = post("{\"id\": 1, \"task\": \"nope\", \"text\": \"x\"}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("UNKNOWN_TASK", "nope");
+        HttpResponse<String> empty = post("{\"id\": 1, \"task\": \"sst2\", \"text\": \" \"}");
+        assertThat(empty.statusCode()).isEqualTo(422);
+        assertThat(empty.body()).contains("EMPTY_TEXT");
+        HttpResponse<String> huge = post("{\"id\": 1, \"task\": \"sst2\", \"text\": \"" + "x".repeat(70_000) + "\"}");
+        assertThat(huge.statusCode()).as("body over the limit for max.text.chars=100").isEqualTo(413);
+        assertThat(get("/classify").statusCode()).as("GET /classify").isEqualTo(405);
+    }
+
+    private HttpResponse<String> post(String body) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(uri("/classify")).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void shouldNameHostAndPortWhenThePortIsTaken() {
         assertThatThrownBy(() -> HttpEndpoints.start(vertx, "127.0.0.1", endpoints.port(), state::get,
-                new TasksView(registry, TestEngine.base()), prometheus))
+                new TasksView(registry, TestEngine.base()), prometheus, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot listen on 127.0.0.1:" + endpoints.port())
                 .hasMessageContaining("http.port");

@@ -1,0 +1,69 @@
+package dev.skeleton.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skeleton.engine.runtime.Classification;
+import dev.skeleton.engine.text.TextInput;
+import dev.skeleton.streams.TaskClassifier.Labeled;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class DirectClassifierTest {
+
+    @Test
+    void shouldBatchRequestsThatArriveTogetherAndRefuseBeyondCapacity() throws Exception {
+        // Given a classifier that holds its first batch until released, and room for 4 waiting requests
+        CountDownLatch release = new CountDownLatch(1);
+        TaskClassifier classifier = (task, inputs) -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            float[] p = {1f};
+            return inputs.stream().map(i -> (TaskClassifier.Outcome) new Labeled(
+                    new Classification(i.text(), List.of("x"), p, p), 7, "fp", 1)).toList();
+        };
+        try (VertxInferenceWorkers workers = VertxInferenceWorkers.standalone(1);
+                DirectClassifier direct = new DirectClassifier(new BatchSettings(4, Duration.ofMillis(20), 4),
+                        classifier, workers, MicroBatcher.BatchObserver.NONE)) {
+            // When 4 requests come at once and a fifth while they wait
+            List<CompletableFuture<BatchResult>> first = List.of("a", "b", "c", "d").stream()
+                    .map(t -> direct.classify("sst2", TextInput.of(t))).toList();
+            CompletableFuture<BatchResult> fifth = direct.classify("sst2", TextInput.of("e"));
+
+            // Then the fifth is refused at once, saying why
+            assertThat(fifth).isCompletedExceptionally();
+            assertThatCause(fifth).isInstanceOf(RejectedExecutionException.class);
+
+            // and the four are answered, in one batch, once the model is done
+            release.countDown();
+            for (CompletableFuture<BatchResult> f : first) {
+                BatchResult r = f.get(10, TimeUnit.SECONDS);
+                assertThat(r.batchSize()).isEqualTo(4);
+            }
+            assertThat(((Labeled) first.get(2).get().outcome()).classification().label()).isEqualTo("c");
+
+            // and there is room again
+            assertThat(direct.classify("sst2", TextInput.of("f")).get(10, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
+        }
+    }
+
+    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertThatCause(
+            CompletableFuture<?> future) {
+        try {
+            future.get();
+            throw new AssertionError("expected a failed future");
+        } catch (ExecutionException e) {
+            return assertThat(e.getCause());
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
