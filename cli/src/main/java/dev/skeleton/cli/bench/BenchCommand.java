@@ -8,6 +8,7 @@ import dev.skeleton.cli.ThreadsOption;
 import dev.skeleton.embedded.EmbeddedKafka;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
+import dev.skeleton.streams.StreamsAppConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -83,6 +84,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "With --stream: new versions published in the hot-swap phase (default: ${DEFAULT-VALUE}).")
     private int swaps;
 
+    @Option(names = "--guarantee", paramLabel = "GUARANTEE", defaultValue = StreamsAppConfig.AT_LEAST_ONCE,
+            description = "With --stream: processing.guarantee of the service, at_least_once (the service's default)"
+                    + " or exactly_once_v2 (default: ${DEFAULT-VALUE}).")
+    private String guarantee;
+
     @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
             description = "With --stream: an existing cluster instead of the embedded broker (topics are created with"
                     + " a unique prefix bench.ID.).")
@@ -136,7 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
                         + ")";
             }
             StreamBenchmark.Settings settings = new StreamBenchmark.Settings(brokers, described, skeleton, messages,
-                    quick ? 4 : 10, swaps, threadCount, 1);
+                    quick ? 4 : 10, swaps, threadCount, 1, guarantee);
             StreamBenchReport report = new StreamBenchmark(base, settings, sentences, message -> {
                 err.println("bench: " + message);
                 err.flush();

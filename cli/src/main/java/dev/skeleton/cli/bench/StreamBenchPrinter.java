@@ -18,17 +18,28 @@ public final class StreamBenchPrinter {
         out.println("timing:    throughput = requests / (first send .. last label read), sent as fast as possible;"
                 + " latency = send .. label read by a consumer, at half the variant's throughput");
         out.println();
-        out.println(f("%-8s %6s %6s %9s %9s %9s %10s %9s %9s %6s %5s", "variant", "batch", "delay", "requests",
+        out.println(f("%-11s %6s %6s %9s %9s %9s %10s %9s %9s %6s %5s", "variant", "batch", "delay", "requests",
                 "seq/s", "vs raw", "mean batch", "p50 ms", "p99 ms", "lost", "dup"));
         for (StreamBenchReport.Variant v : r.variants()) {
-            out.println(f("%-8s %6d %6d %9d %9.1f %9.2f %10.1f %9.1f %9.1f %6d %5d", v.name(), v.batchMaxSize(),
+            out.println(f("%-11s %6d %6d %9d %9.1f %9.2f %10.1f %9.1f %9.1f %6d %5d", v.name(), v.batchMaxSize(),
                     v.batchMaxDelayMs(), v.messages(), v.seqPerSecond(), v.seqPerSecond() / r.rawSeqPerSecond(),
                     v.meanBatch(), v.p50Ms(), v.p99Ms(), v.lost(), v.duplicates()));
         }
-        out.println(f("%-8s %6d %6s %9s %9.1f %9.2f", "raw", r.rawBatch(), "-", "-", r.rawSeqPerSecond(), 1.0));
-        if (r.variants().size() == 2) {
-            out.println(f("dynamic batching / batch-1 throughput: %.2fx",
-                    r.variants().get(1).seqPerSecond() / r.variants().get(0).seqPerSecond()));
+        out.println(f("%-11s %6d %6s %9s %9.1f %9.2f", "raw engine", r.rawBatch(), "-", "-", r.rawSeqPerSecond(), 1.0));
+        out.println(f("%-11s %6d %6s %9s %9.1f %9.2f", "raw engine", 1, "-", "-", r.rawSingleSeqPerSecond(),
+                r.rawSingleSeqPerSecond() / r.rawSeqPerSecond()));
+        out.println(f("raw engine batch %d / batch 1: %.2fx (what batching can gain at most on this machine)",
+                r.rawBatch(), r.rawSeqPerSecond() / r.rawSingleSeqPerSecond()));
+        for (StreamBenchReport.Variant dynamic : r.variants()) {
+            if (dynamic.batchMaxSize() == 1) {
+                continue;
+            }
+            for (StreamBenchReport.Variant single : r.variants()) {
+                if (single.batchMaxSize() == 1) {
+                    out.println(f("%s / %s throughput: %.2fx", dynamic.name(), single.name(),
+                            dynamic.seqPerSecond() / single.seqPerSecond()));
+                }
+            }
         }
         StreamBenchReport.Swap s = r.swap();
         if (s != null) {
@@ -48,6 +59,7 @@ public final class StreamBenchPrinter {
             o.put("task", r.task());
             o.put("batch_max_size", v.batchMaxSize());
             o.put("batch_max_delay_ms", v.batchMaxDelayMs());
+            o.put("inference_workers", v.workers());
             o.put("requests", v.messages());
             o.put("seq_per_s", round(v.seqPerSecond(), 2));
             o.put("vs_raw", round(v.seqPerSecond() / r.rawSeqPerSecond(), 3));
@@ -65,6 +77,7 @@ public final class StreamBenchPrinter {
         raw.put("task", r.task());
         raw.put("batch", r.rawBatch());
         raw.put("seq_per_s", round(r.rawSeqPerSecond(), 2));
+        raw.put("seq_per_s_batch_1", round(r.rawSingleSeqPerSecond(), 2));
         raw.put("setup", r.setup());
         out.println(Json.line(raw));
         StreamBenchReport.Swap s = r.swap();

@@ -9,21 +9,24 @@ import java.util.List;
  * @param setup             how: broker, guarantee, partitions, threads, workers, sentences
  * @param rawSeqPerSecond   the engine alone on the same skeleton and sentences, batches of {@code rawBatch}, median
  * @param rawBatch          batch size of the raw engine figure
- * @param variants          the service with batch size 1 and with dynamic batching
+ * @param rawSingleSeqPerSecond the engine alone, one sentence at a time: the most batching can gain is the ratio
+ * @param variants          the service with batch size 1 and with dynamic batching, on 1 worker and on the default
+ *                          pool
  * @param swap              hot swaps under load (measured on the dynamic variant)
  */
 public record StreamBenchReport(String task, String setup, double rawSeqPerSecond, int rawBatch,
-        List<Variant> variants, Swap swap) {
+        double rawSingleSeqPerSecond, List<Variant> variants, Swap swap) {
 
     /**
      * One service configuration through the broker.
      *
-     * @param name            batch-1 or dynamic
+     * @param name            batch-1 or dynamic, and the workers
      * @param batchMaxSize    batch.max.size
      * @param batchMaxDelayMs batch.max.delay.ms
+     * @param workers         inference.workers
      * @param messages        requests in the throughput phase (sent as fast as possible)
      * @param seqPerSecond    requests labeled per second, first send to last label read
-     * @param meanBatch       mean inference batch size over the run
+     * @param meanBatch       mean inference batch size in the throughput phase
      * @param latencyRate     requests per second in the latency phase (half of this variant's throughput)
      * @param latencyMessages requests in the latency phase
      * @param p50Ms           median send-to-label-read latency in the latency phase
@@ -31,7 +34,7 @@ public record StreamBenchReport(String task, String setup, double rawSeqPerSecon
      * @param lost            requests without an answer (both phases)
      * @param duplicates      answers beyond the first per request (both phases)
      */
-    public record Variant(String name, int batchMaxSize, int batchMaxDelayMs, int messages, double seqPerSecond,
+    public record Variant(String name, int batchMaxSize, int batchMaxDelayMs, int workers, int messages, double seqPerSecond,
             double meanBatch, double latencyRate, int latencyMessages, double p50Ms, double p99Ms, int lost,
             long duplicates) {}
 

@@ -60,9 +60,10 @@ public final class StreamBenchmark {
      * @param swaps            versions published in the hot-swap phase
      * @param threads          engine.threads of the service, and the raw engine's threads
      * @param partitions       partitions of the input topics
+     * @param guarantee        processing.guarantee of the service
      */
     public record Settings(String bootstrapServers, String brokerDescription, TaskSkeleton skeleton, int messages,
-            double latencySeconds, int swaps, int threads, int partitions) {}
+            double latencySeconds, int swaps, int threads, int partitions, String guarantee) {}
 
     private final BaseModel base;
     private final Settings settings;
@@ -80,58 +81,69 @@ public final class StreamBenchmark {
     public StreamBenchReport run() {
         String task = settings.skeleton().getTaskId();
         progress.accept("raw engine: " + task + " v" + settings.skeleton().getVersion() + ", batches of " + BATCH);
-        double raw = rawThroughput();
-        progress.accept(String.format("raw engine: %.1f seq/s", raw));
+        double raw = rawThroughput(BATCH);
+        double rawSingle = rawThroughput(1);
+        progress.accept(String.format("raw engine: %.1f seq/s in batches of %d, %.1f one at a time", raw, BATCH,
+                rawSingle));
         List<StreamBenchReport.Variant> variants = new ArrayList<>();
         StreamBenchReport.Swap swap = null;
-        for (int batch : new int[] {1, BATCH}) {
-            String name = batch == 1 ? "batch-1" : "dynamic";
+        int defaultWorkers = StreamsAppConfig.fromProperties(baseProperties()).inferenceWorkers();
+        // batch size 1 on one worker is one request at a time, as a plain processor calling the model would run;
+        // on the default pool, two batches of 1 run at once. Dynamic batching is compared with both.
+        for (int[] variant : new int[][] {{1, 1}, {1, defaultWorkers}, {BATCH, 1}, {BATCH, defaultWorkers}}) {
+            int batch = variant[0];
+            int workers = variant[1];
+            String name = (batch == 1 ? "batch-1" : "dynamic") + "/" + workers + "w";
             int delay = batch == 1 ? 0 : DYNAMIC_DELAY_MS;
-            StreamsAppConfig config = config(name, batch, delay);
+            StreamsAppConfig config = config(name.replace('/', '-'), batch, delay, workers);
             try (Instance instance = Instance.start(base, config, settings, sentences)) {
                 progress.accept(name + ": service running (batch.max.size=" + batch + ", batch.max.delay.ms="
-                        + delay + ")");
-                variants.add(measure(instance, name, batch, delay));
-                if (batch != 1) {
+                        + delay + ", inference.workers=" + workers + ")");
+                variants.add(measure(instance, name, batch, delay, workers));
+                if (batch != 1 && workers == defaultWorkers) {
                     swap = swaps(instance, variants.get(variants.size() - 1).seqPerSecond() / 2);
                 }
             }
         }
-        String setup = settings.brokerDescription() + "; processing.guarantee=exactly_once_v2; "
+        String setup = settings.brokerDescription() + "; processing.guarantee=" + settings.guarantee() + "; "
                 + settings.partitions() + " input partition(s); engine.threads=" + settings.threads()
-                + "; inference.workers=" + StreamsAppConfig.fromProperties(baseProperties()).inferenceWorkers()
-                + "; " + sentences.description() + ", " + sentences.sentences().size() + " sentences, cycled";
-        return new StreamBenchReport(task + " v" + settings.skeleton().getVersion(), setup, raw, BATCH, variants,
-                swap);
+                + "; inference.workers as named (w); hot swap on dynamic/" + defaultWorkers + "w; " + sentences.description() + ", " + sentences.sentences().size() + " sentences, cycled";
+        return new StreamBenchReport(task + " v" + settings.skeleton().getVersion(), setup, raw, BATCH, rawSingle,
+                variants, swap);
     }
 
-    private double rawThroughput() {
+    /** The engine alone: sentences per second in batches of {@code size}, median of repetitions. */
+    private double rawThroughput(int size) {
         try (SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults().withThreads(settings.threads()));
                 TaskModel model = engine.load(settings.skeleton())) {
-            int batches = Math.max(4, settings.messages() / BATCH);
+            // the same sentences for both sizes: a fifth of --messages per repetition
+            int batches = Math.max(4, settings.messages() / 5 / size);
             double[] seqPerSecond = new double[RAW_REPETITIONS];
-            model.classify(inputs(0));
+            model.classify(inputs(0, size));
             for (int rep = 0; rep < RAW_REPETITIONS; rep++) {
                 long start = System.nanoTime();
                 for (int b = 0; b < batches; b++) {
-                    model.classify(inputs(b));
+                    model.classify(inputs(b, size));
                 }
-                seqPerSecond[rep] = BenchStats.seqPerSecond((long) batches * BATCH, System.nanoTime() - start);
+                seqPerSecond[rep] = BenchStats.seqPerSecond((long) batches * size, System.nanoTime() - start);
             }
             return BenchStats.median(seqPerSecond);
         }
     }
 
-    private List<TextInput> inputs(long batchIndex) {
-        return sentences.batch(batchIndex, BATCH).stream().map(s -> new TextInput(s, null)).toList();
+    private List<TextInput> inputs(long batchIndex, int size) {
+        return sentences.batch(batchIndex, size).stream().map(s -> new TextInput(s, null)).toList();
     }
 
-    private StreamBenchReport.Variant measure(Instance instance, String name, int batch, int delay) {
+    private StreamBenchReport.Variant measure(Instance instance, String name, int batch, int delay, int workers) {
         instance.sendAndAwait("w", WARMUP_MESSAGES, 0);
         long duplicatesBefore = instance.collector.duplicates();
 
         progress.accept(name + ": throughput, " + settings.messages() + " requests as fast as possible");
+        double[] batchesBefore = batchCountAndTotal(instance);
         Phase flood = instance.sendAndAwait("f", settings.messages(), 0);
+        double[] batchesAfter = batchCountAndTotal(instance);
+        double meanBatch = (batchesAfter[1] - batchesBefore[1]) / (batchesAfter[0] - batchesBefore[0]);
         double seqPerSecond = BenchStats.seqPerSecond(settings.messages(), flood.lastArrivalNanos - flood.startNanos);
         progress.accept(String.format("%s: %.1f seq/s", name, seqPerSecond));
 
@@ -141,11 +153,15 @@ public final class StreamBenchmark {
         Phase paced = instance.sendAndAwait("l", latencyMessages, rate);
         double[] latencies = paced.latenciesMs();
 
-        DistributionSummary batches = instance.app.metrics().registry().find(ServiceMetrics.BATCH_SIZE).summary();
-        double meanBatch = batches == null ? Double.NaN : batches.mean();
-        return new StreamBenchReport.Variant(name, batch, delay, settings.messages(), seqPerSecond, meanBatch, rate,
+        return new StreamBenchReport.Variant(name, batch, delay, workers, settings.messages(), seqPerSecond, meanBatch, rate,
                 latencyMessages, BenchStats.percentile(latencies, 50), BenchStats.percentile(latencies, 99),
                 flood.lost + paced.lost, instance.collector.duplicates() - duplicatesBefore);
+    }
+
+    /** Inference batches run so far and the requests in them. */
+    private static double[] batchCountAndTotal(Instance instance) {
+        DistributionSummary batches = instance.app.metrics().registry().find(ServiceMetrics.BATCH_SIZE).summary();
+        return batches == null ? new double[] {0, 0} : new double[] {batches.count(), batches.totalAmount()};
     }
 
     private StreamBenchReport.Swap swaps(Instance instance, double rate) {
@@ -202,13 +218,13 @@ public final class StreamBenchmark {
     private Properties baseProperties() {
         Properties props = new Properties();
         props.setProperty(StreamsAppConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers());
-        props.setProperty(StreamsAppConfig.PROCESSING_GUARANTEE, StreamsAppConfig.EXACTLY_ONCE_V2);
+        props.setProperty(StreamsAppConfig.PROCESSING_GUARANTEE, settings.guarantee());
         props.setProperty(StreamsAppConfig.ENGINE_THREADS, String.valueOf(settings.threads()));
         props.setProperty(StreamsAppConfig.HTTP_PORT, "-1");
         return props;
     }
 
-    private StreamsAppConfig config(String name, int batch, int delay) {
+    private StreamsAppConfig config(String name, int batch, int delay, int workers) {
         String prefix = "bench." + runId + "." + name + ".";
         Properties props = baseProperties();
         props.setProperty(StreamsAppConfig.APPLICATION_ID, "skeleton-bench-" + runId + "-" + name);
@@ -218,6 +234,7 @@ public final class StreamBenchmark {
         props.setProperty(StreamsAppConfig.REGISTRY_TOPIC, prefix + "tasks");
         props.setProperty(StreamsAppConfig.BATCH_MAX_SIZE, String.valueOf(batch));
         props.setProperty(StreamsAppConfig.BATCH_MAX_DELAY_MS, String.valueOf(delay));
+        props.setProperty(StreamsAppConfig.INFERENCE_WORKERS, String.valueOf(workers));
         return StreamsAppConfig.fromProperties(props);
     }
 

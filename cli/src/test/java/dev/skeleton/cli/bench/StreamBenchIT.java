@@ -1,0 +1,41 @@
+package dev.skeleton.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skeleton.cli.CliRun;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code bench --stream}, small, through the embedded broker: it runs, measures every variant and loses nothing. */
+class StreamBenchIT {
+
+    @Test
+    void shouldMeasureEveryVariantAndHotSwapWithoutLosingOrDuplicating() throws Exception {
+        CliRun run = CliRun.of("bench", "--stream", "--quick", "--root", "..", "--messages", "100", "--swaps", "1",
+                "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : run.out().strip().split("\n")) {
+            rows.add(new ObjectMapper().readTree(line));
+        }
+        assertThat(rows).extracting(r -> r.get("variant").asText())
+                .containsExactly("batch-1/1w", "batch-1/2w", "dynamic/1w", "dynamic/2w", "raw", "hot_swap");
+        for (JsonNode row : rows.subList(0, 4)) {
+            assertThat(row.get("seq_per_s").asDouble()).as(row.toString()).isPositive();
+            assertThat(row.get("lost").asInt()).as(row.toString()).isZero();
+            assertThat(row.get("duplicates").asInt()).as(row.toString()).isZero();
+            assertThat(row.get("p99_ms").asDouble()).as(row.toString())
+                    .isGreaterThanOrEqualTo(row.get("p50_ms").asDouble());
+        }
+        assertThat(rows.get(0).get("mean_batch").asDouble()).as("batch size 1").isEqualTo(1.0);
+        JsonNode swap = rows.get(5);
+        assertThat(swap.get("lost").asInt()).isZero();
+        assertThat(swap.get("duplicates").asInt()).isZero();
+        assertThat(swap.get("version_regressions").asInt()).isZero();
+        assertThat(swap.get("max_ms").asDouble()).isPositive();
+    }
+}
