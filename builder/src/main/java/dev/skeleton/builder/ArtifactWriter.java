@@ -56,9 +56,10 @@ public final class ArtifactWriter {
         AtomicFiles.writeString(dir.resolve("report.md"), report(r, command));
         if (!r.sweep().isEmpty()) {
             AtomicFiles.writeString(dir.resolve("sweep.json"), json(Map.of("task", task, "metric", r.metric().key(),
-                    "prompt_full_model", r.promptMetric(), "points", r.sweep())));
+                    "prompt_full_model", r.promptMetric(), "linear_probe",
+                    Double.isNaN(r.linearProbeMetric()) ? "not measured" : r.linearProbeMetric(), "points", r.sweep())));
             SweepPlot.write(dir.resolve("sweep.png"), task + ": dev " + r.metric().key() + " and speed-up vs FFN neurons kept",
-                    r.metric().key(), r.sweep(), r.promptMetric(), Double.NaN);
+                    r.metric().key(), r.sweep(), r.promptMetric(), r.linearProbeMetric());
         }
         SkeletonFiles.write(r.prompt(), promptFile(task));
         SkeletonFiles.write(r.skeleton(), skeletonFile(task));
@@ -98,6 +99,10 @@ public final class ArtifactWriter {
         md.append(String.format(Locale.ROOT, "| prompt tuning, full model | %.2f |%n", 100 * r.promptMetric()));
         md.append(String.format(Locale.ROOT, "| skeleton (keep %s of FFN neurons, %s of heads) | %.2f |%n",
                 o.get("keep"), o.get("head_keep"), 100 * r.skeletonMetric()));
+        if (!Double.isNaN(r.linearProbeMetric())) {
+            md.append(String.format(Locale.ROOT, "| linear probe (no prompt: a head on the frozen model's pooled output, "
+                    + "same data and schedule) | %.2f |%n", 100 * r.linearProbeMetric()));
+        }
         md.append(String.format(Locale.ROOT, "%nBoth served by the ONNX Runtime engine on %d dev examples. Measured "
                 + "speed-up of the skeleton over the prompt on the full model: **%.2fx** (batch 32, the first 256 "
                 + "dev texts, median of 5 interleaved repetitions, %d threads).%n%n", r.devExamples(), r.speedup(),

@@ -32,13 +32,15 @@ import java.util.Map;
  * @param training             prompt-tuning options on the full model
  * @param retuneEpochs         epochs of re-tuning on the skeleton
  * @param sweep                further FFN keep ratios to build, evaluate and time (for a metric/speed-up curve)
+ * @param linearProbe          also train and evaluate a linear probe (no prompt: only a head on the frozen model's
+ *                             pooled output, same data and schedule), as the report's baseline
  */
 public record BuildOptions(
         String taskId, Path train, Path dev, ColumnSpec columns, Path root,
         int promptLength, int maxTokens, Pooling pooling,
         double ffnKeep, double headKeep, Localization.Scope scope, AttributionMethod method, int integrationSteps,
         int attributionExamples, int maxTrainExamples, TrainingOptions training, int retuneEpochs,
-        List<Double> sweep) {
+        List<Double> sweep, boolean linearProbe) {
 
     public BuildOptions {
         List<String> problems = new ArrayList<>();
@@ -95,6 +97,9 @@ public record BuildOptions(
         m.put("retune_epochs", Integer.toString(retuneEpochs));
         if (!sweep.isEmpty()) {
             m.put("sweep", sweep.toString());
+        }
+        if (linearProbe) {
+            m.put("linear_probe", "true");
         }
         return m;
     }

@@ -16,9 +16,10 @@ import java.util.List;
  * @param speedup          skeleton seq/s over prompt-on-full-model seq/s, batch 32, dev texts, serving engine
  * @param scores           attribution scores that chose the kept units
  * @param sweep            metric and speed-up at other keep ratios (re-tuned the same way), if asked for
+ * @param linearProbeMetric dev metric of a linear probe on the frozen model (NaN if not asked for)
  * @param trainExamples    training examples used
  * @param devExamples      development examples evaluated
  * @param seconds          wall time of the build
  */
 public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric metric, double promptMetric,
-        double skeletonMetric, double speedup, Attribution.Scores scores, List<SweepPoint> sweep, int trainExamples, int devExamples, double seconds) {}
+        double skeletonMetric, double speedup, Attribution.Scores scores, List<SweepPoint> sweep, double linearProbeMetric, int trainExamples, int devExamples, double seconds) {}

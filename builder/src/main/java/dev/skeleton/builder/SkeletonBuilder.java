@@ -115,13 +115,23 @@ public final class SkeletonBuilder {
                                 SpeedProbe.speedup(engine, prompt, point, dev.examples())));
                     }
                 }
+                double probeMetric = Double.NaN;
+                if (o.linearProbe()) {
+                    log.accept("linear probe: a head on the frozen model's pooled output, no prompt");
+                    try (TaskParameters probe = TaskParameters.initial(manager, base.weights().wordEmbeddings(), 0,
+                            labels.size(), o.training().seed())) {
+                        tuner.train("probe", probe, full, examples, List.of(), metric, o.training(), listener);
+                        probeMetric = SkeletonEvaluator.evaluate(engine,
+                                skeleton(o, version, labels, template, probe, null, null), dev.examples(), metric);
+                    }
+                }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 Map<String, Double> promptMetrics = Map.of("dev_" + metric.key(), promptMetric, "build_seconds", seconds);
                 Map<String, Double> skeletonMetrics = Map.of("dev_" + metric.key(), skeletonMetric,
                         "build_seconds", seconds, "speedup_batch32", speedup, "ffn_keep", o.ffnKeep(),
                         "head_keep", o.headKeep());
                 return new BuildResult(withMetrics(prompt, promptMetrics), withMetrics(skeleton, skeletonMetrics), metric,
-                        promptMetric, skeletonMetric, speedup, scores, sweep, examples.size(), dev.examples().size(),
+                        promptMetric, skeletonMetric, speedup, scores, sweep, probeMetric, examples.size(), dev.examples().size(),
                         seconds);
             }
         }

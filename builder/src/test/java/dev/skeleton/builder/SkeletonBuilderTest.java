@@ -31,7 +31,7 @@ class SkeletonBuilderTest {
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, 64, Pooling.MEAN, 0.3, 0.75,
                 Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48,
-                new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, List.of(0.5, 0.1));
+                new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, List.of(0.5, 0.1), true);
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
 
@@ -53,6 +53,9 @@ class SkeletonBuilderTest {
         assertThat(result.sweep()).extracting(SweepPoint::keep).containsExactly(0.5, 0.1);
         assertThat(root.resolve("skeletons/sst2/sweep.png")).isNotEmptyFile();
         assertThat(root.resolve("skeletons/sst2/sweep.json")).content().contains("\"speedup\"");
+        assertThat(result.linearProbeMetric()).as("linear probe accuracy").isBetween(0.0, 1.0);
+        assertThat(root.resolve("skeletons/sst2/report.md")).content().contains("linear probe");
+        assertThat(root.resolve("skeletons/sst2/sweep.json")).content().contains("\"linear_probe\"");
 
         try (SkeletonEngine engine = new SkeletonEngine(TestBase.get(), EngineConfig.defaults());
                 TaskModel task = engine.load(skeleton)) {

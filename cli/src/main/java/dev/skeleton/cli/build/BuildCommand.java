@@ -102,6 +102,11 @@ public final class BuildCommand implements Callable<Integer> {
             description = "Also build, evaluate and time skeletons at these keep ratios; writes sweep.json and sweep.png.")
     private List<Double> sweep;
 
+    @Option(names = "--linear-probe",
+            description = "Also train a linear probe (a head on the frozen model's pooled output, no prompt; same data"
+                    + " and schedule) and report its dev metric as the baseline (also drawn in sweep.png).")
+    private boolean linearProbe;
+
     @Option(names = "--root", defaultValue = ".", paramLabel = "DIR",
             description = "Project root for prompts/ and skeletons/ (default: ${DEFAULT-VALUE}).")
     private Path root;
@@ -119,7 +124,7 @@ public final class BuildCommand implements Callable<Integer> {
             options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, maxTokens, pooling, keep,
                     headKeep, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs,
-                    sweep == null ? List.of() : sweep);
+                    sweep == null ? List.of() : sweep, linearProbe);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
