@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skeleton.cli.CliRun;
+import dev.skeleton.engine.skeleton.SkeletonFiles;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** {@code demo} end to end: embedded broker, the shipped skeletons, the service, real sentences, a hot swap. */
@@ -32,7 +34,10 @@ class DemoIT {
         JsonNode swap = summary.get("swap");
         assertThat(swap.get("task").asText()).isEqualTo("sst2");
         assertThat(swap.get("ms").isNumber()).as("time to the first label of the new version").isTrue();
-        assertThat(summary.get("tasks").get("sst2").get("versions").toString()).isEqualTo("[1,2]");
+        long shipped = SkeletonFiles.read(SkeletonFiles.find(Path.of(".."), "sst2").orElseThrow()).getVersion();
+        assertThat(swap.get("from_version").asLong()).isEqualTo(shipped);
+        assertThat(summary.get("tasks").get("sst2").get("versions").toString())
+                .isEqualTo("[" + shipped + "," + (shipped + 1) + "]");
 
         // and the labels are real: SST-2 is far above chance on real dev sentences
         assertThat(summary.get("accuracy").get("sst2").asDouble()).isGreaterThan(0.7);
