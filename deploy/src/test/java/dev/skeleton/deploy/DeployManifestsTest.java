@@ -3,6 +3,7 @@ package dev.skeleton.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.skeleton.engine.runtime.Device;
 import dev.skeleton.streams.StreamsAppConfig;
 import java.io.IOException;
 import java.io.StringReader;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -150,6 +152,22 @@ class DeployManifestsTest {
                 .anyMatch(run -> run.contains("apt-get install") && run.contains("openjdk-17-jre"));
         assertThat(docker.all("RUN")).as("deploy/Dockerfile.gpu must refuse a jar built without -Pgpu")
                 .anyMatch(run -> run.contains("libonnxruntime_providers_cuda.so"));
+    }
+
+    @Test
+    void shouldSelectCudaInTheGpuImageOnly() {
+        // the image's own settings file: in Kubernetes the ConfigMap is mounted over it, but the args say the same
+        Properties bundled = serviceProperties();
+        List<String> gpuCmd = Dockerfile.read(DEPLOY.resolve("Dockerfile.gpu")).execForm("CMD");
+        assertThat(settings(gpuCmd)).as("CMD of deploy/Dockerfile.gpu must pass %s=cuda as a key=value setting",
+                StreamsAppConfig.ENGINE_DEVICE).containsKey(StreamsAppConfig.ENGINE_DEVICE);
+        assertThat(commandConfig(bundled, gpuCmd, "deploy/service.properties and the CMD of deploy/Dockerfile.gpu")
+                .engineConfig().device())
+                .as("the engine device that the CMD of deploy/Dockerfile.gpu selects").isEqualTo(Device.CUDA);
+        List<String> cpuCmd = Dockerfile.read(DEPLOY.resolve("Dockerfile")).execForm("CMD");
+        assertThat(commandConfig(bundled, cpuCmd, "deploy/service.properties and the CMD of deploy/Dockerfile")
+                .engineConfig().device())
+                .as("deploy/Dockerfile is the CPU image: its command must not select CUDA").isEqualTo(Device.CPU);
     }
 
     // ---- service settings --------------------------------------------------------------------------------------
@@ -360,6 +378,24 @@ class DeployManifestsTest {
     }
 
     @Test
+    void shouldSelectCudaInTheGpuDeploymentOnly() {
+        Properties shared = configMapProperties();
+        assertThat(configMapConfig().engineConfig().device())
+                .as("k8s/configmap.yaml is shared by both Deployments and must stay on the CPU default; the GPU "
+                        + "Deployment selects CUDA in its args").isEqualTo(Device.CPU);
+        List<String> gpuArgs = strings(container(deployment("deployment-gpu.yaml")).get("args"));
+        assertThat(settings(gpuArgs)).as("args of k8s/deployment-gpu.yaml must pass %s=cuda as a key=value setting",
+                StreamsAppConfig.ENGINE_DEVICE).containsKey(StreamsAppConfig.ENGINE_DEVICE);
+        assertThat(commandConfig(shared, gpuArgs, "k8s/configmap.yaml and the args of k8s/deployment-gpu.yaml")
+                .engineConfig().device())
+                .as("the engine device that k8s/deployment-gpu.yaml selects").isEqualTo(Device.CUDA);
+        List<String> cpuArgs = strings(container(deployment("deployment.yaml")).get("args"));
+        assertThat(commandConfig(shared, cpuArgs, "k8s/configmap.yaml and the args of k8s/deployment.yaml")
+                .engineConfig().device())
+                .as("k8s/deployment.yaml is the CPU variant: it must not select CUDA").isEqualTo(Device.CPU);
+    }
+
+    @Test
     void shouldRouteTheServiceToTheHttpPortOfEveryVariant() {
         Map<String, Object> service = resources(K8S.resolve("service.yaml"), "Service").get(0);
         Map<String, Object> selector = map(get(service, "spec", "selector"), "selector of the Service");
@@ -453,6 +489,36 @@ class DeployManifestsTest {
 
     private static StreamsAppConfig configMapConfig() {
         return config(configMapProperties(), "k8s/configmap.yaml");
+    }
+
+    /**
+     * The {@code key=value} settings of a {@code run} command line (a Dockerfile's CMD, a container's args), as
+     * {@code RunCommand} reads them: the positional arguments after {@code run}; every option takes a value.
+     */
+    private static Map<String, String> settings(List<String> command) {
+        assertThat(command).as("the command %s must run the service", command).startsWith("run");
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = 1; i < command.size(); i++) {
+            String arg = command.get(i);
+            if (arg.startsWith("-")) {
+                if (!arg.contains("=")) {
+                    i++; // --option VALUE
+                }
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            assertThat(eq).as("argument '%s' of %s is not a key=value setting", arg, command).isPositive();
+            settings.put(arg.substring(0, eq).strip(), arg.substring(eq + 1).strip());
+        }
+        return settings;
+    }
+
+    /** The settings a {@code run} command ends up with: its {@code --config} file, then its key=value arguments. */
+    private static StreamsAppConfig commandConfig(Properties file, List<String> command, String where) {
+        Properties all = new Properties();
+        all.putAll(file);
+        settings(command).forEach(all::setProperty);
+        return config(all, where);
     }
 
     private static int httpPort(StreamsAppConfig config) {
