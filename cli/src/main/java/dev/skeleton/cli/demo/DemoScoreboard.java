@@ -7,6 +7,7 @@ import dev.skeleton.cli.Json;
 import dev.skeleton.cli.bench.BenchStats;
 import dev.skeleton.cli.live.ResultCollector.Arrival;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,8 +47,8 @@ final class DemoScoreboard {
     }
 
     private final Map<String, TaskScore> tasks = new LinkedHashMap<>();
-    private final Map<String, String> goldById = new java.util.HashMap<>();
-    private final Map<String, Long> sentNanosById = new java.util.HashMap<>();
+    private final Map<String, String> goldById = new HashMap<>();
+    private final Map<String, Long> sentNanosById = new HashMap<>();
     private final Map<String, Integer> deadLetters = new TreeMap<>();
     private final List<Double> latenciesMs = new ArrayList<>();
     private final long startNanos;
@@ -142,7 +143,7 @@ final class DemoScoreboard {
     }
 
     /** The summary printed by {@code --json}. */
-    synchronized ObjectNode summary(long duplicates, String swapJsonTask, long fromVersion, long toVersion,
+    synchronized ObjectNode summary(long duplicates, String swapTask, long fromVersion, long toVersion,
             double swapMs) {
         ObjectNode o = Json.object();
         o.put("produced", produced);
@@ -171,9 +172,9 @@ final class DemoScoreboard {
         put(o, "p50_ms", round(percentile(50)));
         put(o, "p99_ms", round(percentile(99)));
         put(o, "first_label_s", firstLabelNanos < 0 ? Double.NaN : round((firstLabelNanos - startNanos) / 1e9));
-        if (swapJsonTask != null) {
+        if (swapTask != null) {
             ObjectNode swap = o.putObject("swap");
-            swap.put("task", swapJsonTask);
+            swap.put("task", swapTask);
             swap.put("from_version", fromVersion);
             swap.put("to_version", toVersion);
             put(swap, "ms", round(swapMs));

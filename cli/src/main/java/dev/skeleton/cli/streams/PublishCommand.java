@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = {"Publish task skeletons to the registry topic (key: task id; value: Avro single-object "
-                + "TaskSkeleton). Running services swap them in live. A version not newer than the task's latest on the topic is refused (see --version).",
+                + "TaskSkeleton). Running services swap them in live. A version not newer than the task's latest on the topic is refused (see --as-version).",
                 "A TASK is ROOT/skeletons/TASK/skeleton.avro, else ROOT/prompts/TASK/prompt.avro; a PATH is a "
                         + "skeleton .avro file. All are validated first; if any is invalid, none is published."})
 public final class PublishCommand implements Callable<Integer> {
@@ -56,10 +56,10 @@ public final class PublishCommand implements Callable<Integer> {
     @Mixin
     private BaseModelOptions baseModel;
 
-    @Option(names = "--version", paramLabel = "N",
+    @Option(names = "--as-version", paramLabel = "N",
             description = "Publish under this version instead of the file's (one TASK|PATH only): e.g. to roll back to"
                     + " an older skeleton, publish it as a version newer than the serving one.")
-    private Long version;
+    private Long asVersion;
 
     @Parameters(paramLabel = "TASK|PATH", arity = "1..*", description = "Tasks under --root, or skeleton files.")
     private List<String> sources;
@@ -108,17 +108,17 @@ public final class PublishCommand implements Callable<Integer> {
     }
 
     private List<Found> withVersion(List<Found> found) {
-        if (version == null) {
+        if (asVersion == null) {
             return found;
         }
         if (found.size() != 1) {
-            throw new ParameterException(spec.commandLine(), "--version applies to one TASK|PATH, got " + found.size());
+            throw new ParameterException(spec.commandLine(), "--as-version applies to one TASK|PATH, got " + found.size());
         }
-        if (version < 1) {
-            throw new ParameterException(spec.commandLine(), "--version must be >= 1, got " + version);
+        if (asVersion < 1) {
+            throw new ParameterException(spec.commandLine(), "--as-version must be >= 1, got " + asVersion);
         }
         Found f = found.get(0);
-        return List.of(new Found(f.file(), TaskSkeleton.newBuilder(f.skeleton()).setVersion(version).build()));
+        return List.of(new Found(f.file(), TaskSkeleton.newBuilder(f.skeleton()).setVersion(asVersion).build()));
     }
 
     /**
@@ -133,7 +133,7 @@ public final class PublishCommand implements Callable<Integer> {
             Long current = published.get(f.skeleton().getTaskId());
             if (current != null && f.skeleton().getVersion() <= current) {
                 refusals.add(f.name() + " is not newer than v" + current + " on " + registry.topic()
-                        + " (publish it with --version " + (current + 1) + " to make it the serving one)");
+                        + " (publish it with --as-version " + (current + 1) + " to make it the serving one)");
             }
         }
         if (!refusals.isEmpty()) {

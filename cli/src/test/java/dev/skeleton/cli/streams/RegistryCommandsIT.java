@@ -118,11 +118,11 @@ class RegistryCommandsIT {
 
         // Then it is refused, naming both versions and the way out, and nothing more is written
         assertThat(again.exitCode()).isEqualTo(SkeletonCli.FAILURE);
-        assertThat(again.err()).contains("'sst2' v3 is not newer than v3 on registry-e", "--version 4");
+        assertThat(again.err()).contains("'sst2' v3 is not newer than v3 on registry-e", "--as-version 4");
 
-        // and with --version 4 it goes out as v4
+        // and with --as-version 4 it goes out as v4
         CliRun newer = CliRun.of("publish", "--bootstrap-server", cluster.bootstrapServers(), "--root",
-                root.toString(), "--registry-topic", "registry-e", "--version", "4", "sst2");
+                root.toString(), "--registry-topic", "registry-e", "--as-version", "4", "sst2");
         assertThat(newer.exitCode()).as(newer.err()).isZero();
         List<ConsumerRecord<String, byte[]>> records = readAll("registry-e", 2);
         assertThat(decode(records.get(1).value()).getVersion()).isEqualTo(4);
