@@ -153,7 +153,10 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         }
     }
 
-    /** Runs the service until the JVM is asked to stop (SIGTERM, Ctrl-C) or Kafka Streams stops on an error. */
+    /**
+     * Runs the service until the process is asked to stop (SIGTERM, Ctrl-C: an orderly close, then return) or Kafka
+     * Streams stops on an error.
+     */
     public static void run(StreamsAppConfig config) {
         run(config, BaseModel.loadDefault());
     }
@@ -161,8 +164,8 @@ public final class SkeletonStreamsApp implements AutoCloseable {
     /** {@link #run(StreamsAppConfig)} on the base model {@code base}. */
     public static void run(StreamsAppConfig config, BaseModel base) {
         try (SkeletonStreamsApp app = start(config, base)) {
-            Thread hook = new Thread(app::close, "skeleton-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+            // not a shutdown hook: see StopSignals for why inference must stop before the JVM exits
+            StopSignals.onStop(app::close);
             app.awaitStop();
             if (app.state() == KafkaStreams.State.ERROR) {
                 throw new IllegalStateException("Kafka Streams stopped on an error; see the log above");

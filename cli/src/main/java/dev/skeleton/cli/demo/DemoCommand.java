@@ -2,10 +2,9 @@ package dev.skeleton.cli.demo;
 
 import dev.skeleton.cli.BaseModelOptions;
 import dev.skeleton.cli.SkeletonCli;
+import dev.skeleton.streams.StopSignals;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,28 +56,10 @@ public final class DemoCommand implements Callable<Integer> {
                     + " 0..65535; got " + messages + ", " + rate + " and " + httpPort);
         }
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        // Ctrl-C: stop sending, wait for the answers in flight and print the summary before the JVM exits
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await(150, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            new Demo(new Demo.Options(messages, rate, json, httpPort, root), baseModel.load(),
-                    spec.commandLine().getOut(), spec.commandLine().getErr()).run(stop::get);
-            return SkeletonCli.OK;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down (Ctrl-C): the hook is running and now returns
-            }
-        }
+        // Ctrl-C or SIGTERM: stop sending, wait for the answers in flight, print the summary, close in order
+        StopSignals.onStop(() -> stop.set(true));
+        new Demo(new Demo.Options(messages, rate, json, httpPort, root), baseModel.load(),
+                spec.commandLine().getOut(), spec.commandLine().getErr()).run(stop::get);
+        return SkeletonCli.OK;
     }
 }
