@@ -167,7 +167,6 @@ final class MicroBatcher<T> {
             OpenBatch<T> batch = it.next();
             if (batch.size() >= settings.maxSize() || now - batch.openedNanos >= maxDelayNanos) {
                 it.remove();
-                filling.remove(batch.taskId, batch);
                 dispatch(batch);
             }
         }
@@ -175,12 +174,12 @@ final class MicroBatcher<T> {
 
     /** Hands the oldest pending batch to the workers, idle or not. */
     private void dispatchNext() {
-        OpenBatch<T> batch = pending.removeFirst();
-        filling.remove(batch.taskId, batch);
-        dispatch(batch);
+        dispatch(pending.removeFirst());
     }
 
+    /** Hands a batch, already taken out of {@link #pending}, to the workers: it takes no more requests. */
     private void dispatch(OpenBatch<T> batch) {
+        filling.remove(batch.taskId, batch);
         workers.execute(() -> run(batch), failure -> fail(batch, failure));
     }
 

@@ -12,6 +12,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -180,6 +181,26 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Waits until Kafka Streams is {@code RUNNING} with a skeleton serving each of {@code tasks}; returns false if
+     * that has not happened within {@code timeout}.
+     */
+    public boolean awaitServing(Collection<String> tasks, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!(state() == KafkaStreams.State.RUNNING && registry.versions().keySet().containsAll(tasks))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     public KafkaStreams.State state() {

@@ -3,9 +3,7 @@ package dev.skeleton.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.avro.ClassificationResult;
-import dev.skeleton.avro.TaskSkeleton;
 import io.micrometer.core.instrument.Counter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +41,7 @@ class HotSwapUnderLoadIT {
         // Given sst2 v1 serving
         broker.createTopic("requests", 2, false);
         broker.createTopic("tasks", 1, true);
-        publish(TestEngine.skeleton("sst2", 1));
+        broker.publish("tasks", TestEngine.skeleton("sst2", 1));
         Map<String, Object> props = new HashMap<>();
         props.put(StreamsAppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         props.put(StreamsAppConfig.APPLICATION_ID, "swap-it-" + UUID.randomUUID());
@@ -63,7 +60,7 @@ class HotSwapUnderLoadIT {
                 burst(requests, ids);
                 assertThat(requests.produced()).as("v1 labels requests").isLessThan(2000);
             }
-            publish(TestEngine.skeleton("sst2", 2));
+            broker.publish("tasks", TestEngine.skeleton("sst2", 2));
             while (!Long.valueOf(2).equals(app.registry().versions().get("sst2"))) {
                 burst(requests, ids);
                 assertThat(requests.produced()).as("v2 swapped in while 2000 requests were sent").isLessThan(2000);
@@ -101,8 +98,4 @@ class HotSwapUnderLoadIT {
         Thread.sleep(50);
     }
 
-    private static void publish(TaskSkeleton skeleton) throws Exception {
-        producer.send(new ProducerRecord<>("tasks", skeleton.getTaskId().getBytes(StandardCharsets.UTF_8),
-                SkeletonSerdes.skeletonSerializer().serialize("tasks", skeleton))).get();
-    }
 }

@@ -3,7 +3,6 @@ package dev.skeleton.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.avro.ClassificationResult;
-import dev.skeleton.avro.TaskSkeleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,8 +53,8 @@ class MicroBatchingIT {
         Map<String, String> props = serviceProps("a");
         broker.createTopic("requests-a", 2, false);
         broker.createTopic("tasks-a", 1, true);
-        publish("tasks-a", TestEngine.skeleton("sst2", 1));
-        publish("tasks-a", TestEngine.skeleton("topic", 1));
+        broker.publish("tasks-a", TestEngine.skeleton("sst2", 1));
+        broker.publish("tasks-a", TestEngine.skeleton("topic", 1));
 
         try (SkeletonStreamsApp app = SkeletonStreamsApp.start(new StreamsAppConfig(props), TestEngine.base())) {
             // When 300 requests of 10 keys, each key mixing both tasks, arrive in a burst
@@ -88,8 +86,8 @@ class MicroBatchingIT {
         props.put("kafka.producer.transaction.timeout.ms", "5000");
         broker.createTopic("requests-kill", 2, false);
         broker.createTopic("tasks-kill", 1, true);
-        publish("tasks-kill", TestEngine.skeleton("sst2", 1));
-        publish("tasks-kill", TestEngine.skeleton("topic", 1));
+        broker.publish("tasks-kill", TestEngine.skeleton("sst2", 1));
+        broker.publish("tasks-kill", TestEngine.skeleton("topic", 1));
         List<String> ids = produce("requests-kill", 600);
 
         Process first = startChild(props, "first");
@@ -143,10 +141,6 @@ class MicroBatchingIT {
         return ids;
     }
 
-    private static void publish(String topic, TaskSkeleton skeleton) throws Exception {
-        producer.send(new ProducerRecord<>(topic, bytes(skeleton.getTaskId()),
-                SkeletonSerdes.skeletonSerializer().serialize(topic, skeleton))).get();
-    }
 
     private static List<ClassificationResult> results(String topic, int count) {
         return broker.readCommitted(topic, count, r -> true, TIMEOUT).stream()

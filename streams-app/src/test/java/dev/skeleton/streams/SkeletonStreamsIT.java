@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.avro.ClassificationResult;
-import dev.skeleton.avro.TaskSkeleton;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,7 +56,7 @@ class SkeletonStreamsIT {
         // Given a compacted registry holding sst2 v1 and a corrupt value, published before the service starts
         // (so the global store's restore builds the registry, and the corrupt value must not break that restore)
         broker.createTopic("skeleton.tasks", 1, true);
-        publish(TestEngine.skeleton("sst2", 1));
+        broker.publish("skeleton.tasks", TestEngine.skeleton("sst2", 1));
         send("skeleton.tasks", bytes("broken"), new byte[] {(byte) 0xC3, 0x01, 9, 9}, null);
 
         Map<String, Object> props = new HashMap<>();
@@ -130,7 +129,7 @@ class SkeletonStreamsIT {
             assertThat(kinds).isEqualTo(expectedDeadLetters);
 
             // When v2 is published while the service runs
-            publish(TestEngine.skeleton("sst2", 2));
+            broker.publish("skeleton.tasks", TestEngine.skeleton("sst2", 2));
             awaitVersion(app, "sst2", 2);
             send("skeleton.requests", bytes("after-swap"), avro("after-swap", "sst2", "fine", null), null);
 
@@ -175,10 +174,6 @@ class SkeletonStreamsIT {
         send("skeleton.requests", bytes(id), value, null);
     }
 
-    private static void publish(TaskSkeleton skeleton) throws Exception {
-        send("skeleton.tasks", bytes(skeleton.getTaskId()),
-                SkeletonSerdes.skeletonSerializer().serialize("skeleton.tasks", skeleton), null);
-    }
 
     private static void send(String topic, byte[] key, byte[] value, String taskHeader) throws Exception {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key, value);

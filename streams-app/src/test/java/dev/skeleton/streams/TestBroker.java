@@ -2,7 +2,9 @@ package dev.skeleton.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.embedded.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -44,6 +47,12 @@ final class TestBroker implements AutoCloseable {
 
     void createTopic(String topic, int partitions, boolean compacted) {
         broker.createTopic(topic, partitions, compacted);
+    }
+
+    /** Publishes {@code skeleton} to the registry topic {@code topic} (Avro single-object, key: task id) and waits. */
+    void publish(String topic, TaskSkeleton skeleton) throws Exception {
+        producer.send(new ProducerRecord<>(topic, skeleton.getTaskId().getBytes(StandardCharsets.UTF_8),
+                SkeletonSerdes.skeletonSerializer().serialize(topic, skeleton))).get();
     }
 
     /** A consumer from the earliest offset that sees committed transactions only. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.avro.ClassificationResult;
 import io.micrometer.core.instrument.Counter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,8 +43,7 @@ class TwoInstancesIT {
         // Given sst2 serving and one instance running, under exactly_once_v2
         broker.createTopic("requests", 4, false);
         broker.createTopic("tasks", 1, true);
-        producer.send(new ProducerRecord<>("tasks", "sst2".getBytes(StandardCharsets.UTF_8),
-                SkeletonSerdes.skeletonSerializer().serialize("tasks", TestEngine.skeleton("sst2", 1)))).get();
+        broker.publish("tasks", TestEngine.skeleton("sst2", 1));
         Map<String, Object> props = new HashMap<>();
         props.put(StreamsAppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         props.put(StreamsAppConfig.APPLICATION_ID, "two-it-" + UUID.randomUUID());

@@ -11,7 +11,6 @@ import dev.skeleton.engine.runtime.SkeletonEngine;
 import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.text.TextInput;
 import dev.skeleton.streams.ServiceMetrics;
-import dev.skeleton.streams.SkeletonSerdes;
 import dev.skeleton.streams.SkeletonStreamsApp;
 import dev.skeleton.streams.StreamsAppConfig;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -27,7 +26,6 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * {@code bench --stream}: the service end to end through a real broker. For each variant (batch size 1, then
@@ -185,7 +183,7 @@ public final class StreamBenchmark {
                 });
                 TaskSkeleton next = TaskSkeleton.newBuilder(settings.skeleton()).setVersion(newVersion).build();
                 long published = System.nanoTime();
-                registry.send(next.getTaskId(), SkeletonSerdes.skeletonSerializer().serialize(registry.topic(), next));
+                registry.publish(next);
                 swapMs[k] = (firstLabel.get(SWAP_TIMEOUT.toSeconds(), TimeUnit.SECONDS) - published) / 1e6;
                 progress.accept(String.format("hot swap: v%d serving after %.0f ms", newVersion, swapMs[k]));
                 sleep(Duration.ofMillis(500));
@@ -283,8 +281,7 @@ public final class StreamBenchmark {
             }
             try (RegistryClient registry = new RegistryClient(config)) {
                 registry.ensureTopic();
-                TaskSkeleton s = settings.skeleton();
-                registry.send(s.getTaskId(), SkeletonSerdes.skeletonSerializer().serialize(registry.topic(), s));
+                registry.publish(settings.skeleton());
             }
             SkeletonStreamsApp app = SkeletonStreamsApp.start(config, base);
             try {
@@ -297,16 +294,11 @@ public final class StreamBenchmark {
         }
 
         private static void awaitServing(SkeletonStreamsApp app, TaskSkeleton skeleton) {
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                Long serving = app.registry().versions().get(skeleton.getTaskId());
-                if (serving != null && serving == skeleton.getVersion() && app.state() == KafkaStreams.State.RUNNING) {
-                    return;
-                }
-                sleep(Duration.ofMillis(50));
+            // a fresh registry topic holds this one version only, so serving the task means serving it
+            if (!app.awaitServing(List.of(skeleton.getTaskId()), START_TIMEOUT)) {
+                throw new IllegalStateException("the service did not serve " + skeleton.getTaskId() + " v"
+                        + skeleton.getVersion() + " within " + START_TIMEOUT + " (state " + app.state() + ")");
             }
-            throw new IllegalStateException("the service did not serve " + skeleton.getTaskId() + " v"
-                    + skeleton.getVersion() + " within " + START_TIMEOUT + " (state " + app.state() + ")");
         }
 
         Phase send(String prefix, int count, double perSecond) {

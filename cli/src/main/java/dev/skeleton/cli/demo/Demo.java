@@ -11,7 +11,6 @@ import dev.skeleton.cli.streams.RegistryClient;
 import dev.skeleton.embedded.EmbeddedKafka;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
-import dev.skeleton.streams.SkeletonSerdes;
 import dev.skeleton.streams.SkeletonStreamsApp;
 import dev.skeleton.streams.StreamsAppConfig;
 import java.io.PrintWriter;
@@ -31,7 +30,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The whole product in one process: an embedded broker, the bundled skeletons published to the registry topic, the
@@ -84,7 +82,7 @@ final class Demo {
                     + t.skeleton().getVersion()).toList() + " to " + config.registryTopic());
             try (RegistryClient registry = new RegistryClient(config)) {
                 registry.ensureTopic();
-                tasks.forEach(t -> publish(registry, t.skeleton()));
+                tasks.forEach(t -> registry.publish(t.skeleton()));
             }
             progress("starting the streaming service");
             try (SkeletonStreamsApp app = startApp(config, kafka.bootstrapServers())) {
@@ -177,7 +175,7 @@ final class Demo {
         });
         board.swapped("hot swap: publishing " + task + " v" + version + " ...");
         try (RegistryClient registry = new RegistryClient(config)) {
-            publish(registry, TaskSkeleton.newBuilder(skeleton).setVersion(version).build());
+            registry.publish(TaskSkeleton.newBuilder(skeleton).setVersion(version).build());
         }
         return swapped;
     }
@@ -232,10 +230,6 @@ final class Demo {
         return value == null ? Double.NaN : value;
     }
 
-    private static void publish(RegistryClient registry, TaskSkeleton skeleton) {
-        registry.send(skeleton.getTaskId(), SkeletonSerdes.skeletonSerializer().serialize(registry.topic(), skeleton));
-    }
-
     private StreamsAppConfig config(String bootstrapServers, int httpPort) {
         Properties props = new Properties();
         props.setProperty(StreamsAppConfig.BOOTSTRAP_SERVERS, bootstrapServers);
@@ -258,18 +252,11 @@ final class Demo {
     }
 
     private void awaitServing(SkeletonStreamsApp app, List<DemoTask> tasks) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Map<String, Long> serving = app.registry().versions();
-            boolean all = tasks.stream().allMatch(t -> serving.containsKey(t.skeleton().getTaskId()));
-            if (all && app.state() == KafkaStreams.State.RUNNING) {
-                progress("serving " + serving);
-                return;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        if (!app.awaitServing(tasks.stream().map(t -> t.skeleton().getTaskId()).toList(), START_TIMEOUT)) {
+            throw new CliException("the service did not serve every task within " + START_TIMEOUT + ": serving "
+                    + app.registry().versions() + ", refused " + app.registry().refused().keySet());
         }
-        throw new CliException("the service did not serve every task within " + START_TIMEOUT + ": serving "
-                + app.registry().versions() + ", refused " + app.registry().refused().keySet());
+        progress("serving " + app.registry().versions());
     }
 
     private void progress(String message) {

@@ -40,21 +40,15 @@ public final class RequestSender implements AutoCloseable {
 
     /** Sends {@code request}; throws if an earlier send failed (the broker is gone, say). */
     public void send(ClassificationRequest request) {
-        Exception failed = failure.get();
-        if (failed != null) {
-            throw new IllegalStateException("producing to " + topic + " failed: " + failed, failed);
-        }
-        sentNanos.put(request.getId(), System.nanoTime());
-        producer.send(new ProducerRecord<>(topic, request.getId().getBytes(StandardCharsets.UTF_8),
-                serializer.serialize(topic, request)), (metadata, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
+        sendRaw(request.getId(), serializer.serialize(topic, request));
     }
 
     /** Sends {@code value} as it is, under key {@code id}: for records that are deliberately not requests. */
     public void sendRaw(String id, byte[] value) {
+        Exception failed = failure.get();
+        if (failed != null) {
+            throw new IllegalStateException("producing to " + topic + " failed: " + failed, failed);
+        }
         sentNanos.put(id, System.nanoTime());
         producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value), (metadata, e) -> {
             if (e != null) {

@@ -8,7 +8,6 @@ import dev.skeleton.cli.SkeletonLocator;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
-import dev.skeleton.streams.SkeletonSerdes;
 import dev.skeleton.streams.StreamsAppConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -83,8 +82,7 @@ public final class PublishCommand implements Callable<Integer> {
             refuseNotNewer(found, registry);
             for (Found f : found) {
                 TaskSkeleton s = f.skeleton();
-                RecordMetadata m = registry.send(s.getTaskId(),
-                        SkeletonSerdes.skeletonSerializer().serialize(registry.topic(), s));
+                RecordMetadata m = registry.publish(s);
                 out.printf("published %s from %s to %s (partition %d, offset %d)%n", f.name(), f.file(),
                         m.topic(), m.partition(), m.offset());
             }

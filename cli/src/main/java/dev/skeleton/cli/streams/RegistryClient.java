@@ -2,6 +2,7 @@ package dev.skeleton.cli.streams;
 
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.cli.CliException;
+import dev.skeleton.streams.SkeletonSerdes;
 import dev.skeleton.streams.StreamsAppConfig;
 import dev.skeleton.streams.TopicBootstrap;
 import java.io.IOException;
@@ -67,6 +68,11 @@ public final class RegistryClient implements AutoCloseable {
     /** Creates the registry topic with cleanup.policy=compact unless it exists. */
     public void ensureTopic() {
         new TopicBootstrap(admin, config.replicationFactor()).ensureRegistry(topic());
+    }
+
+    /** Publishes {@code skeleton} (Avro single-object) under its task id and waits for the acknowledgement. */
+    public RecordMetadata publish(TaskSkeleton skeleton) {
+        return send(skeleton.getTaskId(), SkeletonSerdes.skeletonSerializer().serialize(topic(), skeleton));
     }
 
     /** Sends {@code value} (null: a tombstone) under key {@code taskId} and waits for the acknowledgement. */
