@@ -62,6 +62,13 @@ class TwoInstancesIT {
                 ids.add(requests.send(producer, "requests", "sst2"));
             }
             producer.flush();
+            // "halfway" means the first instance is at work: start() returns before its first rebalance, and a
+            // second instance joining that early can be given every partition and label everything alone
+            assertThat(first.awaitServing(List.of("sst2"), JOIN_TIMEOUT)).as("first instance serving").isTrue();
+            long firstWorking = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+            while (labeled(first) == 0 && System.nanoTime() < firstWorking) {
+                Thread.sleep(20);
+            }
             try (SkeletonStreamsApp second = SkeletonStreamsApp.start(config, TestEngine.base())) {
                 // keep the stream flowing until the rebalance has given the second instance work: on a loaded
                 // machine the first instance could otherwise finish a fixed number of requests alone
