@@ -20,6 +20,8 @@ import java.util.Map;
  * @param columns              which columns hold text, pair and label
  * @param root                 project root: artifacts go to {@code root/prompts/TASK} and {@code root/skeletons/TASK}
  * @param promptLength         soft prompt rows
+ * @param deepPrompt           also train an offset of the prompt positions' states before every later layer (deep
+ *                             prompt tuning), not only the prompt at the embeddings
  * @param maxTokens            encoder sequence budget, prompt included
  * @param pooling              pooling of the text tokens
  * @param ffnKeep              share of FFN neurons kept, (0, 1]
@@ -37,7 +39,7 @@ import java.util.Map;
  */
 public record BuildOptions(
         String taskId, Path train, Path dev, ColumnSpec columns, Path root,
-        int promptLength, int maxTokens, Pooling pooling,
+        int promptLength, boolean deepPrompt, int maxTokens, Pooling pooling,
         double ffnKeep, double headKeep, Localization.Scope scope, AttributionMethod method, int integrationSteps,
         int attributionExamples, int maxTrainExamples, TrainingOptions training, int retuneEpochs,
         List<Double> sweep, boolean linearProbe) {
@@ -46,6 +48,9 @@ public record BuildOptions(
         List<String> problems = new ArrayList<>();
         if (promptLength < 0) {
             problems.add("prompt length " + promptLength + " must be >= 0");
+        }
+        if (deepPrompt && promptLength == 0) {
+            problems.add("a deep prompt needs a prompt length >= 1");
         }
         if (maxTokens < promptLength + 4) {
             problems.add("max tokens " + maxTokens + " must leave room for text after a " + promptLength + "-row prompt");
@@ -81,6 +86,9 @@ public record BuildOptions(
         m.put("label_column", columns.label());
         m.put("labels", String.join(",", columns.labels()));
         m.put("prompt_length", Integer.toString(promptLength));
+        if (deepPrompt) {
+            m.put("deep_prompt", "true");
+        }
         m.put("max_tokens", Integer.toString(maxTokens));
         m.put("pooling", pooling.name());
         m.put("keep", Double.toString(ffnKeep));

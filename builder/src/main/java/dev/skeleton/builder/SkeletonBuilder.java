@@ -70,7 +70,8 @@ public final class SkeletonBuilder {
                 TorchEncoder encoder = new TorchEncoder(base.weights(), manager);
                 TaskTokenizer tokenizer = new TaskTokenizer(base.tokenizerJson(), template, o.promptLength());
                 TaskParameters params = TaskParameters.initial(manager, base.weights().wordEmbeddings(),
-                        o.promptLength(), labels.size(), o.training().seed())) {
+                        o.promptLength(), labels.size(), o.training().seed(),
+                        o.deepPrompt() ? base.weights().layers().size() : 0)) {
             PromptTuner tuner = new PromptTuner(encoder, tokenizer, o.pooling(), labels.size());
             List<TorchLayer> full = encoder.layers(null, null);
 
@@ -119,7 +120,7 @@ public final class SkeletonBuilder {
                 if (o.linearProbe()) {
                     log.accept("linear probe: a head on the frozen model's pooled output, no prompt");
                     try (TaskParameters probe = TaskParameters.initial(manager, base.weights().wordEmbeddings(), 0,
-                            labels.size(), o.training().seed())) {
+                            labels.size(), o.training().seed(), 0)) {
                         tuner.train("probe", probe, full, examples, List.of(), metric, o.training(), listener);
                         probeMetric = SkeletonEvaluator.evaluate(engine,
                                 skeleton(o, version, labels, template, probe, null, null), dev.examples(), metric);
@@ -147,6 +148,7 @@ public final class SkeletonBuilder {
                 .setInput(template)
                 .setPooling(o.pooling())
                 .setPrompt(Matrices.toAvro(params.promptTensor()))
+                .setLayerPrompts(params.layerPromptMatrices())
                 .setFfnKept(ffnKept)
                 .setHeadsKept(headsKept)
                 .setHead(params.head())

@@ -29,7 +29,7 @@ class SkeletonBuilderTest {
     @Test
     void shouldBuildWriteAndServeASkeleton() {
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
-                TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, 64, Pooling.MEAN, 0.3, 0.75,
+                TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, 0.3, 0.75,
                 Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48,
                 new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, List.of(0.5, 0.1), true);
         ArtifactWriter writer = new ArtifactWriter(root);
@@ -43,6 +43,8 @@ class SkeletonBuilderTest {
         assertThat(SkeletonFiles.read(writer.promptFile("sst2"))).isEqualTo(result.prompt());
         assertThat(result.prompt().getFfnKept()).as("prompt artifact keeps every neuron").isNull();
         assertThat(skeleton.getFfnKept()).hasSize(6).allSatisfy(l -> assertThat(l).hasSize(461));
+        assertThat(skeleton.getLayerPrompts()).as("deep prompt: one offset per layer after the first").hasSize(5)
+                .allSatisfy(m -> assertThat(m.getRows()).isEqualTo(4));
         assertThat(skeleton.getHeadsKept()).allSatisfy(l -> assertThat(l).hasSize(9));
         assertThat(skeleton.getProvenance().getDataHashes()).containsKeys("sst2-train-64.tsv", "sst2-dev-32.tsv");
         assertThat(skeleton.getMetrics()).containsKeys("dev_accuracy", "speedup_batch32");

@@ -4,7 +4,10 @@ import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.TaskSkeleton;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -21,8 +24,10 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class SkeletonSerdes {
 
+    /** Reads every TaskSkeleton version: a registry topic may still hold values from earlier releases. */
     private static final SingleObjectReader<TaskSkeleton> SKELETON_READER =
-            new SingleObjectReader<>(TaskSkeleton.getClassSchema());
+            new SingleObjectReader<TaskSkeleton>(TaskSkeleton.getClassSchema())
+                    .addWriterSchema(historicSchema("TaskSkeleton-v1.avsc"));
     private static final SingleObjectReader<ClassificationResult> RESULT_READER =
             new SingleObjectReader<>(ClassificationResult.getClassSchema());
 
@@ -39,6 +44,19 @@ public final class SkeletonSerdes {
             (topic, bytes) -> parseSkeleton(bytes));
 
     private SkeletonSerdes() {}
+
+    /** An earlier version of a schema, kept in the schemas jar under {@code dev/skeleton/avro/history}. */
+    static Schema historicSchema(String file) {
+        String resource = "/dev/skeleton/avro/history/" + file;
+        try (InputStream in = SkeletonSerdes.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("schema resource " + resource + " is missing from the classpath");
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read schema resource " + resource, e);
+        }
+    }
 
     /** Request values: Avro single-object or JSON in, never throws; serializing writes back the original bytes. */
     public static Serde<ParsedRequest> requests() {

@@ -47,6 +47,7 @@ final class TasksView {
             t.put("ffnKeepRatio", keepRatio(k.getFfnKept(), ffnSize));
             t.put("headKeepRatio", keepRatio(k.getHeadsKept(), heads));
             t.put("promptLength", k.getPrompt().getRows());
+            t.put("deepPrompt", !k.getLayerPrompts().isEmpty());
             t.put("baseModelFingerprint", k.getBaseModel().getFingerprint());
             t.put("loadedAt", Instant.ofEpochMilli(s.loadedAtMillis()).toString());
         });

@@ -9,6 +9,7 @@ import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.avro.Timings;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -17,6 +18,11 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +135,33 @@ class SkeletonSerdesTest {
                 + "}";
 
         assertThat(requests.deserialize("t", utf8(deep))).isInstanceOf(ParsedRequest.Unparseable.class);
+    }
+
+    @Test
+    void shouldReadASkeletonWrittenWithTheFirstSchemaVersion() throws Exception {
+        // Given a registry value as release 0.1 wrote it: TaskSkeleton before layerPrompts
+        Schema v1 = SkeletonSerdes.historicSchema("TaskSkeleton-v1.avsc");
+        assertThat(String.format("%016x", SchemaNormalization.parsingFingerprint64(v1)))
+                .as("the kept v1 schema must be exactly what 0.1 wrote").isEqualTo("2693b6b580e85d2c");
+        TaskSkeleton current = TestEngine.skeleton("sst2", 3);
+        GenericData.Record old = new GenericData.Record(v1);
+        for (Schema.Field f : v1.getFields()) {
+            old.put(f.name(), current.get(f.name()));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(header(new byte[10], v1));
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<Object>(v1, SpecificData.get()).write(old, encoder);
+        encoder.flush();
+
+        // When the registry reads it
+        ParsedSkeleton parsed = skeletons.deserialize("t", out.toByteArray());
+
+        // Then it is the same skeleton, with a shallow prompt
+        assertThat(parsed).isInstanceOf(ParsedSkeleton.Present.class);
+        TaskSkeleton read = ((ParsedSkeleton.Present) parsed).skeleton();
+        assertThat(read.getLayerPrompts()).isEmpty();
+        assertThat(read).isEqualTo(current);
     }
 
     /** Writes the single-object header of {@code schema} over the first 10 bytes, if there is room. */

@@ -4,27 +4,34 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.skeleton.avro.ClassifierHead;
+import dev.skeleton.avro.Matrix;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.FloatTensor;
 import dev.skeleton.engine.skeleton.Matrices;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 /**
- * What prompt tuning trains: the soft prompt ({@code P x hidden}) and the linear head
- * ({@code hidden x labels} and bias). Everything else is the frozen base model.
+ * What prompt tuning trains: the soft prompt ({@code P x hidden}), optionally a deep prompt (one
+ * {@code P x hidden} offset per layer after the first, added to the prompt positions' states), and the linear
+ * head ({@code hidden x labels} and bias). Everything else is the frozen base model.
  */
 public final class TaskParameters implements AutoCloseable {
 
     private final NDManager manager;
     private final NDArray prompt;
+    /** {@code [layers - 1, P, hidden]}, or null for a prompt at the embeddings only. */
+    private final NDArray layerPrompts;
     private final NDArray headWeight;
     private final NDArray headBias;
 
-    private TaskParameters(NDManager manager, NDArray prompt, NDArray headWeight, NDArray headBias) {
+    private TaskParameters(NDManager manager, NDArray prompt, NDArray layerPrompts, NDArray headWeight,
+            NDArray headBias) {
         this.manager = manager;
         this.prompt = prompt;
+        this.layerPrompts = layerPrompts;
         this.headWeight = headWeight;
         this.headBias = headBias;
         for (NDArray p : trainable()) {
@@ -35,10 +42,11 @@ public final class TaskParameters implements AutoCloseable {
     /**
      * Fresh parameters: prompt rows initialised from the embeddings of random vocabulary tokens (a common
      * prompt-tuning initialisation that starts the prompt inside the embedding distribution), head small
-     * and random.
+     * and random. With {@code layers > 0} the prompt is deep: one offset per layer after the first, starting at
+     * zero so training starts from the shallow prompt's model and only moves away where that lowers the loss.
      */
     public static TaskParameters initial(NDManager parent, FloatTensor wordEmbeddings, int promptRows, int labels,
-            long seed) {
+            long seed, int deepLayers) {
         Random random = new Random(seed);
         int hidden = wordEmbeddings.cols();
         float[] prompt = new float[promptRows * hidden];
@@ -52,7 +60,9 @@ public final class TaskParameters implements AutoCloseable {
             head[i] = (float) (random.nextGaussian() * 0.02);
         }
         NDManager m = parent.newSubManager();
-        return new TaskParameters(m, m.create(prompt, new Shape(promptRows, hidden)),
+        NDArray layerPrompts = deepLayers > 1 && promptRows > 0
+                ? m.zeros(new Shape(deepLayers - 1, promptRows, hidden)) : null;
+        return new TaskParameters(m, m.create(prompt, new Shape(promptRows, hidden)), layerPrompts,
                 m.create(head, new Shape(hidden, labels)), m.zeros(new Shape(labels)));
     }
 
@@ -65,7 +75,16 @@ public final class TaskParameters implements AutoCloseable {
         for (int i = 0; i < bias.length; i++) {
             bias[i] = skeleton.getHead().getBias().get(i);
         }
-        return new TaskParameters(m, m.create(prompt.data(), new Shape(prompt.rows(), prompt.cols())),
+        NDArray layerPrompts = null;
+        if (!skeleton.getLayerPrompts().isEmpty()) {
+            List<FloatTensor> deep = skeleton.getLayerPrompts().stream().map(Matrices::toTensor).toList();
+            float[] all = new float[deep.size() * prompt.rows() * prompt.cols()];
+            for (int i = 0; i < deep.size(); i++) {
+                System.arraycopy(deep.get(i).data(), 0, all, i * prompt.rows() * prompt.cols(), prompt.rows() * prompt.cols());
+            }
+            layerPrompts = m.create(all, new Shape(deep.size(), prompt.rows(), prompt.cols()));
+        }
+        return new TaskParameters(m, m.create(prompt.data(), new Shape(prompt.rows(), prompt.cols())), layerPrompts,
                 m.create(head.data(), new Shape(head.rows(), head.cols())), m.create(bias));
     }
 
@@ -77,6 +96,19 @@ public final class TaskParameters implements AutoCloseable {
         return (int) prompt.getShape().get(0);
     }
 
+    /**
+     * The deep prompt's offset for the prompt positions before layer {@code layer} (>= 1), owned by {@code step}
+     * so that it is freed with the step; null when the prompt is shallow.
+     */
+    public NDArray layerPrompt(int layer, NDManager step) {
+        if (layerPrompts == null || layer < 1) {
+            return null;
+        }
+        NDArray offset = layerPrompts.get(layer - 1);
+        offset.attach(step);
+        return offset;
+    }
+
     public NDArray headWeight() {
         return headWeight;
     }
@@ -86,11 +118,28 @@ public final class TaskParameters implements AutoCloseable {
     }
 
     public List<NDArray> trainable() {
-        return List.of(prompt, headWeight, headBias);
+        return layerPrompts == null ? List.of(prompt, headWeight, headBias)
+                : List.of(prompt, layerPrompts, headWeight, headBias);
     }
 
     public FloatTensor promptTensor() {
         return new FloatTensor(new int[] {promptRows(), (int) prompt.getShape().get(1)}, prompt.toFloatArray());
+    }
+
+    /** The deep prompt as the skeleton stores it: one matrix per layer after the first; empty when shallow. */
+    public List<Matrix> layerPromptMatrices() {
+        if (layerPrompts == null) {
+            return List.of();
+        }
+        int rows = promptRows();
+        int cols = (int) prompt.getShape().get(1);
+        float[] all = layerPrompts.toFloatArray();
+        List<Matrix> matrices = new ArrayList<>();
+        for (int i = 0; i < layerPrompts.getShape().get(0); i++) {
+            float[] one = Arrays.copyOfRange(all, i * rows * cols, (i + 1) * rows * cols);
+            matrices.add(Matrices.toAvro(new FloatTensor(new int[] {rows, cols}, one)));
+        }
+        return matrices;
     }
 
     public ClassifierHead head() {

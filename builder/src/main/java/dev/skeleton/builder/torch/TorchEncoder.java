@@ -21,7 +21,8 @@ import java.util.List;
 /**
  * The base encoder on DJL's PyTorch engine, for training: frozen weights, and a forward pass of a skeleton
  * that computes what the serving graph computes ({@code SkeletonGraphBuilder}): prompt (plus token type 0)
- * before the word embeddings, positions over the whole sequence, the kept heads and neurons only, pooling
+ * before the word embeddings, positions over the whole sequence, a deep prompt's offsets added to the prompt
+ * positions before each later layer, the kept heads and neurons only, pooling
  * over the text tokens, linear head. Gradients flow to the prompt, the head and optional {@link Gates}.
  *
  * <p>Every op takes a per-step array as its left operand, so its result lands in the step's manager and is
@@ -100,6 +101,11 @@ public final class TorchEncoder implements AutoCloseable {
 
         for (int i = 0; i < layers.size(); i++) {
             TorchLayer l = layers.get(i);
+            NDArray offset = params.layerPrompt(i, step);
+            if (offset != null) {
+                NDArray promptStates = h.get(new NDIndex(":, :{}", promptRows)).add(offset);
+                h = NDArrays.concat(new NDList(promptStates, h.get(new NDIndex(":, {}:", promptRows))), 1);
+            }
             h = layer(h, l, additiveMask, gates == null ? null : gates.heads().get(i),
                     gates == null ? null : gates.ffn().get(i));
         }

@@ -34,6 +34,13 @@ class TorchParityTest {
     }
 
     @Test
+    void shouldMatchTheServingEngineOnADeepPrompt() {
+        BaseModel base = TestBase.get();
+        assertParity(SyntheticSkeletons.withDeepPrompt(SyntheticSkeletons.random(base, "deep", 12, 0.3, 0.75, 23),
+                base.weights().layers().size(), 24));
+    }
+
+    @Test
     void shouldMatchTheServingEngineOnAPairTaskWithClsPooling() {
         TaskSkeleton pair = TaskSkeleton.newBuilder(SyntheticSkeletons.random(TestBase.get(), "pair", 8, 0.5, 1.0, 22))
                 .setInput(InputTemplate.newBuilder().setKind(InputKind.PAIR).build())

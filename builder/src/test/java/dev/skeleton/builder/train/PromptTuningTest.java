@@ -53,7 +53,7 @@ class PromptTuningTest {
     }
 
     private static TaskParameters fresh() {
-        return TaskParameters.initial(manager, base.weights().wordEmbeddings(), 4, 2, 7);
+        return TaskParameters.initial(manager, base.weights().wordEmbeddings(), 4, 2, 7, 0);
     }
 
     @Test
@@ -87,6 +87,23 @@ class PromptTuningTest {
             TorchLayer layer = full.get(0);
             for (NDArray frozen : List.of(layer.query(), layer.ffnIn(), layer.ffnOut(), layer.attentionGamma())) {
                 assertThat(frozen.hasGradient()).as("frozen weight %s has no gradient", frozen.getShape()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void shouldGiveGradientsToEveryLayerOfADeepPrompt() {
+        try (TaskParameters params = TaskParameters.initial(manager, base.weights().wordEmbeddings(), 4, 2, 7, 6);
+                NDManager step = manager.newSubManager()) {
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                collector.backward(tuner.loss(step, params, full, train.subList(0, 8), null));
+            }
+            NDArray offsets = params.trainable().get(1);
+            assertThat(offsets.getShape().getShape()).as("one 4 x 384 offset per layer after the first")
+                    .containsExactly(5, 4, 384);
+            for (int layer = 0; layer < 5; layer++) {
+                assertThat(offsets.getGradient().get(layer).abs().sum().getFloat()).as("gradient of layer %d's offset",
+                        layer + 1).isPositive();
             }
         }
     }

@@ -48,6 +48,11 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--prompt-length", defaultValue = "20", description = "Soft prompt rows (default: ${DEFAULT-VALUE}).")
     private int promptLength;
 
+    @Option(names = "--deep-prompt",
+            description = "Deep prompt tuning: also train, for every layer after the first, an offset added to the "
+                    + "prompt positions' states before that layer. Same speed; learns more on small models.")
+    private boolean deepPrompt;
+
     @Option(names = "--keep", defaultValue = "0.3", description = "Share of FFN neurons kept (default: ${DEFAULT-VALUE}).")
     private double keep;
 
@@ -121,7 +126,7 @@ public final class BuildCommand implements Callable<Integer> {
         }
         BuildOptions options;
         try {
-            options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, maxTokens, pooling, keep,
+            options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens, pooling, keep,
                     headKeep, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs,
                     sweep == null ? List.of() : sweep, linearProbe);

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the ONNX graph of one task skeleton: soft prompt prepended to the word embeddings, every encoder
- * layer with only its kept attention heads and FFN neurons (the others are sliced out of the weight
+ * Writes the ONNX graph of one task skeleton: soft prompt prepended to the word embeddings (for a deep prompt,
+ * also an offset added to the prompt positions' states before every later layer), every encoder layer with only its kept attention heads and FFN neurons (the others are sliced out of the weight
  * matrices, so they cost nothing), pooling, and the classification head.
  *
  * <p>Layers use ONNX Runtime's fused transformer kernels ({@code Attention}, {@code SkipLayerNormalization},
@@ -47,6 +47,9 @@ public final class SkeletonGraphBuilder {
 
         List<EncoderLayer> layers = base.layers();
         for (int i = 0; i < layers.size(); i++) {
+            if (i > 0 && !skeleton.getLayerPrompts().isEmpty()) {
+                hidden = offsetPrompt(g, hidden, i, Matrices.toTensor(skeleton.getLayerPrompts().get(i - 1)));
+            }
             int[] heads = kept(skeleton.getHeadsKept(), i);
             int[] neurons = kept(skeleton.getFfnKept(), i);
             hidden = layer(g, i, layers.get(i), hidden, maskInt32, heads, neurons);
@@ -100,6 +103,16 @@ public final class SkeletonGraphBuilder {
         String positions = g.node("Slice", g.shared("base.embeddings.position", base.positionEmbeddings()),
                 g.int64s(0), length, g.int64s(0));
         return layerNorm(g, g.node("Add", embedded, positions), base.embeddingNorm(), "base.embeddings.norm");
+    }
+
+    /** Deep prompt: adds the layer's offset to the prompt positions' states, leaves the text positions alone. */
+    private String offsetPrompt(GraphWriter g, String hidden, int layer, FloatTensor offset) {
+        int rows = offset.rows();
+        String promptStates = g.node("Slice", hidden, g.int64s(0), g.int64s(rows), g.int64s(1));
+        String text = g.node("Slice", hidden, g.int64s(rows), g.int64s(Long.MAX_VALUE), g.int64s(1));
+        String shifted = g.node("Add", promptStates,
+                g.owned("layer_prompt." + layer, offset, 1, rows, base.hiddenSize()));
+        return g.node("Concat", Map.of("axis", 1), shifted, text);
     }
 
     /** Attention mask with ones for the prompt positions in front. */

@@ -59,6 +59,18 @@ public final class SkeletonValidator {
         }
 
         int promptRows = checkMatrix("prompt", s.getPrompt(), -1, hidden, p);
+        List<Matrix> layerPrompts = s.getLayerPrompts();
+        int layers = w.layers().size();
+        if (!layerPrompts.isEmpty() && layerPrompts.size() != layers - 1) {
+            p.add("layerPrompts has " + layerPrompts.size() + " matrices, expected none or " + (layers - 1)
+                    + " (one per layer after the first)");
+        } else if (!layerPrompts.isEmpty() && promptRows == 0) {
+            p.add("layerPrompts needs a prompt, but the prompt has 0 rows");
+        } else {
+            for (int i = 0; i < layerPrompts.size(); i++) {
+                checkMatrix("layerPrompts[" + i + "]", layerPrompts.get(i), promptRows, hidden, p);
+            }
+        }
         int maxTokens = s.getInput().getMaxTokens();
         int specialTokens = s.getInput().getKind() == InputKind.PAIR ? 3 : 2;
         if (maxTokens > w.maxPositions()) {

@@ -4,6 +4,7 @@ import dev.skeleton.avro.BaseModelRef;
 import dev.skeleton.avro.ClassifierHead;
 import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.InputTemplate;
+import dev.skeleton.avro.Matrix;
 import dev.skeleton.avro.Pooling;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.BaseModel;
@@ -57,6 +58,21 @@ public final class SyntheticSkeletons {
                 .setHead(new ClassifierHead(Matrices.toAvro(new FloatTensor(new int[] {hidden, 2}, head)),
                         List.of(0.1f, -0.1f)))
                 .build();
+    }
+
+    /** {@code skeleton} with a random deep prompt: one offset (scale 0.5) per layer after the first. */
+    public static TaskSkeleton withDeepPrompt(TaskSkeleton skeleton, int layers, long seed) {
+        Random random = new Random(seed);
+        FloatTensor prompt = Matrices.toTensor(skeleton.getPrompt());
+        List<Matrix> offsets = new ArrayList<>();
+        for (int l = 1; l < layers; l++) {
+            float[] offset = new float[prompt.rows() * prompt.cols()];
+            for (int i = 0; i < offset.length; i++) {
+                offset[i] = (float) (random.nextGaussian() * 0.5);
+            }
+            offsets.add(Matrices.toAvro(new FloatTensor(prompt.shape(), offset)));
+        }
+        return TaskSkeleton.newBuilder(skeleton).setLayerPrompts(offsets).build();
     }
 
     /** {@code round(keep * size)} random distinct indices per layer, sorted. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skeleton.avro.BaseModelRef;
 import dev.skeleton.avro.ClassifierHead;
+import dev.skeleton.avro.Matrix;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.TestModels;
 import dev.skeleton.engine.model.BaseModel;
@@ -68,6 +69,25 @@ class InvalidSkeletonTest {
         FloatTensor prompt = FloatTensor.zeros(4, 384);
         prompt.data()[5] = Float.NaN;
         assertRefused(b -> b.setPrompt(Matrices.toAvro(prompt)), "prompt has a NaN or infinite value at row 0, column 5");
+    }
+
+    @Test
+    void shouldAcceptADeepPrompt() {
+        assertThat(SkeletonValidator.problems(SyntheticSkeletons.withDeepPrompt(valid(), 6, 2), base)).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseADeepPromptWithTheWrongLayerCount() {
+        assertRefused(b -> b.setLayerPrompts(SyntheticSkeletons.withDeepPrompt(valid(), 6, 2).getLayerPrompts()
+                .subList(0, 4)), "layerPrompts has 4 matrices, expected none or 5");
+    }
+
+    @Test
+    void shouldRefuseADeepPromptOfAnotherLengthThanThePrompt() {
+        List<Matrix> offsets = new ArrayList<>(
+                SyntheticSkeletons.withDeepPrompt(valid(), 6, 2).getLayerPrompts());
+        offsets.set(3, Matrices.toAvro(FloatTensor.zeros(5, 384)));
+        assertRefused(b -> b.setLayerPrompts(offsets), "layerPrompts[3] is 5 x 384, expected 4 x 384");
     }
 
     @Test
