@@ -42,8 +42,9 @@ public final class TaskParameters implements AutoCloseable {
     /**
      * Fresh parameters: prompt rows initialised from the embeddings of random vocabulary tokens (a common
      * prompt-tuning initialisation that starts the prompt inside the embedding distribution), head small
-     * and random. With {@code layers > 0} the prompt is deep: one offset per layer after the first, starting at
-     * zero so training starts from the shallow prompt's model and only moves away where that lowers the loss.
+     * and random. With {@code deepLayers} (the encoder's layer count; 0 for a shallow prompt) the prompt is
+     * deep: one offset per layer after the first, starting at zero so that training starts from the shallow
+     * prompt's model.
      */
     public static TaskParameters initial(NDManager parent, FloatTensor wordEmbeddings, int promptRows, int labels,
             long seed, int deepLayers) {

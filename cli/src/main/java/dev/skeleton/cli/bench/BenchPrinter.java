@@ -17,6 +17,8 @@ public final class BenchPrinter {
         out.println(f("tokens:    %.1f text tokens per sentence (with [CLS]/[SEP]) + %d prompt rows; dynamic padding"
                 + " (a batch runs as length-sorted runs, each padded to its longest member; padded = tokens computed"
                 + " per sentence)", r.meanTokens(), s.promptLength()));
+        out.println("variants:  full = prompt on the full model; deep = the same with a deep prompt (an offset for the"
+                + " prompt positions before every later layer); skeleton = shallow prompt, FFN neurons kept at random");
         out.println("timing:    " + s.reps() + " repetitions, variants interleaved; seq/s = median over repetitions;"
                 + " speedup = median over repetitions of seq/s / full model's seq/s in the same repetition");
         out.println();

@@ -3,7 +3,7 @@ package dev.skeleton.cli.bench;
 /**
  * Throughput of one variant at one batch size.
  *
- * @param variant        "full" or "skeleton"
+ * @param variant        "full", "deep" (full model, deep prompt) or "skeleton"
  * @param keep           FFN keep ratio
  * @param batch          batch size
  * @param seqPerSecond   median sequences per second over the repetitions

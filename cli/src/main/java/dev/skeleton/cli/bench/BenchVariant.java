@@ -6,16 +6,13 @@ import dev.skeleton.engine.runtime.TaskModel;
  * One model under test.
  *
  * @param keep FFN keep ratio; 1.0 is the full model (prompt on the unpruned encoder)
+ * @param deep whether the prompt is deep (an offset for the prompt positions before every later layer)
  * @param task the loaded task
  */
-record BenchVariant(double keep, TaskModel task) {
+record BenchVariant(double keep, boolean deep, TaskModel task) {
 
-    boolean isFull() {
-        return keep >= 1.0;
-    }
-
-    /** "full" or "skeleton", as reported. */
+    /** "full", "deep" (the full model with a deep prompt) or "skeleton", as reported. */
     String name() {
-        return isFull() ? "full" : "skeleton";
+        return deep ? "deep" : keep >= 1.0 ? "full" : "skeleton";
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Throughput of the prompt on the full model against skeletons at several FFN keep ratios, then the
+ * Throughput of the prompt on the full model against the same with a deep prompt and against skeletons at
+ * several FFN keep ratios, then the
  * resident memory of extra tasks. All variants are synthetic skeletons with the same seed (same prompt and
  * head; speed does not depend on which neurons are kept), loaded once into one engine, as in production.
  *
@@ -60,7 +61,14 @@ public final class EngineBenchmark {
             String id = keep >= 1 ? "bench-full" : "bench-keep" + Math.round(keep * 100);
             // the same seed everywhere: identical prompt and head, so only the kept neurons differ
             TaskSkeleton skeleton = SyntheticSkeletons.random(base, id, settings.promptLength(), keep, 1.0, settings.seed());
-            variants.add(new BenchVariant(keep, engine.load(skeleton)));
+            variants.add(new BenchVariant(keep, false, engine.load(skeleton)));
+            if (keep >= 1 && settings.promptLength() > 0) {
+                // what a deep prompt costs: the same full model with an offset added before every later layer
+                progress.accept("loading full model with a deep prompt");
+                TaskSkeleton deep = SyntheticSkeletons.withDeepPrompt(TaskSkeleton.newBuilder(skeleton)
+                        .setTaskId("bench-deep").build(), base.weights().layers().size(), settings.seed());
+                variants.add(new BenchVariant(keep, true, engine.load(deep)));
+            }
         }
         return variants;
     }
