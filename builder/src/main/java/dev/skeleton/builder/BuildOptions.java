@@ -36,13 +36,15 @@ import java.util.Map;
  * @param sweep                further FFN keep ratios to build, evaluate and time (for a metric/speed-up curve)
  * @param linearProbe          also train and evaluate a linear probe (no prompt: only a head on the frozen model's
  *                             pooled output, same data and schedule), as the report's baseline
+ * @param fromPrompt           a prompt artifact ({@code prompts/TASK/prompt.avro}) to start from instead of prompt
+ *                             tuning: attribution, localization and re-tuning run on it; null to train one
  */
 public record BuildOptions(
         String taskId, Path train, Path dev, ColumnSpec columns, Path root,
         int promptLength, boolean deepPrompt, int maxTokens, Pooling pooling,
         double ffnKeep, double headKeep, Localization.Scope scope, AttributionMethod method, int integrationSteps,
         int attributionExamples, int maxTrainExamples, TrainingOptions training, int retuneEpochs,
-        List<Double> sweep, boolean linearProbe) {
+        List<Double> sweep, boolean linearProbe, Path fromPrompt) {
 
     public BuildOptions {
         List<String> problems = new ArrayList<>();
@@ -108,6 +110,9 @@ public record BuildOptions(
         }
         if (linearProbe) {
             m.put("linear_probe", "true");
+        }
+        if (fromPrompt != null) {
+            m.put("from_prompt", fromPrompt.toString());
         }
         return m;
     }

@@ -21,6 +21,7 @@ import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
 import dev.skeleton.engine.skeleton.Matrices;
+import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
 import dev.skeleton.engine.text.TaskTokenizer;
 import java.util.ArrayList;
@@ -69,14 +70,19 @@ public final class SkeletonBuilder {
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
                 TorchEncoder encoder = new TorchEncoder(base.weights(), manager);
                 TaskTokenizer tokenizer = new TaskTokenizer(base.tokenizerJson(), template, o.promptLength());
-                TaskParameters params = TaskParameters.initial(manager, base.weights().wordEmbeddings(),
-                        o.promptLength(), labels.size(), o.training().seed(),
-                        o.deepPrompt() ? base.weights().layers().size() : 0)) {
+                TaskParameters params = o.fromPrompt() != null
+                        ? TaskParameters.of(manager, startingPrompt(o, labels, template))
+                        : TaskParameters.initial(manager, base.weights().wordEmbeddings(), o.promptLength(),
+                                labels.size(), o.training().seed(), o.deepPrompt() ? base.weights().layers().size() : 0)) {
             PromptTuner tuner = new PromptTuner(encoder, tokenizer, o.pooling(), labels.size());
             List<TorchLayer> full = encoder.layers(null, null);
 
-            log.accept("1/4 prompt tuning on the full model");
-            tuner.train("prompt", params, full, examples, dev.examples(), metric, o.training(), listener);
+            if (o.fromPrompt() != null) {
+                log.accept("1/4 prompt from " + o.fromPrompt() + " (not re-trained)");
+            } else {
+                log.accept("1/4 prompt tuning on the full model");
+                tuner.train("prompt", params, full, examples, dev.examples(), metric, o.training(), listener);
+            }
             TaskSkeleton prompt = skeleton(o, version, labels, template, params, null, null);
 
             log.accept("2/4 attribution (" + o.method() + ") on " + Math.min(o.attributionExamples(), examples.size())
@@ -136,6 +142,38 @@ public final class SkeletonBuilder {
                         seconds);
             }
         }
+    }
+
+    /**
+     * The prompt artifact named by {@code --from-prompt}, after checking that it fits this build: a prompt on
+     * the full model for the same base model, labels, input kind, pooling, prompt length and depth.
+     */
+    private TaskSkeleton startingPrompt(BuildOptions o, List<String> labels, InputTemplate template) {
+        TaskSkeleton p = SkeletonFiles.read(o.fromPrompt());
+        List<String> problems = new ArrayList<>(SkeletonValidator.problems(p, base));
+        if (p.getFfnKept() != null || p.getHeadsKept() != null) {
+            problems.add("it is a skeleton (neurons or heads removed), not a prompt on the full model");
+        }
+        if (!p.getLabels().equals(labels)) {
+            problems.add("labels " + p.getLabels() + " differ from the data's " + labels);
+        }
+        if (p.getInput().getKind() != template.getKind()) {
+            problems.add("input kind " + p.getInput().getKind() + " differs from this build's " + template.getKind());
+        }
+        if (p.getPooling() != o.pooling()) {
+            problems.add("pooling " + p.getPooling() + " differs from this build's " + o.pooling());
+        }
+        if (p.getPrompt().getRows() != o.promptLength()) {
+            problems.add("prompt length " + p.getPrompt().getRows() + " differs from --prompt-length " + o.promptLength());
+        }
+        if (p.getLayerPrompts().isEmpty() == o.deepPrompt()) {
+            problems.add(o.deepPrompt() ? "its prompt is not deep, but --deep-prompt is set"
+                    : "its prompt is deep, but --deep-prompt is not set");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("cannot start from " + o.fromPrompt() + ": " + String.join("; ", problems));
+        }
+        return p;
     }
 
     private TaskSkeleton skeleton(BuildOptions o, long version, List<String> labels, InputTemplate template,

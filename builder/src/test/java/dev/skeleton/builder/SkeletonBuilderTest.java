@@ -1,6 +1,7 @@
 package dev.skeleton.builder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skeleton.avro.Pooling;
 import dev.skeleton.avro.TaskSkeleton;
@@ -31,7 +32,7 @@ class SkeletonBuilderTest {
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, 0.3, 0.75,
                 Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48,
-                new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, List.of(0.5, 0.1), true);
+                new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, List.of(0.5, 0.1), true, null);
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
 
@@ -63,5 +64,27 @@ class SkeletonBuilderTest {
                 TaskModel task = engine.load(skeleton)) {
             assertThat(task.classify(List.of(TextInput.of("a fine film")))).hasSize(1);
         }
+
+        // --from-prompt: a second build starts from the first one's prompt instead of training one
+        BuildOptions again = withFromPrompt(options, writer.promptFile("sst2"), true);
+        BuildResult second = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(again, 2);
+        assertThat(second.prompt().getPrompt()).as("the prompt is reused, not re-trained")
+                .isEqualTo(result.prompt().getPrompt());
+        assertThat(second.prompt().getLayerPrompts()).isEqualTo(result.prompt().getLayerPrompts());
+        assertThat(second.promptMetric()).isEqualTo(result.promptMetric());
+        assertThat(second.skeleton().getProvenance().getOptions()).containsKey("from_prompt");
+
+        BuildOptions mismatched = withFromPrompt(options, writer.promptFile("sst2"), false);
+        assertThatThrownBy(() -> new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { })
+                .build(mismatched, 3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot start from " + writer.promptFile("sst2"))
+                .hasMessageContaining("its prompt is deep, but --deep-prompt is not set");
+    }
+
+    private static BuildOptions withFromPrompt(BuildOptions o, Path prompt, boolean deep) {
+        return new BuildOptions(o.taskId(), o.train(), o.dev(), o.columns(), o.root(), o.promptLength(), deep,
+                o.maxTokens(), o.pooling(), o.ffnKeep(), o.headKeep(), o.scope(), o.method(), o.integrationSteps(),
+                o.attributionExamples(), o.maxTrainExamples(), o.training(), o.retuneEpochs(), List.of(), false, prompt);
     }
 }

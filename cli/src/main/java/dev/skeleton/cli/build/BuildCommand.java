@@ -112,6 +112,12 @@ public final class BuildCommand implements Callable<Integer> {
                     + " and schedule) and report its dev metric as the baseline (also drawn in sweep.png).")
     private boolean linearProbe;
 
+    @Option(names = "--from-prompt", paramLabel = "FILE",
+            description = "Start from this prompt artifact (e.g. prompts/TASK/prompt.avro) instead of prompt tuning: "
+                    + "only attribution, localization, re-tuning and evaluation run. It must match the task's labels,"
+                    + " input kind, prompt length, --deep-prompt and pooling.")
+    private Path fromPrompt;
+
     @Option(names = "--root", defaultValue = ".", paramLabel = "DIR",
             description = "Project root for prompts/ and skeletons/ (default: ${DEFAULT-VALUE}).")
     private Path root;
@@ -129,7 +135,7 @@ public final class BuildCommand implements Callable<Integer> {
             options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens, pooling, keep,
                     headKeep, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs,
-                    sweep == null ? List.of() : sweep, linearProbe);
+                    sweep == null ? List.of() : sweep, linearProbe, fromPrompt);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
