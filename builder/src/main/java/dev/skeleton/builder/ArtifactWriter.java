@@ -107,12 +107,18 @@ public final class ArtifactWriter {
                 + "speed-up of the skeleton over the prompt on the full model: **%.2fx** (batch 32, the first 256 "
                 + "dev texts, median of 5 interleaved repetitions, %d threads).%n%n", r.devExamples(), r.speedup(),
                 Runtime.getRuntime().availableProcessors()));
+        if (o.containsKey("from_prompt")) {
+            md.append("The prompt was not trained in this build: it is `").append(o.get("from_prompt"))
+                    .append("` (--from-prompt), so the build time above excludes prompt tuning.\n\n");
+        }
         md.append("Training examples used: ").append(r.trainExamples()).append(" (option max_train_examples=")
                 .append(o.get("max_train_examples")).append(", 0 = all).\n\n");
         md.append("Kept FFN neurons per layer: ").append(counts(s.getFfnKept(), "all")).append(". Kept heads per layer: ")
                 .append(counts(s.getHeadsKept(), "all")).append(".\n\n");
         if (!r.sweep().isEmpty()) {
-            md.append("Keep-ratio sweep (each point re-tuned the same way; plot in `sweep.png`):\n\n| keep | dev ")
+            md.append("Keep-ratio sweep (each point localized from the same attribution scores and re-tuned for ")
+                    .append(o.get("sweep_retune_epochs")).append(" epoch(s) from the full-model prompt; plot in `sweep.png`):"
+                            + "\n\n| keep | dev ")
                     .append(r.metric().key()).append(" | speed-up |\n|---|---|---|\n");
             for (SweepPoint p : r.sweep()) {
                 md.append(String.format(Locale.ROOT, "| %.2f | %.2f | %.2fx |%n", p.keep(), 100 * p.metric(), p.speedup()));

@@ -34,6 +34,7 @@ import java.util.Map;
  * @param training             prompt-tuning options on the full model
  * @param retuneEpochs         epochs of re-tuning on the skeleton
  * @param sweep                further FFN keep ratios to build, evaluate and time (for a metric/speed-up curve)
+ * @param sweepRetuneEpochs    epochs of re-tuning for each sweep point
  * @param linearProbe          also train and evaluate a linear probe (no prompt: only a head on the frozen model's
  *                             pooled output, same data and schedule), as the report's baseline
  * @param fromPrompt           a prompt artifact ({@code prompts/TASK/prompt.avro}) to start from instead of prompt
@@ -44,7 +45,7 @@ public record BuildOptions(
         int promptLength, boolean deepPrompt, int maxTokens, Pooling pooling,
         double ffnKeep, double headKeep, Localization.Scope scope, AttributionMethod method, int integrationSteps,
         int attributionExamples, int maxTrainExamples, TrainingOptions training, int retuneEpochs,
-        List<Double> sweep, boolean linearProbe, Path fromPrompt) {
+        List<Double> sweep, int sweepRetuneEpochs, boolean linearProbe, Path fromPrompt) {
 
     public BuildOptions {
         List<String> problems = new ArrayList<>();
@@ -63,9 +64,10 @@ public record BuildOptions(
         if (!(headKeep > 0 && headKeep <= 1)) {
             problems.add("head keep " + headKeep + " must be in (0, 1]");
         }
-        if (integrationSteps < 1 || attributionExamples < 1 || maxTrainExamples < 0 || retuneEpochs < 0) {
+        if (integrationSteps < 1 || attributionExamples < 1 || maxTrainExamples < 0 || retuneEpochs < 0
+                || sweepRetuneEpochs < 0) {
             problems.add("integration steps and attribution examples must be >= 1, max train examples and re-tune "
-                    + "epochs >= 0");
+                    + "epochs (also of the sweep) >= 0");
         }
         sweep = List.copyOf(sweep);
         for (double keep : sweep) {
@@ -107,6 +109,7 @@ public record BuildOptions(
         m.put("retune_epochs", Integer.toString(retuneEpochs));
         if (!sweep.isEmpty()) {
             m.put("sweep", sweep.toString());
+            m.put("sweep_retune_epochs", Integer.toString(sweepRetuneEpochs));
         }
         if (linearProbe) {
             m.put("linear_probe", "true");

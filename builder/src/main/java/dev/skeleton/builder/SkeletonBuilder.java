@@ -113,9 +113,9 @@ public final class SkeletonBuilder {
                     log.accept("sweep: keep " + keep);
                     List<List<Integer>> kept = keep >= 1 ? null : Localization.select(scores.ffn(), keep, o.scope(), 1);
                     try (TaskParameters copy = TaskParameters.of(manager, prompt)) {
-                        if (o.retuneEpochs() > 0) {
+                        if (o.sweepRetuneEpochs() > 0) {
                             tuner.train("sweep", copy, encoder.layers(headsKept, kept), examples, List.of(), metric,
-                                    o.training().withEpochs(o.retuneEpochs()), listener);
+                                    o.training().withEpochs(o.sweepRetuneEpochs()), listener);
                         }
                         TaskSkeleton point = skeleton(o, version, labels, template, copy, kept, headsKept);
                         sweep.add(new SweepPoint(keep, SkeletonEvaluator.evaluate(engine, point, dev.examples(), metric),

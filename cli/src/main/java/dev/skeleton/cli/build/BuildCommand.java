@@ -107,6 +107,10 @@ public final class BuildCommand implements Callable<Integer> {
             description = "Also build, evaluate and time skeletons at these keep ratios; writes sweep.json and sweep.png.")
     private List<Double> sweep;
 
+    @Option(names = "--sweep-retune-epochs", paramLabel = "N",
+            description = "Re-tuning epochs of each sweep point (default: --retune-epochs).")
+    private Integer sweepRetuneEpochs;
+
     @Option(names = "--linear-probe",
             description = "Also train a linear probe (a head on the frozen model's pooled output, no prompt; same data"
                     + " and schedule) and report its dev metric as the baseline (also drawn in sweep.png).")
@@ -135,7 +139,8 @@ public final class BuildCommand implements Callable<Integer> {
             options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens, pooling, keep,
                     headKeep, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs,
-                    sweep == null ? List.of() : sweep, linearProbe, fromPrompt);
+                    sweep == null ? List.of() : sweep,
+                    sweepRetuneEpochs == null ? retuneEpochs : sweepRetuneEpochs, linearProbe, fromPrompt);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
