@@ -1,6 +1,7 @@
 package dev.skeleton.builder.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,26 @@ final class AdamW {
         for (NDArray p : params) {
             firstMoment.add(p.zerosLike());
             secondMoment.add(p.zerosLike());
+        }
+    }
+
+    /** False when any gradient holds a NaN or an infinity. */
+    boolean gradientsFinite() {
+        for (NDArray p : params) {
+            try (NDArray bad = p.getGradient().isNaN().logicalOr(p.getGradient().isInfinite()).any()) {
+                if (bad.getBoolean()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Zeroes the gradients without updating (a dropped step). */
+    void zeroGradients() {
+        for (NDArray p : params) {
+            // set, not g - g: NaN - NaN is NaN
+            p.getGradient().set(new NDIndex(":"), 0f);
         }
     }
 

@@ -54,18 +54,32 @@ public final class PromptTuner {
         for (int epoch = 1; epoch <= options.epochs(); epoch++) {
             Collections.shuffle(order, random);
             double lossSum = 0;
+            int counted = 0;
+            int skipped = 0;
             for (int start = 0; start < order.size(); start += options.batchSize()) {
                 List<LabeledExample> batch = order.subList(start, Math.min(order.size(), start + options.batchSize()));
                 double loss = trainStep(params, layers, batch);
                 step++;
-                float lr = options.learningRate() * (step <= warmup ? (float) step / warmup
-                        : Math.max(0f, (float) (totalSteps - step) / (totalSteps - warmup)));
-                optimizer.step(lr);
-                lossSum += loss * batch.size();
+                if (Double.isFinite(loss) && optimizer.gradientsFinite()) {
+                    float lr = options.learningRate() * (step <= warmup ? (float) step / warmup
+                            : Math.max(0f, (float) (totalSteps - step) / (totalSteps - warmup)));
+                    optimizer.step(lr);
+                    lossSum += loss * batch.size();
+                    counted += batch.size();
+                } else {
+                    // a non-finite loss or gradient would poison every parameter: drop the step, like mixed
+                    // precision's loss scaler does, and give up only if it keeps happening
+                    optimizer.zeroGradients();
+                    skipped++;
+                }
                 listener.step(phase, step, totalSteps, loss);
             }
+            if (skipped > stepsPerEpoch / 10) {
+                throw new IllegalStateException(phase + " diverged: " + skipped + " of " + stepsPerEpoch + " steps of epoch "
+                        + epoch + " had a non-finite loss or gradient; lower --learning-rate");
+            }
             devMetric = dev.isEmpty() ? Double.NaN : metric.compute(predict(params, layers, dev), gold(dev));
-            listener.epoch(phase, epoch, options.epochs(), lossSum / order.size(), devMetric);
+            listener.epoch(phase, epoch, options.epochs(), counted == 0 ? Double.NaN : lossSum / counted, devMetric);
         }
         return devMetric;
     }

@@ -1,6 +1,7 @@
 package dev.skeleton.builder.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -73,6 +74,17 @@ class PromptTuningTest {
         }
         assertThat(epochLosses).hasSize(4);
         assertThat(epochLosses.get(3)).as("last epoch's loss vs first %s", epochLosses).isLessThan(epochLosses.get(0));
+    }
+
+    @Test
+    void shouldDropNonFiniteStepsAndStopWithAClearErrorWhenTrainingDiverges() {
+        // an absurd learning rate throws the prompt to ~1e38 after one step; every later loss is NaN
+        try (TaskParameters params = fresh()) {
+            assertThatThrownBy(() -> tuner.train("test", params, full, train, List.of(), GlueMetric.ACCURACY,
+                    new TrainingOptions(1, 3e38f, 16, 0f, 3), TrainingListener.SILENT))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("test diverged: 3 of 4 steps of epoch 1 had a non-finite loss or gradient");
+        }
     }
 
     @Test
