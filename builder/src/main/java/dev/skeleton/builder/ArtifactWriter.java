@@ -111,6 +111,10 @@ public final class ArtifactWriter {
             md.append("The prompt was not trained in this build: it is `").append(o.get("from_prompt"))
                     .append("` (--from-prompt), so the build time above excludes prompt tuning.\n\n");
         }
+        if (o.containsKey("distill")) {
+            md.append("Re-tuning distilled the full model: its targets were the prompt-tuned full model's predicted "
+                    + "distribution (weight ").append(o.get("distill")).append(") mixed with the gold label.\n\n");
+        }
         md.append("Training examples used: ").append(r.trainExamples()).append(" (option max_train_examples=")
                 .append(o.get("max_train_examples")).append(", 0 = all).\n\n");
         md.append("Kept FFN neurons per layer: ").append(counts(s.getFfnKept(), "all")).append(". Kept heads per layer: ")

@@ -33,6 +33,9 @@ import java.util.Map;
  * @param maxTrainExamples     cap on training examples (seeded sample), 0 = all
  * @param training             prompt-tuning options on the full model
  * @param retuneEpochs         epochs of re-tuning on the skeleton
+ * @param distill              knowledge distillation while re-tuning, in [0, 1]: the weight of the full model's
+ *                             predicted distribution (with the prompt) in the targets, the gold label having the
+ *                             rest; 0 = gold labels only
  * @param sweep                further FFN keep ratios to build, evaluate and time (for a metric/speed-up curve)
  * @param sweepRetuneEpochs    epochs of re-tuning for each sweep point
  * @param linearProbe          also train and evaluate a linear probe (no prompt: only a head on the frozen model's
@@ -44,7 +47,7 @@ public record BuildOptions(
         String taskId, Path train, Path dev, ColumnSpec columns, Path root,
         int promptLength, boolean deepPrompt, int maxTokens, Pooling pooling,
         double ffnKeep, double headKeep, Localization.Scope scope, AttributionMethod method, int integrationSteps,
-        int attributionExamples, int maxTrainExamples, TrainingOptions training, int retuneEpochs,
+        int attributionExamples, int maxTrainExamples, TrainingOptions training, int retuneEpochs, double distill,
         List<Double> sweep, int sweepRetuneEpochs, boolean linearProbe, Path fromPrompt) {
 
     public BuildOptions {
@@ -68,6 +71,9 @@ public record BuildOptions(
                 || sweepRetuneEpochs < 0) {
             problems.add("integration steps and attribution examples must be >= 1, max train examples and re-tune "
                     + "epochs (also of the sweep) >= 0");
+        }
+        if (!(distill >= 0 && distill <= 1)) {
+            problems.add("distillation weight " + distill + " must be in [0, 1]");
         }
         sweep = List.copyOf(sweep);
         for (double keep : sweep) {
@@ -107,6 +113,9 @@ public record BuildOptions(
         m.put("batch_size", Integer.toString(training.batchSize()));
         m.put("weight_decay", Float.toString(training.weightDecay()));
         m.put("retune_epochs", Integer.toString(retuneEpochs));
+        if (distill > 0) {
+            m.put("distill", Double.toString(distill));
+        }
         if (!sweep.isEmpty()) {
             m.put("sweep", sweep.toString());
             m.put("sweep_retune_epochs", Integer.toString(sweepRetuneEpochs));

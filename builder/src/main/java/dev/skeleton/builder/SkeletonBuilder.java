@@ -16,6 +16,7 @@ import dev.skeleton.builder.train.Attribution;
 import dev.skeleton.builder.train.GlueMetric;
 import dev.skeleton.builder.train.Localization;
 import dev.skeleton.builder.train.PromptTuner;
+import dev.skeleton.builder.train.Targets;
 import dev.skeleton.builder.train.TrainingListener;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.runtime.EngineConfig;
@@ -94,11 +95,17 @@ public final class SkeletonBuilder {
             List<List<Integer>> headsKept = o.headKeep() >= 1 ? null
                     : Localization.select(scores.heads(), o.headKeep(), o.scope(), 1);
 
+            Targets targets = Targets.GOLD;
+            if (o.distill() > 0) {
+                log.accept("teacher: the full model's predictions on the " + examples.size() + " training examples"
+                        + " (distillation weight " + o.distill() + ")");
+                targets = Targets.distilled(examples, tuner.probabilities(params, full, examples), (float) o.distill());
+            }
             log.accept("3/4 re-tuning prompt and head on the skeleton (keep " + o.ffnKeep() + " of FFN neurons, "
                     + o.headKeep() + " of heads)");
             if (o.retuneEpochs() > 0) {
-                tuner.train("retune", params, encoder.layers(headsKept, ffnKept), examples, dev.examples(), metric,
-                        o.training().withEpochs(o.retuneEpochs()), listener);
+                tuner.train("retune", params, encoder.layers(headsKept, ffnKept), examples, targets, dev.examples(),
+                        metric, o.training().withEpochs(o.retuneEpochs()), listener);
             }
             TaskSkeleton skeleton = skeleton(o, version, labels, template, params, ffnKept, headsKept);
             SkeletonValidator.validate(skeleton, base);
@@ -114,8 +121,8 @@ public final class SkeletonBuilder {
                     List<List<Integer>> kept = keep >= 1 ? null : Localization.select(scores.ffn(), keep, o.scope(), 1);
                     try (TaskParameters copy = TaskParameters.of(manager, prompt)) {
                         if (o.sweepRetuneEpochs() > 0) {
-                            tuner.train("sweep", copy, encoder.layers(headsKept, kept), examples, List.of(), metric,
-                                    o.training().withEpochs(o.sweepRetuneEpochs()), listener);
+                            tuner.train("sweep", copy, encoder.layers(headsKept, kept), examples, targets, List.of(),
+                                    metric, o.training().withEpochs(o.sweepRetuneEpochs()), listener);
                         }
                         TaskSkeleton point = skeleton(o, version, labels, template, copy, kept, headsKept);
                         sweep.add(new SweepPoint(keep, SkeletonEvaluator.evaluate(engine, point, dev.examples(), metric),

@@ -32,7 +32,7 @@ class SkeletonBuilderTest {
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, 0.3, 0.75,
                 Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48,
-                new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, List.of(0.5, 0.1), 1, true, null);
+                new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, List.of(0.5, 0.1), 1, true, null);
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
 
@@ -50,7 +50,9 @@ class SkeletonBuilderTest {
         assertThat(skeleton.getProvenance().getDataHashes()).containsKeys("sst2-train-64.tsv", "sst2-dev-32.tsv");
         assertThat(skeleton.getMetrics()).containsKeys("dev_accuracy", "speedup_batch32");
         assertThat(result.trainExamples()).isEqualTo(48);
-        assertThat(root.resolve("skeletons/sst2/report.md")).content().contains("dev accuracy", "test build");
+        assertThat(root.resolve("skeletons/sst2/report.md")).content()
+                .contains("dev accuracy", "test build", "distilled the full model");
+        assertThat(skeleton.getProvenance().getOptions()).containsEntry("distill", "0.5");
         assertThat(root.resolve("skeletons/sst2/localization.json")).exists();
         assertThat(writer.nextVersion("sst2")).isEqualTo(2);
         assertThat(result.sweep()).extracting(SweepPoint::keep).containsExactly(0.5, 0.1);
@@ -85,6 +87,6 @@ class SkeletonBuilderTest {
     private static BuildOptions withFromPrompt(BuildOptions o, Path prompt, boolean deep) {
         return new BuildOptions(o.taskId(), o.train(), o.dev(), o.columns(), o.root(), o.promptLength(), deep,
                 o.maxTokens(), o.pooling(), o.ffnKeep(), o.headKeep(), o.scope(), o.method(), o.integrationSteps(),
-                o.attributionExamples(), o.maxTrainExamples(), o.training(), o.retuneEpochs(), List.of(), 0, false, prompt);
+                o.attributionExamples(), o.maxTrainExamples(), o.training(), o.retuneEpochs(), 0, List.of(), 0, false, prompt);
     }
 }

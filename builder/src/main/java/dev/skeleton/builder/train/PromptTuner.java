@@ -14,14 +14,16 @@ import dev.skeleton.engine.text.EncodedBatch;
 import dev.skeleton.engine.text.TaskTokenizer;
 import dev.skeleton.engine.text.TextInput;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
 /**
  * Prompt tuning: trains the soft prompt and the head with cross-entropy and AdamW while the encoder stays
- * frozen. The same loop re-tunes a skeleton (pass its sliced layers). Also predicts and computes the loss
- * for attribution, so the forward pass lives in one place.
+ * frozen. The same loop re-tunes a skeleton (pass its sliced layers), optionally distilling a teacher's
+ * predictions ({@link Targets}). Also predicts and computes the loss for attribution, so the forward pass
+ * lives in one place.
  */
 public final class PromptTuner {
 
@@ -38,11 +40,19 @@ public final class PromptTuner {
     }
 
     /**
-     * Trains {@code params} in place on {@code train}; after each epoch measures {@code metric} on {@code dev}
-     * (skipped when dev is empty). Returns the dev metric of the last epoch.
+     * Trains {@code params} in place on {@code train} with the gold labels as targets; after each epoch measures
+     * {@code metric} on {@code dev} (skipped when dev is empty). Returns the dev metric of the last epoch.
      */
     public double train(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
             List<LabeledExample> dev, GlueMetric metric, TrainingOptions options, TrainingListener listener) {
+        return train(phase, params, layers, train, Targets.GOLD, dev, metric, options, listener);
+    }
+
+    /** As {@link #train(String, TaskParameters, List, List, List, GlueMetric, TrainingOptions, TrainingListener)},
+     * pulling predictions towards {@code targets}. */
+    public double train(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
+            Targets targets, List<LabeledExample> dev, GlueMetric metric, TrainingOptions options,
+            TrainingListener listener) {
         AdamW optimizer = new AdamW(params.trainable(), options.weightDecay());
         int stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
         int totalSteps = stepsPerEpoch * options.epochs();
@@ -58,7 +68,7 @@ public final class PromptTuner {
             int skipped = 0;
             for (int start = 0; start < order.size(); start += options.batchSize()) {
                 List<LabeledExample> batch = order.subList(start, Math.min(order.size(), start + options.batchSize()));
-                double loss = trainStep(params, layers, batch);
+                double loss = trainStep(params, layers, batch, targets);
                 step++;
                 if (Double.isFinite(loss) && optimizer.gradientsFinite()) {
                     float lr = options.learningRate() * (step <= warmup ? (float) step / warmup
@@ -84,10 +94,11 @@ public final class PromptTuner {
         return devMetric;
     }
 
-    private double trainStep(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch) {
+    private double trainStep(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,
+            Targets targets) {
         try (NDManager step = params.prompt().getManager().newSubManager();
                 GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray loss = loss(step, params, layers, batch, null);
+            NDArray loss = loss(step, params, layers, batch, targets, null);
             collector.backward(loss);
             return loss.getFloat();
         }
@@ -99,28 +110,47 @@ public final class PromptTuner {
      */
     public NDArray loss(NDManager step, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,
             Gates gates) {
+        return loss(step, params, layers, batch, Targets.GOLD, gates);
+    }
+
+    private NDArray loss(NDManager step, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,
+            Targets targets, Gates gates) {
         EncodedBatch encoded = tokenizer.encode(batch.stream().map(LabeledExample::input).toList());
         NDArray logits = encoder.logits(step, encoded, params, layers, pooling, gates);
-        NDArray gold = step.create(gold(batch)).oneHot(labels);
-        return logits.logSoftmax(-1).mul(gold).sum().neg().div(batch.size());
+        NDArray target = step.create(targets.of(batch, labels));
+        return logits.logSoftmax(-1).mul(target).sum().neg().div(batch.size());
     }
 
     /** Predicted label indices, in order. */
     public int[] predict(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> examples) {
-        int[] predicted = new int[examples.size()];
+        float[][] p = probabilities(params, layers, examples);
+        int[] predicted = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            for (int k = 1; k < p[i].length; k++) {
+                if (p[i][k] > p[i][predicted[i]]) {
+                    predicted[i] = k;
+                }
+            }
+        }
+        return predicted;
+    }
+
+    /** Predicted label distributions (softmax of the logits), in order. */
+    public float[][] probabilities(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> examples) {
+        float[][] probabilities = new float[examples.size()][];
         int chunk = 64;
         for (int start = 0; start < examples.size(); start += chunk) {
             List<TextInput> inputs = examples.subList(start, Math.min(examples.size(), start + chunk)).stream()
                     .map(LabeledExample::input).toList();
             try (NDManager step = params.prompt().getManager().newSubManager()) {
-                NDArray logits = encoder.logits(step, tokenizer.encode(inputs), params, layers, pooling, null);
-                long[] best = logits.argMax(1).toLongArray();
-                for (int i = 0; i < best.length; i++) {
-                    predicted[start + i] = (int) best[i];
+                float[] flat = encoder.logits(step, tokenizer.encode(inputs), params, layers, pooling, null)
+                        .softmax(-1).toFloatArray();
+                for (int i = 0; i < inputs.size(); i++) {
+                    probabilities[start + i] = Arrays.copyOfRange(flat, i * labels, (i + 1) * labels);
                 }
             }
         }
-        return predicted;
+        return probabilities;
     }
 
     static int[] gold(List<LabeledExample> examples) {

@@ -77,6 +77,23 @@ class PromptTuningTest {
     }
 
     @Test
+    void shouldFollowTheTeacherWhenDistilling() {
+        // a teacher that is sure of the wrong label on every example: with weight 1 the student must learn the
+        // teacher's answers, not the gold labels (which it never sees)
+        float[][] wrong = train.stream().map(e -> e.label() == 0 ? new float[] {0.05f, 0.95f} : new float[] {0.95f, 0.05f})
+                .toArray(float[][]::new);
+        try (TaskParameters params = fresh()) {
+            tuner.train("test", params, full, train, Targets.distilled(train, wrong, 1f), List.of(), GlueMetric.ACCURACY,
+                    new TrainingOptions(4, 0.02f, 16, 0f, 3), TrainingListener.SILENT);
+            int[] predicted = tuner.predict(params, full, train);
+            long followsTeacher = java.util.stream.IntStream.range(0, predicted.length)
+                    .filter(i -> predicted[i] != train.get(i).label()).count();
+            assertThat(followsTeacher).as("predictions that follow the teacher, of %d", train.size())
+                    .isGreaterThan(train.size() * 3L / 4);
+        }
+    }
+
+    @Test
     void shouldDropNonFiniteStepsAndStopWithAClearErrorWhenTrainingDiverges() {
         // an absurd learning rate throws the prompt to ~1e38 after one step; every later loss is NaN
         try (TaskParameters params = fresh()) {

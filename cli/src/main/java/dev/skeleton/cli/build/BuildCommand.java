@@ -84,6 +84,12 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--retune-epochs", defaultValue = "1", description = "Re-tuning epochs on the skeleton (default: ${DEFAULT-VALUE}).")
     private int retuneEpochs;
 
+    @Option(names = "--distill", defaultValue = "0", paramLabel = "W",
+            description = "Knowledge distillation while re-tuning: the targets mix the full model's predicted"
+                    + " distribution (weight W) with the gold label (weight 1-W); 0 = gold labels only"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private double distill;
+
     @Option(names = "--learning-rate", defaultValue = "0.01", description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
     private float learningRate;
 
@@ -138,7 +144,7 @@ public final class BuildCommand implements Callable<Integer> {
         try {
             options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens, pooling, keep,
                     headKeep, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
-                    new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs,
+                    new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs, distill,
                     sweep == null ? List.of() : sweep,
                     sweepRetuneEpochs == null ? retuneEpochs : sweepRetuneEpochs, linearProbe, fromPrompt);
         } catch (IllegalArgumentException e) {
