@@ -73,7 +73,7 @@ final class AdamW {
                 }
                 p.subi(update);
             }
-            g.subi(g);
         }
+        zeroGradients();
     }
 }
