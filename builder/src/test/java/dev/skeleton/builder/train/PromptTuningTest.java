@@ -20,6 +20,7 @@ import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.text.TaskTokenizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class PromptTuningTest {
             tuner.train("test", params, full, train, Targets.distilled(train, wrong, 1f), List.of(), GlueMetric.ACCURACY,
                     new TrainingOptions(4, 0.02f, 16, 0f, 3), TrainingListener.SILENT);
             int[] predicted = tuner.predict(params, full, train);
-            long followsTeacher = java.util.stream.IntStream.range(0, predicted.length)
+            long followsTeacher = IntStream.range(0, predicted.length)
                     .filter(i -> predicted[i] != train.get(i).label()).count();
             assertThat(followsTeacher).as("predictions that follow the teacher, of %d", train.size())
                     .isGreaterThan(train.size() * 3L / 4);
