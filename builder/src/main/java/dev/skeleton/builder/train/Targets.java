@@ -48,13 +48,12 @@ public final class Targets {
         float[][] rows = new float[batch.size()][labels];
         for (int i = 0; i < rows.length; i++) {
             LabeledExample e = batch.get(i);
-            float[] soft = weight == 0 ? null : teacher.get(e);
-            if (weight != 0 && soft == null) {
+            float[] soft = teacher.get(e);
+            if (soft == null && weight > 0) {
                 throw new IllegalStateException("no teacher prediction for the example on line " + e.line());
             }
             for (int k = 0; k < labels; k++) {
-                float gold = k == e.label() ? 1f : 0f;
-                rows[i][k] = soft == null ? gold : (1 - weight) * gold + weight * soft[k];
+                rows[i][k] = (k == e.label() ? 1 - weight : 0) + (soft == null ? 0 : weight * soft[k]);
             }
         }
         return rows;
