@@ -3,6 +3,9 @@ package dev.skeleton.builder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.builder.search.Candidate;
+import dev.skeleton.builder.search.CandidateResult;
+import dev.skeleton.builder.search.CandidateSpeeds;
 import dev.skeleton.engine.skeleton.AtomicFiles;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import java.io.IOException;
@@ -14,12 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes a build's artifacts: {@code prompts/TASK/prompt.avro} (prompt and head on the full model),
- * {@code skeletons/TASK/skeleton.avro}, {@code skeletons/TASK/localization.json} (scores and kept units)
- * and {@code skeletons/TASK/report.md}. Every file is written to a temporary file and renamed, the skeleton
- * last, so an interrupted build never leaves half a file.
+ * {@code skeletons/TASK/skeleton.avro}, {@code skeletons/TASK/localization.json} (scores and kept units),
+ * {@code skeletons/TASK/report.md} and the search's {@code sweep.json} (every candidate) and {@code sweep.png}.
+ * Every file is written to a temporary file and renamed, the skeleton last, so an interrupted build never leaves
+ * half a file.
  */
 public final class ArtifactWriter {
 
@@ -48,21 +53,32 @@ public final class ArtifactWriter {
         return root.resolve(SkeletonFiles.SKELETONS_DIR).resolve(task).resolve(SkeletonFiles.SKELETON_FILE);
     }
 
-    /** Writes every artifact of {@code r}; {@code command} is the command line that built it, for the report. */
+    /**
+     * Writes every artifact of {@code r}; {@code command} is the command line that built it, for the report. A build
+     * that ships nothing (the task did not learn) writes only {@code skeletons/TASK/report-not-shipped.md}, so the
+     * task's earlier skeleton and its report stay as they were.
+     */
     public void write(BuildResult r, String command) {
-        String task = r.skeleton().getTaskId();
+        String task = r.prompt().getTaskId();
         Path dir = skeletonFile(task).getParent();
+        if (!r.ships()) {
+            AtomicFiles.writeString(notShippedReport(task), report(r, command));
+            return;
+        }
         AtomicFiles.writeString(dir.resolve("localization.json"), localizationJson(r));
         AtomicFiles.writeString(dir.resolve("report.md"), report(r, command));
-        if (!r.sweep().isEmpty()) {
-            AtomicFiles.writeString(dir.resolve("sweep.json"), json(Map.of("task", task, "metric", r.metric().key(),
-                    "prompt_full_model", r.promptMetric(), "linear_probe",
-                    Double.isNaN(r.linearProbeMetric()) ? "not measured" : r.linearProbeMetric(), "points", r.sweep())));
-            SweepPlot.write(dir.resolve("sweep.png"), task + ": dev " + r.metric().key() + " and speed-up vs FFN neurons kept",
-                    r.metric().key(), r.sweep(), r.promptMetric(), r.linearProbeMetric());
-        }
+        AtomicFiles.writeString(dir.resolve("sweep.json"), json(Map.of("task", task, "metric", r.metric().key(),
+                "summary", r.summary(), "candidates", r.candidates())));
+        SweepPlot.write(dir.resolve("sweep.png"), task + ": candidate skeletons, " + r.metric().key()
+                + " against speed-up", r.metric().key(), r.candidates(), r.promptMetrics().validation(),
+                r.promptMetrics().validation() - r.maxDrop() / 100, r.linearProbe().validation());
         SkeletonFiles.write(r.prompt(), promptFile(task));
         SkeletonFiles.write(r.skeleton(), skeletonFile(task));
+    }
+
+    /** Where a build that ships nothing writes its report. */
+    public Path notShippedReport(String task) {
+        return skeletonFile(task).resolveSibling("report-not-shipped.md");
     }
 
     private static String localizationJson(BuildResult r) {
@@ -86,27 +102,64 @@ public final class ArtifactWriter {
     }
 
     private static String report(BuildResult r, String command) {
-        TaskSkeleton s = r.skeleton();
-        Map<String, String> o = s.getProvenance().getOptions();
+        TaskSkeleton p = r.prompt();
+        Map<String, String> o = p.getProvenance().getOptions();
+        String key = r.metric().key();
         StringBuilder md = new StringBuilder();
-        md.append("# Skeleton report: ").append(s.getTaskId()).append(" v").append(s.getVersion()).append("\n\n");
-        md.append("Built ").append(Instant.ofEpochMilli(s.getProvenance().getCreatedAtMillis())).append(" in ")
-                .append(String.format(Locale.ROOT, "%.0f s", r.seconds())).append(" on ")
-                .append(s.getBaseModel().getName()).append(" (`").append(s.getBaseModel().getFingerprint())
-                .append("`).\n\n");
+        md.append("# Skeleton report: ").append(p.getTaskId()).append(" v").append(p.getVersion())
+                .append(r.ships() ? "" : " (not shipped)").append("\n\n");
+        md.append("Built ").append(Instant.ofEpochMilli(p.getProvenance().getCreatedAtMillis())).append(" in ")
+                .append(String.format(Locale.ROOT, "%.0f s (%.1f min)", r.seconds(), r.seconds() / 60)).append(" on ")
+                .append(p.getBaseModel().getName()).append(" (`").append(p.getBaseModel().getFingerprint())
+                .append("`), ").append(Runtime.getRuntime().availableProcessors()).append(" cores.\n\n");
         md.append("```\n").append(command).append("\n```\n\n");
-        md.append("| | dev ").append(r.metric().key()).append(" |\n|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| prompt tuning, full model | %.2f |%n", 100 * r.promptMetric()));
-        md.append(String.format(Locale.ROOT, "| skeleton (keep %s of FFN neurons, %s of heads) | %.2f |%n",
-                o.get("keep"), o.get("head_keep"), 100 * r.skeletonMetric()));
-        if (!Double.isNaN(r.linearProbeMetric())) {
-            md.append(String.format(Locale.ROOT, "| linear probe (no prompt: a head on the frozen model's pooled output, "
-                    + "same data and schedule) | %.2f |%n", 100 * r.linearProbeMetric()));
+        md.append("| | validation ").append(key).append(" | dev ").append(key).append(" |\n|---|---|---|\n");
+        row(md, "prompt tuning, full model", r.promptMetrics());
+        if (r.ships()) {
+            row(md, String.format(Locale.ROOT, "**skeleton** (FFN %.2f, heads %.2f)", r.chosen().ffnKeep(),
+                    r.chosen().headKeep()), r.shipped());
         }
-        md.append(String.format(Locale.ROOT, "%nBoth served by the ONNX Runtime engine on %d dev examples. Measured "
-                + "speed-up of the skeleton over the prompt on the full model: **%.2fx** (batch 32, the first 256 "
-                + "dev texts, median of 5 interleaved repetitions, %d threads).%n%n", r.devExamples(), r.speedup(),
-                Runtime.getRuntime().availableProcessors()));
+        if (!Double.isNaN(r.linearProbe().validation())) {
+            row(md, "linear probe (no prompt: a head on the frozen model's pooled output)", r.linearProbe());
+        }
+        row(md, "majority label", new BuildResult.Metrics(r.learning().majority(), Double.NaN));
+        md.append(String.format(Locale.ROOT, "%nValidation: %d examples held out of the training data (stratified, "
+                + "seed %s); every choice was made on it. Dev: %d examples of `%s`, reported only. Training: %d "
+                + "examples.%n%n", r.validationExamples(), p.getProvenance().getSeed(), r.devExamples(), o.get("dev"),
+                r.trainExamples()));
+        md.append("**Did the task learn?** ").append(r.learning().message()).append(".\n\n");
+        if (!r.ships()) {
+            md.append("Nothing was shipped: no prompt or skeleton was written. Rebuild with more or cleaner data, more "
+                    + "`--epochs`, another `--learning-rate` or `--deep-prompt`, or pass `--allow-weak` to ship it "
+                    + "anyway.\n\n");
+        } else {
+            md.append(String.format(Locale.ROOT, "**Chosen:** %s. Speed-up over the prompt on the full model: "
+                    + "**%.2fx** (range %.2f-%.2fx over %d interleaved repetitions, batch %d, validation texts, "
+                    + "ONNX Runtime, %d threads).%n%n", r.chosen().equals(Candidate.FULL)
+                            ? "no candidate reached the budget, so the prompt on the full model ships (nothing removed)"
+                            : String.format(Locale.ROOT, "FFN keep %.2f, head keep %.2f: the fastest candidate whose "
+                                    + "validation %s (%.2f) is within %.2f points of the prompt's (%.2f)",
+                                    r.chosen().ffnKeep(), r.chosen().headKeep(), key, 100 * r.shipped().validation(),
+                                    r.maxDrop(), 100 * r.promptMetrics().validation()),
+                    r.speed().median(), r.speed().min(), r.speed().max(), CandidateSpeeds.REPETITIONS,
+                    CandidateSpeeds.BATCH, Runtime.getRuntime().availableProcessors()));
+            md.append("Candidates, fastest first (plot: `sweep.png`). Each was localized from the same attribution "
+                    + "scores, warm-started from the smallest candidate within the budget that keeps all it keeps (else "
+                    + "the prompt), and re-tuned in rounds of up to ").append(SkeletonBuilder.ROUND_EXAMPLES)
+                    .append(" training examples until its validation metric stopped improving:\n\n");
+            md.append("| FFN keep | head keep | speed-up (range) | validation ").append(key).append(" | dev ").append(key)
+                    .append(" | rounds | warm start | outcome |\n|---|---|---|---|---|---|---|---|\n");
+            for (CandidateResult c : r.candidates()) {
+                md.append(String.format(Locale.ROOT, "| %.2f | %.2f | %.2fx (%.2f-%.2f) | %s | %s | %s | %s | %s |%n",
+                        c.candidate().ffnKeep(), c.candidate().headKeep(), c.speed().median(), c.speed().min(),
+                        c.speed().max(), percent(c.validation()), percent(c.dev()),
+                        c.rounds() == 0 ? "-" : Integer.toString(c.rounds()),
+                        !c.status().tried() ? "-" : c.warmStart() == null ? "prompt" : c.warmStart().toString(),
+                        c.status().meaning()));
+            }
+            md.append("\nKept FFN neurons per layer: ").append(counts(r.skeleton().getFfnKept(), "all"))
+                    .append(". Kept heads per layer: ").append(counts(r.skeleton().getHeadsKept(), "all")).append(".\n\n");
+        }
         if (o.containsKey("from_prompt")) {
             md.append("The prompt was not trained in this build: it is `").append(o.get("from_prompt"))
                     .append("` (--from-prompt), so the build time above excludes prompt tuning.\n\n");
@@ -115,23 +168,18 @@ public final class ArtifactWriter {
             md.append("Re-tuning distilled the full model: its targets were the prompt-tuned full model's predicted "
                     + "distribution (weight ").append(o.get("distill")).append(") mixed with the gold label.\n\n");
         }
-        md.append("Training examples used: ").append(r.trainExamples()).append(" (option max_train_examples=")
-                .append(o.get("max_train_examples")).append(", 0 = all).\n\n");
-        md.append("Kept FFN neurons per layer: ").append(counts(s.getFfnKept(), "all")).append(". Kept heads per layer: ")
-                .append(counts(s.getHeadsKept(), "all")).append(".\n\n");
-        if (!r.sweep().isEmpty()) {
-            md.append("Keep-ratio sweep (each point localized from the same attribution scores and re-tuned for ")
-                    .append(o.get("sweep_retune_epochs")).append(" epoch(s) from the full-model prompt; plot in `sweep.png`):"
-                            + "\n\n| keep | dev ")
-                    .append(r.metric().key()).append(" | speed-up |\n|---|---|---|\n");
-            for (SweepPoint p : r.sweep()) {
-                md.append(String.format(Locale.ROOT, "| %.2f | %.2f | %.2fx |%n", p.keep(), 100 * p.metric(), p.speedup()));
-            }
-            md.append("\n");
-        }
-        md.append("Options: `").append(new java.util.TreeMap<>(o)).append("`\n\nData: `")
-                .append(new java.util.TreeMap<>(s.getProvenance().getDataHashes())).append("`\n");
+        md.append("Options: `").append(new TreeMap<>(o)).append("`\n\nData: `")
+                .append(new TreeMap<>(p.getProvenance().getDataHashes())).append("`\n");
         return md.toString();
+    }
+
+    private static void row(StringBuilder md, String name, BuildResult.Metrics m) {
+        md.append("| ").append(name).append(" | ").append(percent(m.validation())).append(" | ").append(percent(m.dev()))
+                .append(" |\n");
+    }
+
+    private static String percent(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * value);
     }
 
     private static String counts(List<List<Integer>> kept, String none) {

@@ -10,13 +10,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Everything a skeleton build needs to know. {@link #asMap()} is what provenance records.
  *
  * @param taskId               task id of the skeleton
- * @param train                training data file
- * @param dev                  development data file (evaluation)
+ * @param train                training data file (a validation split is held out of it for every choice)
+ * @param dev                  development data file: evaluated and reported, never used to choose anything
  * @param columns              which columns hold text, pair and label
  * @param root                 project root: artifacts go to {@code root/prompts/TASK} and {@code root/skeletons/TASK}
  * @param promptLength         soft prompt rows
@@ -24,31 +25,39 @@ import java.util.Map;
  *                             prompt tuning), not only the prompt at the embeddings
  * @param maxTokens            encoder sequence budget, prompt included
  * @param pooling              pooling of the text tokens
- * @param ffnKeep              share of FFN neurons kept, (0, 1]
- * @param headKeep             share of attention heads kept, (0, 1]
+ * @param ffnKeeps             candidate shares of FFN neurons kept, each in (0, 1]
+ * @param headKeeps            candidate shares of attention heads kept, each in (0, 1]; the search tries their grid
+ * @param maxDrop              accuracy budget: the shipped skeleton's validation metric may be at most this many
+ *                             points (metric x 100) below the prompt's on the full model
  * @param scope                rank units per layer or globally
  * @param method               attribution method
  * @param integrationSteps     integrated-gradients steps
  * @param attributionExamples  training examples scored for attribution
  * @param maxTrainExamples     cap on training examples (seeded sample), 0 = all
  * @param training             prompt-tuning options on the full model
- * @param retuneEpochs         epochs of re-tuning on the skeleton
+ * @param retuneEpochs         re-tuning budget per candidate, in epochs of the training split (early stopping
+ *                             usually ends it sooner)
  * @param distill              knowledge distillation while re-tuning, in [0, 1]: the weight of the full model's
  *                             predicted distribution (with the prompt) in the targets, the gold label having the
  *                             rest; 0 = gold labels only
- * @param sweep                further FFN keep ratios to build, evaluate and time (for a metric/speed-up curve)
- * @param sweepRetuneEpochs    epochs of re-tuning for each sweep point
  * @param linearProbe          also train and evaluate a linear probe (no prompt: only a head on the frozen model's
- *                             pooled output, same data and schedule), as the report's baseline
+ *                             pooled output, same data and schedule), as a baseline the prompt must beat
+ * @param allowWeak            ship even when prompt tuning did not clearly learn the task
  * @param fromPrompt           a prompt artifact ({@code prompts/TASK/prompt.avro}) to start from instead of prompt
  *                             tuning: attribution, localization and re-tuning run on it; null to train one
  */
 public record BuildOptions(
         String taskId, Path train, Path dev, ColumnSpec columns, Path root,
         int promptLength, boolean deepPrompt, int maxTokens, Pooling pooling,
-        double ffnKeep, double headKeep, Localization.Scope scope, AttributionMethod method, int integrationSteps,
-        int attributionExamples, int maxTrainExamples, TrainingOptions training, int retuneEpochs, double distill,
-        List<Double> sweep, int sweepRetuneEpochs, boolean linearProbe, Path fromPrompt) {
+        List<Double> ffnKeeps, List<Double> headKeeps, double maxDrop, Localization.Scope scope,
+        AttributionMethod method, int integrationSteps, int attributionExamples, int maxTrainExamples,
+        TrainingOptions training, int retuneEpochs, double distill, boolean linearProbe, boolean allowWeak,
+        Path fromPrompt) {
+
+    /** The default candidate grid: FFN keep ratios. */
+    public static final List<Double> FFN_KEEPS = List.of(0.1, 0.2, 0.3, 0.4, 0.5);
+    /** The default candidate grid: attention-head keep ratios. */
+    public static final List<Double> HEAD_KEEPS = List.of(0.5, 0.75, 1.0);
 
     public BuildOptions {
         List<String> problems = new ArrayList<>();
@@ -61,32 +70,37 @@ public record BuildOptions(
         if (maxTokens < promptLength + 4) {
             problems.add("max tokens " + maxTokens + " must leave room for text after a " + promptLength + "-row prompt");
         }
-        if (!(ffnKeep > 0 && ffnKeep <= 1)) {
-            problems.add("keep " + ffnKeep + " must be in (0, 1]");
+        ffnKeeps = List.copyOf(new TreeSet<>(ffnKeeps));
+        headKeeps = List.copyOf(new TreeSet<>(headKeeps));
+        if (ffnKeeps.isEmpty() || headKeeps.isEmpty()) {
+            problems.add("the candidate grid needs at least one FFN keep ratio and one head keep ratio");
         }
-        if (!(headKeep > 0 && headKeep <= 1)) {
-            problems.add("head keep " + headKeep + " must be in (0, 1]");
+        for (double keep : ffnKeeps) {
+            if (!(keep > 0 && keep <= 1)) {
+                problems.add("FFN keep ratio " + keep + " must be in (0, 1]");
+            }
         }
-        if (integrationSteps < 1 || attributionExamples < 1 || maxTrainExamples < 0 || retuneEpochs < 0
-                || sweepRetuneEpochs < 0) {
-            problems.add("integration steps and attribution examples must be >= 1, max train examples and re-tune "
-                    + "epochs (also of the sweep) >= 0");
+        for (double keep : headKeeps) {
+            if (!(keep > 0 && keep <= 1)) {
+                problems.add("head keep ratio " + keep + " must be in (0, 1]");
+            }
+        }
+        if (!(maxDrop >= 0 && maxDrop <= 100)) {
+            problems.add("max drop " + maxDrop + " must be in [0, 100] points");
+        }
+        if (integrationSteps < 1 || attributionExamples < 1 || maxTrainExamples < 0 || retuneEpochs < 1) {
+            problems.add("integration steps, attribution examples and re-tune epochs must be >= 1, max train examples"
+                    + " >= 0");
         }
         if (!(distill >= 0 && distill <= 1)) {
             problems.add("distillation weight " + distill + " must be in [0, 1]");
-        }
-        sweep = List.copyOf(sweep);
-        for (double keep : sweep) {
-            if (!(keep > 0 && keep <= 1)) {
-                problems.add("sweep keep ratio " + keep + " must be in (0, 1]");
-            }
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid build options: " + String.join("; ", problems));
         }
     }
 
-    /** Options as strings, for the skeleton's provenance. */
+    /** Options as strings, for the skeleton's provenance; the column keys also tell {@code eval} how to read data. */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("train", train.getFileName().toString());
@@ -94,6 +108,7 @@ public record BuildOptions(
         m.put("text_column", columns.text());
         m.put("pair_column", String.valueOf(columns.pair()));
         m.put("label_column", columns.label());
+        m.put("header", Boolean.toString(columns.header()));
         m.put("labels", String.join(",", columns.labels()));
         m.put("prompt_length", Integer.toString(promptLength));
         if (deepPrompt) {
@@ -101,8 +116,9 @@ public record BuildOptions(
         }
         m.put("max_tokens", Integer.toString(maxTokens));
         m.put("pooling", pooling.name());
-        m.put("keep", Double.toString(ffnKeep));
-        m.put("head_keep", Double.toString(headKeep));
+        m.put("ffn_keeps", ffnKeeps.toString());
+        m.put("head_keeps", headKeeps.toString());
+        m.put("max_drop", Double.toString(maxDrop));
         m.put("scope", scope.name());
         m.put("attribution", method.name());
         m.put("integration_steps", Integer.toString(integrationSteps));
@@ -116,12 +132,11 @@ public record BuildOptions(
         if (distill > 0) {
             m.put("distill", Double.toString(distill));
         }
-        if (!sweep.isEmpty()) {
-            m.put("sweep", sweep.toString());
-            m.put("sweep_retune_epochs", Integer.toString(sweepRetuneEpochs));
-        }
         if (linearProbe) {
             m.put("linear_probe", "true");
+        }
+        if (allowWeak) {
+            m.put("allow_weak", "true");
         }
         if (fromPrompt != null) {
             m.put("from_prompt", fromPrompt.toString());

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skeleton.avro.Pooling;
 import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.builder.search.Candidate;
+import dev.skeleton.builder.search.CandidateResult;
 import dev.skeleton.builder.torch.TestBase;
 import dev.skeleton.builder.train.AttributionMethod;
 import dev.skeleton.builder.train.Localization;
@@ -15,52 +17,66 @@ import dev.skeleton.engine.runtime.SkeletonEngine;
 import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.engine.text.TextInput;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole build on a tiny SST-2 subset: artifacts that round-trip and serve. */
+/** The whole build on a tiny SST-2 subset: the search, artifacts that round-trip and serve, a task that did not learn. */
 class SkeletonBuilderTest {
 
     @TempDir
     Path root;
 
     @Test
-    void shouldBuildWriteAndServeASkeleton() {
+    void shouldSearchTheCandidatesAndShipTheFastestWithinTheBudget() {
+        // a 100-point budget admits every candidate, so the search must ship the fastest one it measured
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
-                TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, 0.3, 0.75,
-                Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48,
-                new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, List.of(0.5, 0.1), 1, true, null);
+                TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, List.of(0.1, 0.5),
+                List.of(0.75, 1.0), 100, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16,
+                48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, true, true, null);
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
 
         BuildResult result = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(options, 1);
         writer.write(result, "test build");
 
+        assertThat(result.trainExamples() + result.validationExamples()).as("validation is held out of training")
+                .isEqualTo(48);
+        assertThat(result.validationExamples()).isEqualTo(8);
+        assertThat(result.candidates()).extracting(CandidateResult::candidate).containsExactlyInAnyOrder(
+                new Candidate(0.1, 0.75), new Candidate(0.1, 1.0), new Candidate(0.5, 0.75), new Candidate(0.5, 1.0));
+        assertThat(result.candidates()).as("fastest first").isSortedAccordingTo(
+                Comparator.comparingDouble((CandidateResult c) -> -c.speed().median()));
+        CandidateResult fastest = result.candidates().get(0);
+        assertThat(result.chosen()).as("everything is within a 100-point budget").isEqualTo(fastest.candidate());
+        assertThat(fastest.status()).isEqualTo(CandidateResult.Status.CHOSEN);
+        assertThat(fastest.validation()).isEqualTo(result.shipped().validation());
+        assertThat(result.candidates()).filteredOn(c -> c.status().tried())
+                .allSatisfy(c -> assertThat(c.dev()).isBetween(0.0, 1.0));
+
         TaskSkeleton skeleton = SkeletonFiles.read(writer.skeletonFile("sst2"));
         assertThat(skeleton).as("skeleton round-trips").isEqualTo(result.skeleton());
         assertThat(SkeletonFiles.read(writer.promptFile("sst2"))).isEqualTo(result.prompt());
         assertThat(result.prompt().getFfnKept()).as("prompt artifact keeps every neuron").isNull();
-        assertThat(skeleton.getFfnKept()).hasSize(6).allSatisfy(l -> assertThat(l).hasSize(461));
+        int neurons = (int) Math.round(result.chosen().ffnKeep() * 1536);
+        assertThat(skeleton.getFfnKept()).hasSize(6).allSatisfy(l -> assertThat(l).hasSize(neurons));
         assertThat(skeleton.getLayerPrompts()).as("deep prompt: one offset per layer after the first").hasSize(5)
                 .allSatisfy(m -> assertThat(m.getRows()).isEqualTo(4));
-        assertThat(skeleton.getHeadsKept()).allSatisfy(l -> assertThat(l).hasSize(9));
         assertThat(skeleton.getProvenance().getDataHashes()).containsKeys("sst2-train-64.tsv", "sst2-dev-32.tsv");
-        assertThat(skeleton.getMetrics()).containsKeys("dev_accuracy", "speedup_batch32");
-        assertThat(result.trainExamples()).isEqualTo(48);
+        assertThat(skeleton.getProvenance().getOptions()).containsEntry("distill", "0.5")
+                .containsEntry("text_column", "sentence").containsEntry("header", "true");
+        assertThat(skeleton.getMetrics()).containsKeys("dev_accuracy", "validation_accuracy", "speedup_batch32");
         assertThat(root.resolve("skeletons/sst2/report.md")).content()
-                .contains("dev accuracy", "test build", "distilled the full model");
-        assertThat(skeleton.getProvenance().getOptions()).containsEntry("distill", "0.5");
+                .contains("validation accuracy", "test build", "distilled the full model", "linear probe",
+                        "fastest first", "Did the task learn?");
         assertThat(root.resolve("skeletons/sst2/localization.json")).exists();
-        assertThat(writer.nextVersion("sst2")).isEqualTo(2);
-        assertThat(result.sweep()).extracting(SweepPoint::keep).containsExactly(0.5, 0.1);
         assertThat(root.resolve("skeletons/sst2/sweep.png")).isNotEmptyFile();
-        assertThat(root.resolve("skeletons/sst2/sweep.json")).content().contains("\"speedup\"");
-        assertThat(result.linearProbeMetric()).as("linear probe accuracy").isBetween(0.0, 1.0);
-        assertThat(root.resolve("skeletons/sst2/report.md")).content().contains("linear probe");
-        assertThat(root.resolve("skeletons/sst2/sweep.json")).content().contains("\"linear_probe\"");
+        assertThat(root.resolve("skeletons/sst2/sweep.json")).content().contains("\"speed\"", "\"validation\"");
+        assertThat(result.summary()).containsKeys("task", "version", "metric", "prompt", "skeleton", "validation",
+                "speedup", "ffn_keep", "head_keep", "max_drop", "build_s", "linear_probe");
+        assertThat(writer.nextVersion("sst2")).isEqualTo(2);
 
         try (SkeletonEngine engine = new SkeletonEngine(TestBase.get(), EngineConfig.defaults());
                 TaskModel task = engine.load(skeleton)) {
@@ -73,8 +89,9 @@ class SkeletonBuilderTest {
         assertThat(second.prompt().getPrompt()).as("the prompt is reused, not re-trained")
                 .isEqualTo(result.prompt().getPrompt());
         assertThat(second.prompt().getLayerPrompts()).isEqualTo(result.prompt().getLayerPrompts());
-        assertThat(second.promptMetric()).isEqualTo(result.promptMetric());
+        assertThat(second.promptMetrics()).isEqualTo(result.promptMetrics());
         assertThat(second.skeleton().getProvenance().getOptions()).containsKey("from_prompt");
+        assertThat(second.candidates()).as("one FFN and one head ratio pin the shape").hasSize(1);
 
         BuildOptions mismatched = withFromPrompt(options, writer.promptFile("sst2"), false);
         assertThatThrownBy(() -> new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { })
@@ -84,9 +101,31 @@ class SkeletonBuilderTest {
                 .hasMessageContaining("its prompt is deep, but --deep-prompt is not set");
     }
 
+    @Test
+    void shouldShipNothingWhenTheTaskDidNotLearn() {
+        // 40 training sentences and one epoch: prompt tuning cannot clearly beat the majority label
+        BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
+                TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, false, 64, Pooling.MEAN, List.of(0.3),
+                List.of(1.0), 1, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48,
+                new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, false, false, null);
+        ArtifactWriter writer = new ArtifactWriter(root);
+
+        BuildResult result = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(options, 1);
+        writer.write(result, "weak build");
+
+        assertThat(result.learning().learned()).as(result.learning().message()).isFalse();
+        assertThat(result.ships()).isFalse();
+        assertThat(result.summary()).containsEntry("shipped", false).containsEntry("skeleton", null);
+        assertThat(writer.skeletonFile("sst2")).doesNotExist();
+        assertThat(writer.promptFile("sst2")).doesNotExist();
+        assertThat(writer.notShippedReport("sst2")).content()
+                .contains("(not shipped)", "did not clearly learn the task", "--allow-weak");
+    }
+
     private static BuildOptions withFromPrompt(BuildOptions o, Path prompt, boolean deep) {
         return new BuildOptions(o.taskId(), o.train(), o.dev(), o.columns(), o.root(), o.promptLength(), deep,
-                o.maxTokens(), o.pooling(), o.ffnKeep(), o.headKeep(), o.scope(), o.method(), o.integrationSteps(),
-                o.attributionExamples(), o.maxTrainExamples(), o.training(), o.retuneEpochs(), 0, List.of(), 0, false, prompt);
+                o.maxTokens(), o.pooling(), List.of(0.3), List.of(1.0), o.maxDrop(), o.scope(), o.method(),
+                o.integrationSteps(), o.attributionExamples(), o.maxTrainExamples(), o.training(), o.retuneEpochs(), 0,
+                false, true, prompt);
     }
 }

@@ -16,8 +16,8 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
-    /** {@code node} as one line, no trailing newline. */
-    public static String line(ObjectNode node) {
+    /** {@code node} (an object node, a map or a record of plain values) as one line, no trailing newline. */
+    public static String line(Object node) {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
  * skeletons, run the streaming service, publish and retire skeletons on its registry topic, and run the whole
  * product on an embedded broker ({@code demo}).
  *
- * <p>Exit codes: {@value #OK} success, {@value #FAILURE} runtime failure, {@value #USAGE} usage error. Every
+ * <p>Exit codes: {@value #OK} success, {@value #FAILURE} runtime failure, {@value #USAGE} usage error,
+ * {@value #NOT_LEARNED} a build whose task did not learn (nothing shipped). Every
  * error is one line on stderr; {@code --verbose} adds the stack trace and the libraries' info logs.
  */
 @Command(name = "skeleton", mixinStandardHelpOptions = true, versionProvider = SkeletonCli.Version.class,
@@ -34,6 +35,7 @@ public final class SkeletonCli implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
+    public static final int NOT_LEARNED = 3;
 
     @Spec
     private CommandSpec spec;

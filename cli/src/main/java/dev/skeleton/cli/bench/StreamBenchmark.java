@@ -8,6 +8,7 @@ import dev.skeleton.cli.streams.RegistryClient;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
+import dev.skeleton.engine.runtime.SpeedStats;
 import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.text.TextInput;
 import dev.skeleton.streams.ServiceMetrics;
@@ -122,9 +123,9 @@ public final class StreamBenchmark {
                 for (int b = 0; b < batches; b++) {
                     model.classify(inputs(b, size));
                 }
-                seqPerSecond[rep] = BenchStats.seqPerSecond((long) batches * size, System.nanoTime() - start);
+                seqPerSecond[rep] = SpeedStats.seqPerSecond((long) batches * size, System.nanoTime() - start);
             }
-            return BenchStats.median(seqPerSecond);
+            return SpeedStats.median(seqPerSecond);
         }
     }
 
@@ -141,7 +142,7 @@ public final class StreamBenchmark {
         Phase flood = instance.sendAndAwait("f", settings.messages(), 0);
         double[] batchesAfter = batchCountAndTotal(instance);
         double meanBatch = (batchesAfter[1] - batchesBefore[1]) / (batchesAfter[0] - batchesBefore[0]);
-        double seqPerSecond = BenchStats.seqPerSecond(settings.messages(), flood.lastArrivalNanos - flood.startNanos);
+        double seqPerSecond = SpeedStats.seqPerSecond(settings.messages(), flood.lastArrivalNanos - flood.startNanos);
         progress.accept(String.format("%s: %.1f seq/s", name, seqPerSecond));
 
         double rate = seqPerSecond / 2;
@@ -151,7 +152,7 @@ public final class StreamBenchmark {
         double[] latencies = paced.latenciesMs();
 
         return new StreamBenchReport.Variant(name, batch, delay, workers, settings.messages(), seqPerSecond, meanBatch, rate,
-                latencyMessages, BenchStats.percentile(latencies, 50), BenchStats.percentile(latencies, 99),
+                latencyMessages, SpeedStats.percentile(latencies, 50), SpeedStats.percentile(latencies, 99),
                 flood.lost + paced.lost, instance.collector.duplicates() - duplicatesBefore);
     }
 
@@ -198,8 +199,8 @@ public final class StreamBenchmark {
         }
         Phase sent = load.join();
         instance.await(sent);
-        return new StreamBenchReport.Swap(settings.swaps(), BenchStats.percentile(swapMs, 50),
-                BenchStats.percentile(swapMs, 99), BenchStats.max(swapMs), rate, messages, sent.lost,
+        return new StreamBenchReport.Swap(settings.swaps(), SpeedStats.percentile(swapMs, 50),
+                SpeedStats.percentile(swapMs, 99), SpeedStats.max(swapMs), rate, messages, sent.lost,
                 instance.collector.duplicates() - duplicatesBefore,
                 instance.collector.versionRegressions() - regressionsBefore);
     }

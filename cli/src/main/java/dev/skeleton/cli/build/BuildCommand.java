@@ -10,6 +10,7 @@ import dev.skeleton.builder.train.Localization;
 import dev.skeleton.builder.train.TrainingOptions;
 import dev.skeleton.cli.BaseModelOptions;
 import dev.skeleton.cli.CliException;
+import dev.skeleton.cli.Json;
 import dev.skeleton.cli.SkeletonCli;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
 import java.io.PrintWriter;
@@ -26,8 +27,11 @@ import picocli.CommandLine.Spec;
 /** {@code skeleton build}: a skeleton for a task from labeled data. */
 @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Build a task skeleton from labeled data (TSV, CSV or JSONL): prompt tuning on the frozen base"
-                + " model, neuron and head attribution, localization, re-tuning, evaluation on the serving engine.",
-                "Writes ROOT/prompts/TASK/prompt.avro and ROOT/skeletons/TASK/{skeleton.avro,report.md,localization.json}."})
+                + " model, neuron and head attribution, then a search for the fastest skeleton whose validation metric"
+                + " is within --max-drop of the prompt's (validation held out of the training data; dev is only"
+                + " reported).",
+                "Writes ROOT/prompts/TASK/prompt.avro and ROOT/skeletons/TASK/{skeleton.avro,report.md,localization.json,"
+                + "sweep.json,sweep.png}."})
 public final class BuildCommand implements Callable<Integer> {
 
     @Spec
@@ -53,11 +57,18 @@ public final class BuildCommand implements Callable<Integer> {
                     + "prompt positions' states before that layer. Same speed; learns more on small models.")
     private boolean deepPrompt;
 
-    @Option(names = "--keep", defaultValue = "0.3", description = "Share of FFN neurons kept (default: ${DEFAULT-VALUE}).")
-    private double keep;
+    @Option(names = {"--ffn-keeps", "--keep"}, split = ",", paramLabel = "K,K,...",
+            description = "Candidate shares of FFN neurons kept (default: 0.1,0.2,0.3,0.4,0.5). One value pins it.")
+    private List<Double> ffnKeeps = BuildOptions.FFN_KEEPS;
 
-    @Option(names = "--head-keep", defaultValue = "1.0", description = "Share of attention heads kept (default: ${DEFAULT-VALUE}).")
-    private double headKeep;
+    @Option(names = {"--head-keeps", "--head-keep"}, split = ",", paramLabel = "K,K,...",
+            description = "Candidate shares of attention heads kept (default: 0.5,0.75,1.0). One value pins it.")
+    private List<Double> headKeeps = BuildOptions.HEAD_KEEPS;
+
+    @Option(names = "--max-drop", defaultValue = "1.0", paramLabel = "D",
+            description = "Accuracy budget: ship the fastest candidate whose validation metric is at most D points"
+                    + " below the prompt's on the full model (default: ${DEFAULT-VALUE}).")
+    private double maxDrop;
 
     @Option(names = "--scope", defaultValue = "PER_LAYER",
             description = "Rank neurons PER_LAYER or GLOBAL (default: ${DEFAULT-VALUE}).")
@@ -70,7 +81,7 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--ig-steps", defaultValue = "8", description = "Integrated-gradients steps (default: ${DEFAULT-VALUE}).")
     private int igSteps;
 
-    @Option(names = "--attribution-examples", defaultValue = "512",
+    @Option(names = "--attribution-examples", defaultValue = "2048",
             description = "Training examples scored for attribution (default: ${DEFAULT-VALUE}).")
     private int attributionExamples;
 
@@ -81,7 +92,9 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "3", description = "Prompt-tuning epochs (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
-    @Option(names = "--retune-epochs", defaultValue = "1", description = "Re-tuning epochs on the skeleton (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--retune-epochs", defaultValue = "3",
+            description = "Re-tuning budget per candidate, in epochs; early stopping usually ends it sooner (default:"
+                    + " ${DEFAULT-VALUE}).")
     private int retuneEpochs;
 
     @Option(names = "--distill", defaultValue = "0", paramLabel = "W",
@@ -109,18 +122,18 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--pooling", defaultValue = "MEAN", description = "MEAN or CLS (default: ${DEFAULT-VALUE}).")
     private Pooling pooling;
 
-    @Option(names = "--sweep", split = ",", paramLabel = "K,K,...",
-            description = "Also build, evaluate and time skeletons at these keep ratios; writes sweep.json and sweep.png.")
-    private List<Double> sweep;
-
-    @Option(names = "--sweep-retune-epochs", paramLabel = "N",
-            description = "Re-tuning epochs of each sweep point (default: --retune-epochs).")
-    private Integer sweepRetuneEpochs;
-
     @Option(names = "--linear-probe",
             description = "Also train a linear probe (a head on the frozen model's pooled output, no prompt; same data"
-                    + " and schedule) and report its dev metric as the baseline (also drawn in sweep.png).")
+                    + " and schedule); prompt tuning must beat it clearly, and the report shows it as a baseline.")
     private boolean linearProbe;
+
+    @Option(names = "--allow-weak",
+            description = "Ship even when prompt tuning did not clearly beat the majority label (and the linear probe)."
+                    + " Without it such a build writes only a report and exits with " + SkeletonCli.NOT_LEARNED + ".")
+    private boolean allowWeak;
+
+    @Option(names = "--json", description = "Print one summary object on stdout when the build ends.")
+    private boolean json;
 
     @Option(names = "--from-prompt", paramLabel = "FILE",
             description = "Start from this prompt artifact (e.g. prompts/TASK/prompt.avro) instead of prompt tuning: "
@@ -142,11 +155,10 @@ public final class BuildCommand implements Callable<Integer> {
         }
         BuildOptions options;
         try {
-            options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens, pooling, keep,
-                    headKeep, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
+            options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens, pooling,
+                    ffnKeeps, headKeeps, maxDrop, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs, distill,
-                    sweep == null ? List.of() : sweep,
-                    sweepRetuneEpochs == null ? retuneEpochs : sweepRetuneEpochs, linearProbe, fromPrompt);
+                    linearProbe, allowWeak, fromPrompt);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
@@ -159,10 +171,22 @@ public final class BuildCommand implements Callable<Integer> {
             err.flush();
         }).build(options, version);
         writer.write(r, commandLine());
-        out.printf(Locale.ROOT, "%s v%d: prompt on full model %s %.2f, skeleton %.2f (keep %.2f), speed-up %.2fx, %.0f s%n",
-                task, version, r.metric().key(), 100 * r.promptMetric(), 100 * r.skeletonMetric(), keep, r.speedup(),
-                r.seconds());
-        out.println("wrote " + writer.promptFile(task) + " and " + writer.skeletonFile(task).getParent() + "/");
+        if (json) {
+            out.println(Json.line(r.summary()));
+        } else if (r.ships()) {
+            out.printf(Locale.ROOT, "%s v%d: dev %s prompt %.2f, skeleton %.2f (FFN %.2f, heads %.2f), speed-up %.2fx,"
+                    + " %.0f s%n", task, version, r.metric().key(), 100 * r.promptMetrics().dev(),
+                    100 * r.shipped().dev(), r.chosen().ffnKeep(), r.chosen().headKeep(), r.speed().median(),
+                    r.seconds());
+            out.println("wrote " + writer.promptFile(task) + " and " + writer.skeletonFile(task).getParent() + "/");
+        }
+        out.flush();
+        if (!r.ships()) {
+            err.println("build: " + task + " NOT SHIPPED: " + r.learning().message() + "; report: "
+                    + writer.notShippedReport(task) + " (--allow-weak ships it anyway)");
+            err.flush();
+            return SkeletonCli.NOT_LEARNED;
+        }
         return SkeletonCli.OK;
     }
 

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * A progress bar on stderr: phase, bar, step count, loss, elapsed and ETA; one line per finished epoch with
- * its mean loss and dev metric.
+ * its mean loss and validation metric.
  */
 final class ConsoleProgress implements TrainingListener {
 
@@ -36,7 +36,7 @@ final class ConsoleProgress implements TrainingListener {
 
     @Override
     public void epoch(String phaseName, int epoch, int epochs, double meanLoss, double devMetric) {
-        err.printf(Locale.ROOT, "%n%s epoch %d/%d: mean loss %.4f, dev %s%n", phaseName, epoch, epochs, meanLoss,
+        err.printf(Locale.ROOT, "%n%s epoch %d/%d: mean loss %.4f, validation %s%n", phaseName, epoch, epochs, meanLoss,
                 Double.isNaN(devMetric) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * devMetric));
         err.flush();
     }

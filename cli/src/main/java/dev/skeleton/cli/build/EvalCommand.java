@@ -85,9 +85,13 @@ public final class EvalCommand implements Callable<Integer> {
         return SkeletonCli.OK;
     }
 
-    /** The skeleton's own label names decide how file labels map, unless --labels says otherwise. */
+    /**
+     * The columns the skeleton was built with (its provenance) and its own label names, unless flags say otherwise;
+     * the labels always follow the skeleton's head.
+     */
     private ColumnSpec withLabels(TaskSkeleton skeleton) {
-        ColumnSpec c = columns.spec();
-        return c.labels().isEmpty() ? new ColumnSpec(c.text(), c.pair(), c.label(), skeleton.getLabels(), c.header()) : c;
+        ColumnSpec c = columns.spec(skeleton.getProvenance() == null ? Map.of() : skeleton.getProvenance().getOptions());
+        return columns.labels != null ? c
+                : new ColumnSpec(c.text(), c.pair(), c.label(), skeleton.getLabels(), c.header());
     }
 }

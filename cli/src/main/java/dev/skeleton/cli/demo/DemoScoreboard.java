@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.builder.train.GlueMetric;
 import dev.skeleton.cli.Json;
-import dev.skeleton.cli.bench.BenchStats;
 import dev.skeleton.cli.live.ResultCollector.Arrival;
+import dev.skeleton.engine.runtime.SpeedStats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -190,7 +190,7 @@ final class DemoScoreboard {
 
     private double percentile(double p) {
         return latenciesMs.isEmpty() ? Double.NaN
-                : BenchStats.percentile(latenciesMs.stream().mapToDouble(Double::doubleValue).toArray(), p);
+                : SpeedStats.percentile(latenciesMs.stream().mapToDouble(Double::doubleValue).toArray(), p);
     }
 
     private String ms(double p) {

@@ -1,11 +1,14 @@
-package dev.skeleton.cli.bench;
+package dev.skeleton.engine.runtime;
 
 import java.util.Arrays;
 
-/** The arithmetic of the benchmark, kept pure so it can be checked on fixed numbers. */
-public final class BenchStats {
+/**
+ * The arithmetic of speed measurements ({@link InterleavedTimer}, the benchmarks), kept pure so it can be checked
+ * on fixed numbers.
+ */
+public final class SpeedStats {
 
-    private BenchStats() {}
+    private SpeedStats() {}
 
     /** Sequences per second of {@code sequences} classified in {@code nanos}. */
     public static double seqPerSecond(long sequences, long nanos) {

@@ -1,0 +1,119 @@
+package dev.skeleton.builder.search;
+
+import dev.skeleton.builder.search.CandidateResult.Status;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Finds the fastest candidate whose validation metric reaches a target, re-tuning as few candidates as it can.
+ * Candidates come sorted by measured speed. The search assumes what pruning experiments show: keeping fewer units
+ * never helps accuracy. So when a candidate reaches the target, every slower one is settled (it cannot be the
+ * answer), and when one misses it, every candidate that keeps less in both dimensions is settled too (it would
+ * miss as well). Each round tries the open candidate of median speed, which settles about half of the rest
+ * either way: a handful of trials instead of the whole grid.
+ *
+ * <p>A trial is warm-started from the smallest candidate already within the budget that keeps everything the
+ * new one keeps (gradual pruning: it only has to recover from the units removed since), else from the prompt
+ * on the full model.
+ */
+public final class BudgetSearch {
+
+    /** Re-tunes one candidate, starting from {@code warmStart}'s tuned parameters (null: the prompt). */
+    @FunctionalInterface
+    public interface Trial {
+        Outcome run(Candidate candidate, Candidate warmStart);
+    }
+
+    /**
+     * How a trial went.
+     *
+     * @param validation   best validation metric it reached
+     * @param rounds       re-tuning rounds it ran
+     * @param droppedEarly whether it stopped because its trend could not reach the target
+     */
+    public record Outcome(double validation, int rounds, boolean droppedEarly) {}
+
+    /**
+     * One candidate's fate.
+     *
+     * @param outcome   its trial, or null when it was settled without one
+     * @param warmStart what its trial started from (null: the prompt, or not tried)
+     */
+    public record Decision(Candidate candidate, Status status, Outcome outcome, Candidate warmStart) {}
+
+    /**
+     * @param decisions every candidate, in the order given (fastest first)
+     * @param chosen    the fastest candidate within the budget, or null when none reached it
+     */
+    public record Result(List<Decision> decisions, Candidate chosen) {}
+
+    private final double target;
+    private final Consumer<String> log;
+
+    /** @param target the validation metric a candidate must reach (the prompt's minus the allowed drop) */
+    public BudgetSearch(double target, Consumer<String> log) {
+        this.target = target;
+        this.log = log;
+    }
+
+    public Result search(List<Candidate> fastestFirst, Trial trial) {
+        List<Candidate> open = new ArrayList<>(fastestFirst);
+        Map<Candidate, Decision> decided = new LinkedHashMap<>();
+        List<Candidate> within = new ArrayList<>();
+        Candidate chosen = null;
+        long started = System.nanoTime();
+        int trials = 0;
+        while (!open.isEmpty()) {
+            Candidate pick = open.get(open.size() / 2);
+            Candidate warm = within.stream().filter(pick::within)
+                    .min(Comparator.comparingDouble(c -> c.ffnKeep() + c.headKeep())).orElse(null);
+            trials++;
+            log.accept(String.format(Locale.ROOT, "candidate %d (at most %d to go): %s, warm-started from %s",
+                    trials, open.size(), pick, warm == null ? "the prompt on the full model" : warm));
+            Outcome outcome = trial.run(pick, warm);
+            open.remove(pick);
+            boolean reached = outcome.validation() >= target - 1e-9;
+            if (reached) {
+                within.add(pick);
+                chosen = pick;
+                int index = fastestFirst.indexOf(pick);
+                settle(open, decided, c -> fastestFirst.indexOf(c) > index, Status.SKIPPED_SLOWER);
+            } else {
+                settle(open, decided, c -> c.within(pick), Status.SKIPPED_SMALLER);
+            }
+            Status status = reached ? Status.WITHIN_BUDGET : outcome.droppedEarly() ? Status.DROPPED_EARLY
+                    : Status.MISSED_BUDGET;
+            decided.put(pick, new Decision(pick, status, outcome, warm));
+            double perTrial = (System.nanoTime() - started) / 1e9 / trials;
+            int likely = open.isEmpty() ? 0 : 1 + (int) Math.floor(Math.log(open.size()) / Math.log(2));
+            log.accept(String.format(Locale.ROOT, "candidate %d: %s validation %.2f (budget %.2f): %s; %d open, "
+                    + "ETA about %s (at most %s)", trials, pick, 100 * outcome.validation(), 100 * target,
+                    status.meaning(), open.size(), minutes(likely * perTrial), minutes(open.size() * perTrial)));
+        }
+        if (chosen != null) {
+            Decision d = decided.get(chosen);
+            decided.put(chosen, new Decision(chosen, Status.CHOSEN, d.outcome(), d.warmStart()));
+        }
+        return new Result(fastestFirst.stream().map(decided::get).toList(), chosen);
+    }
+
+    private static void settle(List<Candidate> open, Map<Candidate, Decision> decided,
+            Predicate<Candidate> rule, Status status) {
+        for (Candidate c : List.copyOf(open)) {
+            if (rule.test(c)) {
+                open.remove(c);
+                decided.put(c, new Decision(c, status, null, null));
+            }
+        }
+    }
+
+    private static String minutes(double seconds) {
+        return String.format(Locale.ROOT, "%.0f min", Math.ceil(seconds / 60));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.skeleton.builder.search;
+
+/**
+ * What the build learned about one candidate shape, for the report: its speed always, its metrics when it
+ * was re-tuned.
+ *
+ * @param candidate  the shape
+ * @param speed      its speed-up over the prompt on the full model
+ * @param status     what the search did with it
+ * @param validation metric on the validation split after re-tuning (NaN when not tried)
+ * @param dev        metric on the dev file, reported only, never used to choose (NaN when not tried)
+ * @param rounds     re-tuning rounds it ran (0 when not tried)
+ * @param warmStart  the candidate whose tuned prompt and head it started from, or null for the prompt on the
+ *                   full model
+ */
+public record CandidateResult(Candidate candidate, Speed speed, Status status, double validation, double dev,
+        int rounds, Candidate warmStart) {
+
+    /** A speed-up measured with interleaved repetitions: the median of paired ratios and their spread. */
+    public record Speed(double median, double min, double max) {}
+
+    /** What the search did with a candidate. */
+    public enum Status {
+        CHOSEN("shipped: the fastest within the budget"),
+        WITHIN_BUDGET("within the budget, but slower than the chosen one"),
+        MISSED_BUDGET("re-tuned until it stopped improving, below the budget"),
+        DROPPED_EARLY("dropped early: its validation trend could not reach the budget"),
+        SKIPPED_SLOWER("not tried: slower than a candidate within the budget"),
+        SKIPPED_SMALLER("not tried: keeps less than a candidate that missed the budget");
+
+        private final String meaning;
+
+        Status(String meaning) {
+            this.meaning = meaning;
+        }
+
+        public String meaning() {
+            return meaning;
+        }
+
+        public boolean tried() {
+            return this != SKIPPED_SLOWER && this != SKIPPED_SMALLER;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.skeleton.builder.search;
+
+import ai.djl.ndarray.NDManager;
+import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.builder.data.LabeledExample;
+import dev.skeleton.builder.torch.TaskParameters;
+import dev.skeleton.builder.torch.TorchEncoder;
+import dev.skeleton.builder.torch.TorchLayer;
+import dev.skeleton.builder.train.Attribution;
+import dev.skeleton.builder.train.GlueMetric;
+import dev.skeleton.builder.train.Localization;
+import dev.skeleton.builder.train.PromptTuner;
+import dev.skeleton.builder.train.Targets;
+import dev.skeleton.builder.train.TrainingListener;
+import dev.skeleton.builder.train.TrainingOptions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Re-tunes candidate skeletons for the {@link BudgetSearch}: localizes the candidate's units from the attribution
+ * scores, copies the prompt and head it warm-starts from, and re-tunes them in rounds (a pass over a window of
+ * the training split, with its own learning-rate warm-up and decay) until the validation metric stops improving
+ * (early stopping: the first round that does not beat the best ends it). It gives up early when even the last
+ * round's gain, repeated for every round left, would not reach the target. The parameters of each candidate's
+ * best round are kept, so the chosen one ships as validated.
+ */
+public final class CandidateTrainer implements BudgetSearch.Trial {
+
+    /** Builds the skeleton of some parameters and kept units (null lists keep everything). */
+    @FunctionalInterface
+    public interface SkeletonMaker {
+        TaskSkeleton make(TaskParameters params, List<List<Integer>> ffnKept, List<List<Integer>> headsKept);
+    }
+
+    /**
+     * How candidates are re-tuned.
+     *
+     * @param training     optimizer settings (epochs are ignored: rounds count instead)
+     * @param roundSize    training examples per round
+     * @param maxRounds    rounds at most per candidate
+     */
+    public record Schedule(TrainingOptions training, int roundSize, int maxRounds) {}
+
+    private final NDManager manager;
+    private final TorchEncoder encoder;
+    private final PromptTuner tuner;
+    private final Attribution.Scores scores;
+    private final Localization.Scope scope;
+    private final TaskSkeleton prompt;
+    private final SkeletonMaker maker;
+    private final List<LabeledExample> train;
+    private final Targets targets;
+    private final List<LabeledExample> validation;
+    private final GlueMetric metric;
+    private final Schedule schedule;
+    private final double target;
+    private final TrainingListener listener;
+    private final Map<Candidate, TaskSkeleton> best = new HashMap<>();
+    private int cursor;
+
+    public CandidateTrainer(NDManager manager, TorchEncoder encoder, PromptTuner tuner, Attribution.Scores scores,
+            Localization.Scope scope, TaskSkeleton prompt, SkeletonMaker maker, List<LabeledExample> train,
+            Targets targets, List<LabeledExample> validation, GlueMetric metric, Schedule schedule, double target,
+            TrainingListener listener) {
+        this.manager = manager;
+        this.encoder = encoder;
+        this.tuner = tuner;
+        this.scores = scores;
+        this.scope = scope;
+        this.prompt = prompt;
+        this.maker = maker;
+        this.train = train;
+        this.targets = targets;
+        this.validation = validation;
+        this.metric = metric;
+        this.schedule = schedule;
+        this.target = target;
+        this.listener = listener;
+    }
+
+    @Override
+    public BudgetSearch.Outcome run(Candidate candidate, Candidate warmStart) {
+        List<List<Integer>> ffnKept = ffnKept(candidate);
+        List<List<Integer>> headsKept = headsKept(candidate);
+        List<TorchLayer> layers = encoder.layers(headsKept, ffnKept);
+        try (TaskParameters params = TaskParameters.of(manager, warmStart == null ? prompt : best.get(warmStart))) {
+            double bestMetric = validate(params, layers);
+            TaskSkeleton bestSkeleton = maker.make(params, ffnKept, headsKept);
+            double previous = bestMetric;
+            int rounds = 0;
+            boolean dropped = false;
+            while (rounds < schedule.maxRounds()) {
+                rounds++;
+                String phase = String.format(Locale.ROOT, "%s, round %d/%d", candidate, rounds, schedule.maxRounds());
+                double value = tuner.train(phase, params, layers, nextRound(), targets, validation, metric,
+                        schedule.training().withEpochs(1), listener);
+                if (value <= bestMetric) {
+                    break;
+                }
+                bestMetric = value;
+                bestSkeleton = maker.make(params, ffnKept, headsKept);
+                double reachable = value + Math.max(0, value - previous) * (schedule.maxRounds() - rounds);
+                previous = value;
+                if (value < target && reachable < target) {
+                    dropped = true;
+                    break;
+                }
+            }
+            best.put(candidate, bestSkeleton);
+            return new BudgetSearch.Outcome(bestMetric, rounds, dropped);
+        }
+    }
+
+    /** The parameters of a tried candidate's best round, as a skeleton. */
+    public TaskSkeleton best(Candidate candidate) {
+        TaskSkeleton s = best.get(candidate);
+        if (s == null) {
+            throw new IllegalArgumentException(candidate + " was not tried");
+        }
+        return s;
+    }
+
+    public List<List<Integer>> ffnKept(Candidate c) {
+        return c.ffnKeep() >= 1 ? null : Localization.select(scores.ffn(), c.ffnKeep(), scope, 1);
+    }
+
+    public List<List<Integer>> headsKept(Candidate c) {
+        return c.headKeep() >= 1 ? null : Localization.select(scores.heads(), c.headKeep(), scope, 1);
+    }
+
+    private double validate(TaskParameters params, List<TorchLayer> layers) {
+        return metric.compute(tuner.predict(params, layers, validation),
+                validation.stream().mapToInt(LabeledExample::label).toArray());
+    }
+
+    /** The next window of the training split, wrapping around, so successive rounds see new examples. */
+    private List<LabeledExample> nextRound() {
+        int size = Math.min(schedule.roundSize(), train.size());
+        if (cursor + size > train.size()) {
+            cursor = 0;
+        }
+        List<LabeledExample> round = train.subList(cursor, cursor + size);
+        cursor += size;
+        return round;
+    }
+}
