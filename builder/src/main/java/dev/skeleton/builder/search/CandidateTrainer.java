@@ -22,7 +22,7 @@ import java.util.Map;
  * Re-tunes candidate skeletons for the {@link BudgetSearch}: localizes the candidate's units from the attribution
  * scores, copies the prompt and head it warm-starts from, and re-tunes them in rounds (a pass over a window of
  * the training split, with its own learning-rate warm-up and decay) until the validation metric stops improving
- * (early stopping: the first round that does not beat the best ends it). It gives up early when even the last
+ * (early stopping: {@link #PATIENCE} rounds in a row without a new best end it). It gives up early when even the last
  * round's gain, repeated for every round left, would not reach the target. The parameters of each candidate's
  * best round are kept, so the chosen one ships as validated.
  */
@@ -57,6 +57,12 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
     private final Schedule schedule;
     private final double target;
     private final TrainingListener listener;
+    /**
+     * Rounds in a row without a new best that end a candidate's re-tuning: one is too few on small validation
+     * splits, where a round's metric moves by a point or two either way (seen on CoLA's Matthews correlation).
+     */
+    static final int PATIENCE = 2;
+
     private final Map<Candidate, TaskSkeleton> best = new HashMap<>();
     private int cursor;
 
@@ -88,17 +94,21 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
         try (TaskParameters params = TaskParameters.of(manager, warmStart == null ? prompt : best.get(warmStart))) {
             double bestMetric = validate(params, layers);
             TaskSkeleton bestSkeleton = maker.make(params, ffnKept, headsKept);
+            listener.epoch(candidate + " before re-tuning", 0, schedule.maxRounds(), Double.NaN, bestMetric);
             double previous = bestMetric;
             int rounds = 0;
+            int stale = 0;
             boolean dropped = false;
-            while (rounds < schedule.maxRounds()) {
+            while (rounds < schedule.maxRounds() && stale < PATIENCE) {
                 rounds++;
                 String phase = String.format(Locale.ROOT, "%s, round %d/%d", candidate, rounds, schedule.maxRounds());
                 double value = tuner.train(phase, params, layers, nextRound(), targets, validation, metric,
                         schedule.training().withEpochs(1), listener);
                 if (value <= bestMetric) {
-                    break;
+                    stale++;
+                    continue;
                 }
+                stale = 0;
                 bestMetric = value;
                 bestSkeleton = maker.make(params, ffnKept, headsKept);
                 double reachable = value + Math.max(0, value - previous) * (schedule.maxRounds() - rounds);

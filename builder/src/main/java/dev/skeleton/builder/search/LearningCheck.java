@@ -8,9 +8,11 @@ import java.util.Locale;
 
 /**
  * Whether prompt tuning learned the task: its validation metric must be clearly above always answering the
- * training split's majority label, and above the linear probe when one ran. "Clearly" is a margin of
- * {@code max(2 points, 1.645 * 0.5 / sqrt(n))}: the one-sided 95% band of a fair coin's accuracy on the
- * {@code n} validation examples, so a task at chance is not waved through by a lucky split.
+ * training split's majority label, and above the linear probe when one ran. "Clearly" is a margin of at
+ * least 2 points and at least the one-sided 95% band of the metric at chance on the {@code n} validation
+ * examples: {@code 1.645 * 0.5 / sqrt(n)} for accuracy and F1 (a fair coin's standard error), {@code 1.645 /
+ * sqrt(n)} for Matthews correlation (the standard error of a correlation near 0), so a task at chance is not
+ * waved through by a lucky split.
  *
  * @param learned   whether the prompt passed
  * @param majority  validation metric of the majority label
@@ -39,7 +41,8 @@ public record LearningCheck(boolean learned, double majority, double margin, Str
         int[] always = new int[validation.size()];
         Arrays.fill(always, majorityLabel);
         double majority = metric.compute(always, validation.stream().mapToInt(LabeledExample::label).toArray());
-        double margin = Math.max(MIN_MARGIN, 1.645 * 0.5 / Math.sqrt(validation.size()));
+        double chanceError = (metric == GlueMetric.MATTHEWS ? 1 : 0.5) / Math.sqrt(validation.size());
+        double margin = Math.max(MIN_MARGIN, 1.645 * chanceError);
         boolean overMajority = promptValidation >= majority + margin;
         boolean overProbe = Double.isNaN(probeValidation) || promptValidation >= probeValidation + margin;
         String compared = String.format(Locale.ROOT, "validation %s %.2f with the prompt against %.2f always answering "

@@ -6,7 +6,10 @@ public interface TrainingListener {
     /** After each optimizer step; {@code step} counts from 1 to {@code totalSteps} over all epochs. */
     void step(String phase, int step, int totalSteps, double loss);
 
-    /** After each epoch, with the mean training loss and the held-out metric (NaN when there is no held-out set). */
+    /**
+     * After each epoch, with the mean training loss and the held-out metric (NaN when there is no held-out set);
+     * epoch 0 reports a measurement before any training.
+     */
     void epoch(String phase, int epoch, int epochs, double meanLoss, double devMetric);
 
     TrainingListener SILENT = new TrainingListener() {

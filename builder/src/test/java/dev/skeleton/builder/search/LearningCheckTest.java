@@ -55,9 +55,12 @@ class LearningCheckTest {
 
     @Test
     void shouldMeasureTheMajorityWithTheTasksMetric() {
-        // Matthews correlation of a constant answer is 0, so 0.01 is not learned and 0.30 is
-        assertThat(LearningCheck.of(GlueMetric.MATTHEWS, LABELS, examples(2000, 1400), examples(1000, 700), 0.01,
-                Double.NaN).learned()).isFalse();
+        // Matthews correlation of a constant answer is 0; a correlation's chance band is twice a coin's
+        LearningCheck weak = LearningCheck.of(GlueMetric.MATTHEWS, LABELS, examples(2000, 1400), examples(1000, 700),
+                0.04, Double.NaN);
+        assertThat(weak.majority()).isZero();
+        assertThat(weak.margin()).as("1.645 / sqrt(1000)").isCloseTo(0.052, offset(1e-3));
+        assertThat(weak.learned()).isFalse();
         assertThat(LearningCheck.of(GlueMetric.MATTHEWS, LABELS, examples(2000, 1400), examples(1000, 700), 0.30,
                 Double.NaN).learned()).isTrue();
     }

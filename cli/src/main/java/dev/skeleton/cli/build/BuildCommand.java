@@ -166,8 +166,9 @@ public final class BuildCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ArtifactWriter writer = new ArtifactWriter(root);
         long version = writer.nextVersion(task);
+        long started = System.nanoTime();
         BuildResult r = new SkeletonBuilder(baseModel.load(), new ConsoleProgress(err), message -> {
-            err.println("build: " + message);
+            err.println("build " + ConsoleProgress.clock((System.nanoTime() - started) / 1e9) + ": " + message);
             err.flush();
         }).build(options, version);
         writer.write(r, commandLine());

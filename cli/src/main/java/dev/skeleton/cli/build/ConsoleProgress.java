@@ -36,8 +36,14 @@ final class ConsoleProgress implements TrainingListener {
 
     @Override
     public void epoch(String phaseName, int epoch, int epochs, double meanLoss, double devMetric) {
-        err.printf(Locale.ROOT, "%n%s epoch %d/%d: mean loss %.4f, validation %s%n", phaseName, epoch, epochs, meanLoss,
-                Double.isNaN(devMetric) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * devMetric));
+        String metric = Double.isNaN(devMetric) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * devMetric);
+        if (epoch == 0) {
+            // a measurement before any training (a warm start's validation metric)
+            err.printf(Locale.ROOT, "%s: validation %s%n", phaseName, metric);
+        } else {
+            err.printf(Locale.ROOT, "%n%s epoch %d/%d: mean loss %.4f, validation %s%n", phaseName, epoch, epochs,
+                    meanLoss, metric);
+        }
         err.flush();
     }
 
