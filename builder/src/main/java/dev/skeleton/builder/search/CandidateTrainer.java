@@ -22,8 +22,8 @@ import java.util.Map;
  * Re-tunes candidate skeletons for the {@link BudgetSearch}: localizes the candidate's units from the attribution
  * scores, copies the prompt and head it warm-starts from, and re-tunes them in rounds (a pass over a window of
  * the training split, with its own learning-rate warm-up and decay) until the validation metric stops improving
- * (early stopping: {@link #PATIENCE} rounds in a row without a new best end it). It gives up early when even the last
- * round's gain, repeated for every round left, would not reach the target. The parameters of each candidate's
+ * (early stopping: {@link #PATIENCE} rounds in a row without a new best end it). It gives up early when the
+ * candidate cannot be expected to reach the target any more ({@link #reachable}). The parameters of each candidate's
  * best round are kept, so the chosen one ships as validated.
  */
 public final class CandidateTrainer implements BudgetSearch.Trial {
@@ -95,7 +95,7 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
             double bestMetric = validate(params, layers);
             TaskSkeleton bestSkeleton = maker.make(params, ffnKept, headsKept);
             listener.epoch(candidate + " before re-tuning", 0, schedule.maxRounds(), Double.NaN, bestMetric);
-            double previous = bestMetric;
+            double firstRound = Double.NaN;
             int rounds = 0;
             int stale = 0;
             boolean dropped = false;
@@ -104,16 +104,17 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                 String phase = String.format(Locale.ROOT, "%s, round %d/%d", candidate, rounds, schedule.maxRounds());
                 double value = tuner.train(phase, params, layers, nextRound(), targets, validation, metric,
                         schedule.training().withEpochs(1), listener);
-                if (value <= bestMetric) {
-                    stale++;
-                    continue;
+                if (rounds == 1) {
+                    firstRound = value;
                 }
-                stale = 0;
-                bestMetric = value;
-                bestSkeleton = maker.make(params, ffnKept, headsKept);
-                double reachable = value + Math.max(0, value - previous) * (schedule.maxRounds() - rounds);
-                previous = value;
-                if (value < target && reachable < target) {
+                if (value > bestMetric) {
+                    stale = 0;
+                    bestMetric = value;
+                    bestSkeleton = maker.make(params, ffnKept, headsKept);
+                } else {
+                    stale++;
+                }
+                if (rounds >= 2 && bestMetric < target && reachable(bestMetric, firstRound, rounds) < target) {
                     dropped = true;
                     break;
                 }
@@ -121,6 +122,16 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
             best.put(candidate, bestSkeleton);
             return new BudgetSearch.Outcome(bestMetric, rounds, dropped);
         }
+    }
+
+    /**
+     * The most a candidate can still be expected to reach: its best, plus its mean gain per round since the first
+     * round (the first round's jump is recovery from the pruning, not a trend) for every round left, plus one
+     * standard error of the validation metric, since a round's value moves by about that much by luck.
+     */
+    private double reachable(double bestMetric, double firstRound, int rounds) {
+        double meanGain = Math.max(0, (bestMetric - firstRound) / (rounds - 1));
+        return bestMetric + meanGain * (schedule.maxRounds() - rounds) + metric.chanceStandardError(validation.size());
     }
 
     /** The parameters of a tried candidate's best round, as a skeleton. */

@@ -41,8 +41,7 @@ public record LearningCheck(boolean learned, double majority, double margin, Str
         int[] always = new int[validation.size()];
         Arrays.fill(always, majorityLabel);
         double majority = metric.compute(always, validation.stream().mapToInt(LabeledExample::label).toArray());
-        double chanceError = (metric == GlueMetric.MATTHEWS ? 1 : 0.5) / Math.sqrt(validation.size());
-        double margin = Math.max(MIN_MARGIN, 1.645 * chanceError);
+        double margin = Math.max(MIN_MARGIN, 1.645 * metric.chanceStandardError(validation.size()));
         boolean overMajority = promptValidation >= majority + margin;
         boolean overProbe = Double.isNaN(probeValidation) || promptValidation >= probeValidation + margin;
         String compared = String.format(Locale.ROOT, "validation %s %.2f with the prompt against %.2f always answering "

@@ -26,6 +26,15 @@ public enum GlueMetric {
         };
     }
 
+    /**
+     * The standard error of this metric near chance on {@code n} examples, as a fraction: a fair coin's accuracy
+     * ({@code 0.5 / sqrt(n)}) for accuracy and F1, a correlation's ({@code 1 / sqrt(n)}) for Matthews. How far two
+     * measurements on one small validation split can differ by luck.
+     */
+    public double chanceStandardError(int n) {
+        return (this == MATTHEWS ? 1 : 0.5) / Math.sqrt(n);
+    }
+
     /** The metric of {@code predicted} against {@code gold}, as a fraction (not percent). */
     public double compute(int[] predicted, int[] gold) {
         if (predicted.length != gold.length || gold.length == 0) {
