@@ -110,7 +110,7 @@ public final class SkeletonBuilder {
             double promptValidation;
             if (o.fromPrompt() != null) {
                 log.accept("prompt from " + o.fromPrompt() + " (not re-trained)");
-                promptValidation = metric.compute(tuner.predict(params, full, validation), gold(validation));
+                promptValidation = tuner.evaluate(params, full, validation, metric);
             } else {
                 log.accept("prompt tuning on the full model");
                 promptValidation = tuner.train("prompt", params, full, examples, validation, metric, o.training(),
@@ -214,10 +214,6 @@ public final class SkeletonBuilder {
 
     private static double evaluate(SkeletonEngine engine, TaskSkeleton skeleton, Dataset dev, GlueMetric metric) {
         return SkeletonEvaluator.evaluate(engine, skeleton, dev.examples(), metric);
-    }
-
-    private static int[] gold(List<LabeledExample> examples) {
-        return examples.stream().mapToInt(LabeledExample::label).toArray();
     }
 
     private static double secondsSince(long startNanos) {

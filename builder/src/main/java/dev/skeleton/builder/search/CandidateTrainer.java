@@ -92,7 +92,7 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
         List<List<Integer>> headsKept = headsKept(candidate);
         List<TorchLayer> layers = encoder.layers(headsKept, ffnKept);
         try (TaskParameters params = TaskParameters.of(manager, warmStart == null ? prompt : best.get(warmStart))) {
-            double bestMetric = validate(params, layers);
+            double bestMetric = tuner.evaluate(params, layers, validation, metric);
             TaskSkeleton bestSkeleton = maker.make(params, ffnKept, headsKept);
             listener.epoch(candidate + " before re-tuning", 0, schedule.maxRounds(), Double.NaN, bestMetric);
             double firstRound = Double.NaN;
@@ -149,11 +149,6 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
 
     public List<List<Integer>> headsKept(Candidate c) {
         return c.headKeep() >= 1 ? null : Localization.select(scores.heads(), c.headKeep(), scope, 1);
-    }
-
-    private double validate(TaskParameters params, List<TorchLayer> layers) {
-        return metric.compute(tuner.predict(params, layers, validation),
-                validation.stream().mapToInt(LabeledExample::label).toArray());
     }
 
     /** The next window of the training split, wrapping around, so successive rounds see new examples. */

@@ -88,7 +88,7 @@ public final class PromptTuner {
                 throw new IllegalStateException(phase + " diverged: " + skipped + " of " + stepsPerEpoch + " steps of epoch "
                         + epoch + " had a non-finite loss or gradient; lower --learning-rate");
             }
-            devMetric = dev.isEmpty() ? Double.NaN : metric.compute(predict(params, layers, dev), gold(dev));
+            devMetric = dev.isEmpty() ? Double.NaN : evaluate(params, layers, dev, metric);
             listener.epoch(phase, epoch, options.epochs(), counted == 0 ? Double.NaN : lossSum / counted, devMetric);
         }
         return devMetric;
@@ -119,6 +119,12 @@ public final class PromptTuner {
         NDArray logits = encoder.logits(step, encoded, params, layers, pooling, gates);
         NDArray target = step.create(targets.of(batch, labels));
         return logits.logSoftmax(-1).mul(target).sum().neg().div(batch.size());
+    }
+
+    /** The task's metric of the predictions on {@code examples} against their gold labels, as a fraction. */
+    public double evaluate(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> examples,
+            GlueMetric metric) {
+        return metric.compute(predict(params, layers, examples), gold(examples));
     }
 
     /** Predicted label indices, in order. */
