@@ -111,7 +111,10 @@ public final class ArtifactWriter {
         md.append("Built ").append(Instant.ofEpochMilli(p.getProvenance().getCreatedAtMillis())).append(" in ")
                 .append(String.format(Locale.ROOT, "%.0f s (%.1f min)", r.seconds(), r.seconds() / 60)).append(" on ")
                 .append(p.getBaseModel().getName()).append(" (`").append(p.getBaseModel().getFingerprint())
-                .append("`), ").append(Runtime.getRuntime().availableProcessors()).append(" cores.\n\n");
+                .append("`), ").append(Runtime.getRuntime().availableProcessors()).append(" cores");
+        String limit = o.getOrDefault("time_limit_s", "0");
+        md.append(limit.equals("0") ? "" : String.format(Locale.ROOT, ", time limit %.0f min", Long.parseLong(limit) / 60.0))
+                .append(".\n\n");
         md.append("```\n").append(command).append("\n```\n\n");
         md.append("| | validation ").append(key).append(" | dev ").append(key).append(" |\n|---|---|---|\n");
         row(md, "prompt tuning, full model", r.promptMetrics());

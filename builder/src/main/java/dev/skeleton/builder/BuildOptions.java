@@ -6,6 +6,7 @@ import dev.skeleton.builder.train.AttributionMethod;
 import dev.skeleton.builder.train.Localization;
 import dev.skeleton.builder.train.TrainingOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,8 @@ import java.util.TreeSet;
  * @param allowWeak            ship even when prompt tuning did not clearly learn the task
  * @param fromPrompt           a prompt artifact ({@code prompts/TASK/prompt.avro}) to start from instead of prompt
  *                             tuning: attribution, localization and re-tuning run on it; null to train one
+ * @param timeLimit            wall time the whole build should take at most: the search starts no candidate and
+ *                             no re-tuning round that would end later, and ships the best found by then; zero = none
  */
 public record BuildOptions(
         String taskId, Path train, Path dev, ColumnSpec columns, Path root,
@@ -52,7 +55,7 @@ public record BuildOptions(
         List<Double> ffnKeeps, List<Double> headKeeps, double maxDrop, Localization.Scope scope,
         AttributionMethod method, int integrationSteps, int attributionExamples, int maxTrainExamples,
         TrainingOptions training, int retuneEpochs, double distill, boolean linearProbe, boolean allowWeak,
-        Path fromPrompt) {
+        Path fromPrompt, Duration timeLimit) {
 
     /** The default candidate grid: FFN keep ratios. */
     public static final List<Double> FFN_KEEPS = List.of(0.1, 0.2, 0.3, 0.4, 0.5);
@@ -91,6 +94,9 @@ public record BuildOptions(
         if (integrationSteps < 1 || attributionExamples < 1 || maxTrainExamples < 0 || retuneEpochs < 1) {
             problems.add("integration steps, attribution examples and re-tune epochs must be >= 1, max train examples"
                     + " >= 0");
+        }
+        if (timeLimit.isNegative()) {
+            problems.add("time limit " + timeLimit + " must not be negative");
         }
         if (!(distill >= 0 && distill <= 1)) {
             problems.add("distillation weight " + distill + " must be in [0, 1]");
@@ -141,6 +147,7 @@ public record BuildOptions(
         if (fromPrompt != null) {
             m.put("from_prompt", fromPrompt.toString());
         }
+        m.put("time_limit_s", Long.toString(timeLimit.toSeconds()));
         return m;
     }
 }

@@ -20,6 +20,7 @@ import dev.skeleton.builder.search.CandidateSpeeds;
 import dev.skeleton.builder.search.CandidateTrainer;
 import dev.skeleton.builder.search.CandidateTrainer.SkeletonMaker;
 import dev.skeleton.builder.search.LearningCheck;
+import dev.skeleton.builder.search.TimeLimit;
 import dev.skeleton.builder.torch.TaskParameters;
 import dev.skeleton.builder.torch.TorchEncoder;
 import dev.skeleton.builder.torch.TorchLayer;
@@ -84,10 +85,8 @@ public final class SkeletonBuilder {
         List<String> labels = train.labels();
         ValidationSplit split = ValidationSplit.of(sample(train.examples(), o.maxTrainExamples(), o.training().seed()),
                 VALIDATION_FRACTION, VALIDATION_MIN, VALIDATION_MAX, o.training().seed());
-        List<LabeledExample> examples = split.train();
-        List<LabeledExample> validation = split.validation();
         GlueMetric metric = GlueMetric.forTask(o.taskId());
-        log.accept("task " + o.taskId() + ": " + examples.size() + " training and " + validation.size()
+        log.accept("task " + o.taskId() + ": " + split.train().size() + " training and " + split.validation().size()
                 + " validation examples (held out of " + train.examples().size() + "), " + dev.examples().size()
                 + " dev examples (reported only), labels " + labels + ", metric " + metric.key());
         InputTemplate template = InputTemplate.newBuilder()
@@ -105,57 +104,171 @@ public final class SkeletonBuilder {
                         : TaskParameters.initial(manager, base.weights().wordEmbeddings(), o.promptLength(),
                                 labels.size(), o.training().seed(), o.deepPrompt() ? base.weights().layers().size() : 0);
                 SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults())) {
-            PromptTuner tuner = new PromptTuner(encoder, tokenizer, o.pooling(), labels.size());
-            List<TorchLayer> full = encoder.layers(null, null);
-            double promptValidation;
-            if (o.fromPrompt() != null) {
-                log.accept("prompt from " + o.fromPrompt() + " (not re-trained)");
-                promptValidation = tuner.evaluate(params, full, validation, metric);
-            } else {
-                log.accept("prompt tuning on the full model");
-                promptValidation = tuner.train("prompt", params, full, examples, validation, metric, o.training(),
-                        listener);
-            }
+            Run run = new Run(o, split, dev, metric, labels.size(), manager, encoder,
+                    new PromptTuner(encoder, tokenizer, o.pooling(), labels.size()), engine, maker,
+                    TimeLimit.of(o.timeLimit(), started));
+            double promptValidation = run.tunePrompt(params);
             TaskSkeleton prompt = maker.make(params, null, null);
-            Metrics promptMetrics = new Metrics(promptValidation, evaluate(engine, prompt, dev, metric));
-
-            Metrics probe = Metrics.NONE;
-            if (o.linearProbe()) {
-                log.accept("linear probe: a head on the frozen model's pooled output, no prompt");
-                try (TaskParameters p = TaskParameters.initial(manager, base.weights().wordEmbeddings(), 0, labels.size(),
-                        o.training().seed(), 0)) {
-                    double probeValidation = tuner.train("probe", p, full, examples, validation, metric, o.training(),
-                            listener);
-                    probe = new Metrics(probeValidation, evaluate(engine, maker.make(p, null, null), dev, metric));
-                }
-            }
-            LearningCheck learning = LearningCheck.of(metric, labels, examples, validation, promptValidation,
-                    probe.validation());
+            Metrics promptMetrics = new Metrics(promptValidation, run.dev(prompt));
+            Metrics probe = o.linearProbe() ? run.linearProbe() : Metrics.NONE;
+            LearningCheck learning = LearningCheck.of(metric, labels, split.train(), split.validation(),
+                    promptValidation, probe.validation());
             log.accept(learning.message());
             if (!learning.learned() && !o.allowWeak()) {
                 return new BuildResult(prompt, null, metric, promptMetrics, Metrics.NONE, probe, learning, null, null,
-                        List.of(), o.maxDrop(), null, examples.size(), validation.size(), dev.examples().size(),
-                        secondsSince(started));
+                        List.of(), o.maxDrop(), null, split.train().size(), split.validation().size(),
+                        dev.examples().size(), secondsSince(started));
             }
+            Searched searched = run.search(params, prompt, promptValidation);
+            CandidateResult shippedRow = searched.candidates().stream()
+                    .filter(c -> c.candidate().equals(searched.chosen())).findFirst().orElse(null);
+            Speed speed = shippedRow == null ? new Speed(1, 1, 1) : shippedRow.speed();
+            Metrics shipped = shippedRow == null ? promptMetrics
+                    : new Metrics(shippedRow.validation(), shippedRow.dev());
+            TaskSkeleton skeleton = shippedRow == null ? prompt : searched.skeleton();
+            SkeletonValidator.validate(skeleton, base);
 
+            double seconds = secondsSince(started);
+            String key = metric.key();
+            Candidate chosen = searched.chosen();
+            Map<String, Double> skeletonMetrics = new HashMap<>(Map.of("dev_" + key, shipped.dev(),
+                    "validation_" + key, shipped.validation(), "build_seconds", seconds,
+                    "speedup_batch32", speed.median(), "ffn_keep", chosen.ffnKeep(), "head_keep", chosen.headKeep(),
+                    "max_drop", o.maxDrop()));
+            return new BuildResult(
+                    withMetrics(prompt, Map.of("dev_" + key, promptMetrics.dev(), "validation_" + key,
+                            promptMetrics.validation(), "build_seconds", seconds)),
+                    withMetrics(skeleton, skeletonMetrics), metric, promptMetrics, shipped, probe, learning, chosen,
+                    speed, searched.candidates(), o.maxDrop(), searched.scores(), split.train().size(),
+                    split.validation().size(), dev.examples().size(), seconds);
+        }
+    }
+
+    /**
+     * What the search found.
+     *
+     * @param candidates every candidate, fastest first
+     * @param chosen     the shipped shape, {@link Candidate#FULL} when none reached the budget
+     * @param skeleton   the chosen candidate's re-tuned skeleton (null when none reached the budget)
+     * @param scores     the attribution scores that localized the candidates
+     */
+    private record Searched(List<CandidateResult> candidates, Candidate chosen, TaskSkeleton skeleton,
+            Attribution.Scores scores) {}
+
+    /** One build's data and machinery, and its phases after the data is read, in order. */
+    private final class Run {
+
+        private final BuildOptions o;
+        private final List<LabeledExample> examples;
+        private final List<LabeledExample> validation;
+        private final Dataset dev;
+        private final GlueMetric metric;
+        private final int labels;
+        private final NDManager manager;
+        private final TorchEncoder encoder;
+        private final PromptTuner tuner;
+        private final SkeletonEngine engine;
+        private final SkeletonMaker maker;
+        private final TimeLimit timeLimit;
+        private final List<TorchLayer> full;
+
+        Run(BuildOptions o, ValidationSplit split, Dataset dev, GlueMetric metric, int labels, NDManager manager,
+                TorchEncoder encoder, PromptTuner tuner, SkeletonEngine engine, SkeletonMaker maker,
+                TimeLimit timeLimit) {
+            this.o = o;
+            this.examples = split.train();
+            this.validation = split.validation();
+            this.dev = dev;
+            this.metric = metric;
+            this.labels = labels;
+            this.manager = manager;
+            this.encoder = encoder;
+            this.tuner = tuner;
+            this.engine = engine;
+            this.maker = maker;
+            this.timeLimit = timeLimit;
+            this.full = encoder.layers(null, null);
+        }
+
+        /** Prompt tuning on the full model (or the prompt given to start from); returns its validation metric. */
+        double tunePrompt(TaskParameters params) {
+            if (o.fromPrompt() != null) {
+                log.accept("prompt from " + o.fromPrompt() + " (not re-trained)");
+                return tuner.evaluate(params, full, validation, metric);
+            }
+            log.accept("prompt tuning on the full model");
+            return tuner.train("prompt", params, full, examples, validation, metric, o.training(), listener);
+        }
+
+        /** A head on the frozen model's pooled output, no prompt: the baseline prompt tuning must beat. */
+        Metrics linearProbe() {
+            log.accept("linear probe: a head on the frozen model's pooled output, no prompt");
+            try (TaskParameters p = TaskParameters.initial(manager, base.weights().wordEmbeddings(), 0, labels,
+                    o.training().seed(), 0)) {
+                double probeValidation = tuner.train("probe", p, full, examples, validation, metric, o.training(),
+                        listener);
+                return new Metrics(probeValidation, dev(maker.make(p, null, null)));
+            }
+        }
+
+        /**
+         * Attribution, the candidates' speeds, then the {@link BudgetSearch}: the fastest candidate whose
+         * validation metric is within the budget of the prompt's.
+         */
+        Searched search(TaskParameters params, TaskSkeleton prompt, double promptValidation) {
             int scored = Math.min(o.attributionExamples(), examples.size());
             log.accept("attribution (" + o.method() + ") on " + scored + " training examples");
             Attribution.Scores scores = new Attribution(tuner, base.weights()).score(params, full,
                     examples.subList(0, scored), o.method(), o.integrationSteps(), 16);
-
-            Targets targets = Targets.GOLD;
-            if (o.distill() > 0) {
-                log.accept("teacher: the full model's predictions on the " + examples.size() + " training examples"
-                        + " (distillation weight " + o.distill() + ")");
-                targets = Targets.distilled(examples, tuner.probabilities(params, full, examples), (float) o.distill());
-            }
             double target = promptValidation - o.maxDrop() / 100;
+            CandidateTrainer trainer = new CandidateTrainer(manager, encoder, tuner, scores, o.scope(), prompt, maker,
+                    examples, teacher(params), validation, metric, schedule(), target, listener);
+
+            Map<Candidate, Speed> speeds = speeds(params, prompt, trainer);
+            List<Candidate> fastestFirst = speeds.keySet().stream()
+                    .sorted(Comparator.comparingDouble((Candidate c) -> -speeds.get(c).median())).toList();
+            log.accept(String.format(Locale.ROOT, "search: the fastest of %d candidates with validation %s >= %.2f "
+                    + "(the prompt's %.2f minus %.2f points)%s", speeds.size(), metric.key(), 100 * target,
+                    100 * promptValidation, o.maxDrop(), timeLimit == TimeLimit.NONE ? ""
+                            : String.format(Locale.ROOT, "; %.0f min left of the time limit",
+                                    timeLimit.remainingSeconds() / 60)));
+            BudgetSearch.Result search = new BudgetSearch(target, log).search(fastestFirst, trainer);
+
+            List<CandidateResult> candidates = new ArrayList<>();
+            for (BudgetSearch.Decision d : search.decisions()) {
+                boolean tried = d.outcome() != null;
+                candidates.add(new CandidateResult(d.candidate(), speeds.get(d.candidate()), d.status(),
+                        tried ? d.outcome().validation() : Double.NaN,
+                        tried ? dev(trainer.best(d.candidate())) : Double.NaN,
+                        tried ? d.outcome().rounds() : 0, d.warmStart()));
+            }
+            if (search.chosen() == null) {
+                log.accept("no candidate reached the budget: shipping the prompt on the full model (nothing removed)");
+                return new Searched(candidates, Candidate.FULL, null, scores);
+            }
+            log.accept("chosen: " + search.chosen() + ", the fastest within the budget");
+            return new Searched(candidates, search.chosen(), trainer.best(search.chosen()), scores);
+        }
+
+        /** Gold labels, or a mix with the full model's predictions when distilling. */
+        private Targets teacher(TaskParameters params) {
+            if (o.distill() == 0) {
+                return Targets.GOLD;
+            }
+            log.accept("teacher: the full model's predictions on the " + examples.size() + " training examples"
+                    + " (distillation weight " + o.distill() + ")");
+            return Targets.distilled(examples, tuner.probabilities(params, full, examples), (float) o.distill());
+        }
+
+        /** Rounds of {@link #ROUND_EXAMPLES}; at most {@code --retune-epochs} epochs' worth per candidate. */
+        private CandidateTrainer.Schedule schedule() {
             int maxRounds = Math.max(1, (int) Math.ceil((double) o.retuneEpochs() * examples.size()
                     / Math.min(ROUND_EXAMPLES, examples.size())));
-            CandidateTrainer trainer = new CandidateTrainer(manager, encoder, tuner, scores, o.scope(), prompt, maker,
-                    examples, targets, validation, metric, new CandidateTrainer.Schedule(o.training(), ROUND_EXAMPLES,
-                            maxRounds), target, listener);
+            return new CandidateTrainer.Schedule(o.training(), ROUND_EXAMPLES, maxRounds, timeLimit);
+        }
 
+        /** Every candidate of the grid (the full model excepted), timed against the prompt on the serving engine. */
+        private Map<Candidate, Speed> speeds(TaskParameters params, TaskSkeleton prompt, CandidateTrainer trainer) {
             Map<Candidate, TaskSkeleton> shapes = new LinkedHashMap<>();
             for (double f : o.ffnKeeps()) {
                 for (double h : o.headKeeps()) {
@@ -167,53 +280,14 @@ public final class SkeletonBuilder {
             }
             log.accept("speed of " + shapes.size() + " candidates against the full model (batch "
                     + CandidateSpeeds.BATCH + ", " + CandidateSpeeds.REPETITIONS + " interleaved repetitions)");
-            Map<Candidate, Speed> speeds = CandidateSpeeds.measure(engine, prompt, shapes,
+            return CandidateSpeeds.measure(engine, prompt, shapes,
                     validation.stream().map(LabeledExample::input).toList());
-            List<Candidate> fastestFirst = speeds.keySet().stream()
-                    .sorted(Comparator.comparingDouble((Candidate c) -> -speeds.get(c).median())).toList();
-
-            log.accept(String.format(Locale.ROOT, "search: the fastest of %d candidates with validation %s >= %.2f "
-                    + "(the prompt's %.2f minus %.2f points)", shapes.size(), metric.key(), 100 * target,
-                    100 * promptValidation, o.maxDrop()));
-            BudgetSearch.Result search = new BudgetSearch(target, log).search(fastestFirst, trainer);
-
-            List<CandidateResult> candidates = new ArrayList<>();
-            for (BudgetSearch.Decision d : search.decisions()) {
-                boolean tried = d.outcome() != null;
-                candidates.add(new CandidateResult(d.candidate(), speeds.get(d.candidate()), d.status(),
-                        tried ? d.outcome().validation() : Double.NaN,
-                        tried ? evaluate(engine, trainer.best(d.candidate()), dev, metric) : Double.NaN,
-                        tried ? d.outcome().rounds() : 0, d.warmStart()));
-            }
-            Candidate chosen = search.chosen() == null ? Candidate.FULL : search.chosen();
-            CandidateResult shippedRow = candidates.stream().filter(c -> c.candidate().equals(chosen)).findFirst()
-                    .orElse(null);
-            Speed speed = shippedRow == null ? new Speed(1, 1, 1) : shippedRow.speed();
-            Metrics shipped = shippedRow == null ? promptMetrics
-                    : new Metrics(shippedRow.validation(), shippedRow.dev());
-            TaskSkeleton skeleton = shippedRow == null ? prompt : trainer.best(chosen);
-            SkeletonValidator.validate(skeleton, base);
-            log.accept(search.chosen() == null
-                    ? "no candidate reached the budget: shipping the prompt on the full model (nothing removed)"
-                    : "chosen: " + chosen + ", the fastest within the budget");
-
-            double seconds = secondsSince(started);
-            String key = metric.key();
-            Map<String, Double> skeletonMetrics = new HashMap<>(Map.of("dev_" + key, shipped.dev(),
-                    "validation_" + key, shipped.validation(), "build_seconds", seconds,
-                    "speedup_batch32", speed.median(), "ffn_keep", chosen.ffnKeep(), "head_keep", chosen.headKeep(),
-                    "max_drop", o.maxDrop()));
-            return new BuildResult(
-                    withMetrics(prompt, Map.of("dev_" + key, promptMetrics.dev(), "validation_" + key,
-                            promptMetrics.validation(), "build_seconds", seconds)),
-                    withMetrics(skeleton, skeletonMetrics), metric, promptMetrics, shipped, probe, learning, chosen,
-                    speed, candidates, o.maxDrop(), scores, examples.size(), validation.size(), dev.examples().size(),
-                    seconds);
         }
-    }
 
-    private static double evaluate(SkeletonEngine engine, TaskSkeleton skeleton, Dataset dev, GlueMetric metric) {
-        return SkeletonEvaluator.evaluate(engine, skeleton, dev.examples(), metric);
+        /** The metric on the dev file, on the serving engine: reported, never used to choose. */
+        double dev(TaskSkeleton skeleton) {
+            return SkeletonEvaluator.evaluate(engine, skeleton, dev.examples(), metric);
+        }
     }
 
     private static double secondsSince(long startNanos) {

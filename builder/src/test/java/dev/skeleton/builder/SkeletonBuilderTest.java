@@ -18,6 +18,7 @@ import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.engine.text.TextInput;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class SkeletonBuilderTest {
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, List.of(0.1, 0.5),
                 List.of(0.75, 1.0), 100, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16,
-                48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, true, true, null);
+                48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, true, true, null, Duration.ZERO);
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
 
@@ -83,17 +84,22 @@ class SkeletonBuilderTest {
             assertThat(task.classify(List.of(TextInput.of("a fine film")))).hasSize(1);
         }
 
-        // --from-prompt: a second build starts from the first one's prompt instead of training one
-        BuildOptions again = withFromPrompt(options, writer.promptFile("sst2"), true);
+        // --from-prompt: a second build starts from the first one's prompt instead of training one; its time
+        // limit is already spent when the search starts, so it tries nothing and ships the prompt
+        BuildOptions again = withFromPrompt(options, writer.promptFile("sst2"), true, Duration.ofNanos(1));
         BuildResult second = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(again, 2);
         assertThat(second.prompt().getPrompt()).as("the prompt is reused, not re-trained")
                 .isEqualTo(result.prompt().getPrompt());
         assertThat(second.prompt().getLayerPrompts()).isEqualTo(result.prompt().getLayerPrompts());
         assertThat(second.promptMetrics()).isEqualTo(result.promptMetrics());
         assertThat(second.skeleton().getProvenance().getOptions()).containsKey("from_prompt");
-        assertThat(second.candidates()).as("one FFN and one head ratio pin the shape").hasSize(1);
+        assertThat(second.candidates()).as("one FFN and one head ratio pin the shape").singleElement()
+                .satisfies(c -> assertThat(c.status()).isEqualTo(CandidateResult.Status.SKIPPED_TIME));
+        assertThat(second.chosen()).isEqualTo(Candidate.FULL);
+        assertThat(second.skeleton().getFfnKept()).as("out of time: the prompt on the full model ships").isNull();
+        assertThat(second.shipped()).isEqualTo(second.promptMetrics());
 
-        BuildOptions mismatched = withFromPrompt(options, writer.promptFile("sst2"), false);
+        BuildOptions mismatched = withFromPrompt(options, writer.promptFile("sst2"), false, Duration.ZERO);
         assertThatThrownBy(() -> new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { })
                 .build(mismatched, 3))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -107,7 +113,7 @@ class SkeletonBuilderTest {
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, false, 64, Pooling.MEAN, List.of(0.3),
                 List.of(1.0), 1, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48,
-                new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, false, false, null);
+                new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, false, false, null, Duration.ZERO);
         ArtifactWriter writer = new ArtifactWriter(root);
 
         BuildResult result = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(options, 1);
@@ -122,10 +128,10 @@ class SkeletonBuilderTest {
                 .contains("(not shipped)", "did not clearly learn the task", "--allow-weak");
     }
 
-    private static BuildOptions withFromPrompt(BuildOptions o, Path prompt, boolean deep) {
+    private static BuildOptions withFromPrompt(BuildOptions o, Path prompt, boolean deep, Duration timeLimit) {
         return new BuildOptions(o.taskId(), o.train(), o.dev(), o.columns(), o.root(), o.promptLength(), deep,
                 o.maxTokens(), o.pooling(), List.of(0.3), List.of(1.0), o.maxDrop(), o.scope(), o.method(),
                 o.integrationSteps(), o.attributionExamples(), o.maxTrainExamples(), o.training(), o.retuneEpochs(), 0,
-                false, true, prompt);
+                false, true, prompt, timeLimit);
     }
 }

@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  * never helps accuracy. So when a candidate reaches the target, every slower one is settled (it cannot be the
  * answer), and when one misses it, every candidate that keeps less in both dimensions is settled too (it would
  * miss as well). Each round tries the open candidate of median speed, which settles about half of the rest
- * either way: a handful of trials instead of the whole grid.
+ * either way: a handful of trials instead of the whole grid. When the build's time limit comes, the candidates
+ * not tried yet are settled and the fastest one found within the budget so far is chosen.
  *
  * <p>A trial is warm-started from the smallest candidate already within the budget that keeps everything the
  * new one keeps (gradual pruning: it only has to recover from the units removed since), else from the prompt
@@ -28,16 +29,33 @@ public final class BudgetSearch {
     @FunctionalInterface
     public interface Trial {
         Outcome run(Candidate candidate, Candidate warmStart);
+
+        /** Whether another trial can still start (false once the build's time limit is near). */
+        default boolean canStart() {
+            return true;
+        }
+    }
+
+    /** Why a trial ended. */
+    public enum End {
+        /** its validation metric stopped improving, or it used all its rounds */
+        CONVERGED,
+        /** its trend could not reach the target */
+        DROPPED_EARLY,
+        /** the build's time limit left no room for another round */
+        OUT_OF_TIME,
+        /** re-tuning met non-finite losses; its best round before that is kept */
+        DIVERGED
     }
 
     /**
      * How a trial went.
      *
-     * @param validation   best validation metric it reached
-     * @param rounds       re-tuning rounds it ran
-     * @param droppedEarly whether it stopped because its trend could not reach the target
+     * @param validation best validation metric it reached
+     * @param rounds     re-tuning rounds it ran
+     * @param end        why it ended
      */
-    public record Outcome(double validation, int rounds, boolean droppedEarly) {}
+    public record Outcome(double validation, int rounds, End end) {}
 
     /**
      * One candidate's fate.
@@ -70,6 +88,11 @@ public final class BudgetSearch {
         long started = System.nanoTime();
         int trials = 0;
         while (!open.isEmpty()) {
+            if (!trial.canStart()) {
+                log.accept(open.size() + " candidates not tried: the build's time limit is reached");
+                settle(open, decided, c -> true, Status.SKIPPED_TIME);
+                break;
+            }
             Candidate pick = open.get(open.size() / 2);
             Candidate warm = within.stream().filter(pick::within)
                     .min(Comparator.comparingDouble(c -> c.ffnKeep() + c.headKeep())).orElse(null);
@@ -84,11 +107,16 @@ public final class BudgetSearch {
                 chosen = pick;
                 int index = fastestFirst.indexOf(pick);
                 settle(open, decided, c -> fastestFirst.indexOf(c) > index, Status.SKIPPED_SLOWER);
-            } else {
+            } else if (outcome.end() != End.DIVERGED) {
+                // a divergence says something about the optimizer, not about what smaller candidates can reach
                 settle(open, decided, c -> c.within(pick), Status.SKIPPED_SMALLER);
             }
-            Status status = reached ? Status.WITHIN_BUDGET : outcome.droppedEarly() ? Status.DROPPED_EARLY
-                    : Status.MISSED_BUDGET;
+            Status status = reached ? Status.WITHIN_BUDGET : switch (outcome.end()) {
+                case CONVERGED -> Status.MISSED_BUDGET;
+                case DROPPED_EARLY -> Status.DROPPED_EARLY;
+                case OUT_OF_TIME -> Status.OUT_OF_TIME;
+                case DIVERGED -> Status.DIVERGED;
+            };
             decided.put(pick, new Decision(pick, status, outcome, warm));
             double perTrial = (System.nanoTime() - started) / 1e9 / trials;
             int likely = open.isEmpty() ? 0 : 1 + (int) Math.floor(Math.log(open.size()) / Math.log(2));

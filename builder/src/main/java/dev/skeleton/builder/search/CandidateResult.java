@@ -25,8 +25,11 @@ public record CandidateResult(Candidate candidate, Speed speed, Status status, d
         WITHIN_BUDGET("within the budget, but slower than the chosen one"),
         MISSED_BUDGET("re-tuned until it stopped improving, below the budget"),
         DROPPED_EARLY("dropped early: its validation trend could not reach the budget"),
+        OUT_OF_TIME("re-tuning stopped at the build's time limit, below the budget"),
+        DIVERGED("re-tuning diverged (non-finite losses), below the budget"),
         SKIPPED_SLOWER("not tried: slower than a candidate within the budget"),
-        SKIPPED_SMALLER("not tried: keeps less than a candidate that missed the budget");
+        SKIPPED_SMALLER("not tried: keeps less than a candidate that missed the budget"),
+        SKIPPED_TIME("not tried: the build's time limit was reached");
 
         private final String meaning;
 
@@ -39,7 +42,7 @@ public record CandidateResult(Candidate candidate, Speed speed, Status status, d
         }
 
         public boolean tried() {
-            return this != SKIPPED_SLOWER && this != SKIPPED_SMALLER;
+            return this != SKIPPED_SLOWER && this != SKIPPED_SMALLER && this != SKIPPED_TIME;
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.skeleton.builder.train.GlueMetric;
 import dev.skeleton.builder.train.Localization;
 import dev.skeleton.builder.train.PromptTuner;
 import dev.skeleton.builder.train.Targets;
+import dev.skeleton.builder.train.TrainingDivergedException;
 import dev.skeleton.builder.train.TrainingListener;
 import dev.skeleton.builder.train.TrainingOptions;
 import java.util.HashMap;
@@ -23,8 +24,9 @@ import java.util.Map;
  * scores, copies the prompt and head it warm-starts from, and re-tunes them in rounds (a pass over a window of
  * the training split, with its own learning-rate warm-up and decay) until the validation metric stops improving
  * (early stopping: {@link #PATIENCE} rounds in a row without a new best end it). It gives up early when the
- * candidate cannot be expected to reach the target any more ({@link #reachable}). The parameters of each candidate's
- * best round are kept, so the chosen one ships as validated.
+ * candidate cannot be expected to reach the target any more ({@link #reachable}), starts no round that would end
+ * after the build's {@link TimeLimit}, and ends a candidate whose re-tuning diverged. The parameters of each
+ * candidate's best round are kept, so the chosen one ships as validated.
  */
 public final class CandidateTrainer implements BudgetSearch.Trial {
 
@@ -40,8 +42,9 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
      * @param training     optimizer settings (epochs are ignored: rounds count instead)
      * @param roundSize    training examples per round
      * @param maxRounds    rounds at most per candidate
+     * @param timeLimit    when the build has to end
      */
-    public record Schedule(TrainingOptions training, int roundSize, int maxRounds) {}
+    public record Schedule(TrainingOptions training, int roundSize, int maxRounds, TimeLimit timeLimit) {}
 
     private final NDManager manager;
     private final TorchEncoder encoder;
@@ -65,6 +68,8 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
 
     private final Map<Candidate, TaskSkeleton> best = new HashMap<>();
     private int cursor;
+    /** Seconds the slowest round so far took: what the next one is expected to need at most. */
+    private double roundSeconds;
 
     public CandidateTrainer(NDManager manager, TorchEncoder encoder, PromptTuner tuner, Attribution.Scores scores,
             Localization.Scope scope, TaskSkeleton prompt, SkeletonMaker maker, List<LabeledExample> train,
@@ -98,12 +103,25 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
             double firstRound = Double.NaN;
             int rounds = 0;
             int stale = 0;
-            boolean dropped = false;
+            BudgetSearch.End end = BudgetSearch.End.CONVERGED;
             while (rounds < schedule.maxRounds() && stale < PATIENCE) {
+                if (rounds > 0 && !schedule.timeLimit().fits(roundSeconds)) {
+                    end = BudgetSearch.End.OUT_OF_TIME;
+                    break;
+                }
                 rounds++;
                 String phase = String.format(Locale.ROOT, "%s, round %d/%d", candidate, rounds, schedule.maxRounds());
-                double value = tuner.train(phase, params, layers, nextRound(), targets, validation, metric,
-                        schedule.training().withEpochs(1), listener);
+                long roundStart = System.nanoTime();
+                double value;
+                try {
+                    value = tuner.train(phase, params, layers, nextRound(), targets, validation, metric,
+                            schedule.training().withEpochs(1), listener);
+                } catch (TrainingDivergedException e) {
+                    // bestSkeleton is a copy of the best round before the failed one, which is what ships
+                    end = BudgetSearch.End.DIVERGED;
+                    break;
+                }
+                roundSeconds = Math.max(roundSeconds, (System.nanoTime() - roundStart) / 1e9);
                 if (rounds == 1) {
                     firstRound = value;
                 }
@@ -115,13 +133,19 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                     stale++;
                 }
                 if (rounds >= 2 && bestMetric < target && reachable(bestMetric, firstRound, rounds) < target) {
-                    dropped = true;
+                    end = BudgetSearch.End.DROPPED_EARLY;
                     break;
                 }
             }
             best.put(candidate, bestSkeleton);
-            return new BudgetSearch.Outcome(bestMetric, rounds, dropped);
+            return new BudgetSearch.Outcome(bestMetric, rounds, end);
         }
+    }
+
+    /** A trial needs at least one round: it starts only when the slowest round so far still fits. */
+    @Override
+    public boolean canStart() {
+        return schedule.timeLimit().fits(roundSeconds);
     }
 
     /**

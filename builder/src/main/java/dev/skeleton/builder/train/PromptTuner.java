@@ -42,6 +42,9 @@ public final class PromptTuner {
     /**
      * Trains {@code params} in place on {@code train} with the gold labels as targets; after each epoch measures
      * {@code metric} on {@code dev} (skipped when dev is empty). Returns the dev metric of the last epoch.
+     *
+     * @throws TrainingDivergedException when more than one step of an epoch, and more than a tenth, had a
+     *                                   non-finite loss or gradient
      */
     public double train(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
             List<LabeledExample> dev, GlueMetric metric, TrainingOptions options, TrainingListener listener) {
@@ -84,8 +87,9 @@ public final class PromptTuner {
                 }
                 listener.step(phase, step, totalSteps, loss);
             }
-            if (skipped > stepsPerEpoch / 10) {
-                throw new IllegalStateException(phase + " diverged: " + skipped + " of " + stepsPerEpoch + " steps of epoch "
+            // one dropped step is tolerated even in a tiny epoch; more than a tenth of them is divergence
+            if (skipped > Math.max(1, stepsPerEpoch / 10)) {
+                throw new TrainingDivergedException(phase + " diverged: " + skipped + " of " + stepsPerEpoch + " steps of epoch "
                         + epoch + " had a non-finite loss or gradient; lower --learning-rate");
             }
             devMetric = dev.isEmpty() ? Double.NaN : evaluate(params, layers, dev, metric);

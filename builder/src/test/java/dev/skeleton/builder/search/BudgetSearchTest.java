@@ -40,7 +40,7 @@ class BudgetSearchTest {
         return new BudgetSearch(target, m -> { }).search(grid(), (c, warm) -> {
             record.tried().add(c);
             record.warmStarts().add(warm);
-            return new Outcome(metric.applyAsDouble(c), 2, false);
+            return new Outcome(metric.applyAsDouble(c), 2, BudgetSearch.End.CONVERGED);
         });
     }
 
@@ -93,10 +93,49 @@ class BudgetSearchTest {
     }
 
     @Test
+    void shouldStopAtTheTimeLimitAndChooseTheFastestWithinTheBudgetSoFar() {
+        List<Candidate> tried = new ArrayList<>();
+        BudgetSearch.Trial twoTrialsOfTime = new BudgetSearch.Trial() {
+            @Override
+            public Outcome run(Candidate candidate, Candidate warmStart) {
+                tried.add(candidate);
+                return new Outcome(accuracy(candidate), 2, BudgetSearch.End.CONVERGED);
+            }
+
+            @Override
+            public boolean canStart() {
+                return tried.size() < 2;
+            }
+        };
+
+        BudgetSearch.Result result = new BudgetSearch(0.80, m -> { }).search(grid(), twoTrialsOfTime);
+
+        assertThat(tried).hasSize(2);
+        Candidate fastestTried = grid().stream().filter(c -> tried.contains(c) && accuracy(c) >= 0.80)
+                .findFirst().orElseThrow();
+        assertThat(result.chosen()).isEqualTo(fastestTried);
+        assertThat(result.decisions()).filteredOn(d -> d.status() == Status.SKIPPED_TIME).isNotEmpty()
+                .allSatisfy(d -> assertThat(d.outcome()).isNull());
+        assertThat(result.decisions()).extracting(Decision::status).doesNotContainNull();
+    }
+
+    @Test
+    void shouldCountADivergedTrialAsAMissWithoutSettlingSmallerCandidates() {
+        Candidate large = new Candidate(0.5, 1.0);
+        Candidate small = new Candidate(0.1, 0.5);
+        BudgetSearch.Result result = new BudgetSearch(0.9, m -> { }).search(List.of(small, large),
+                (c, warm) -> c.equals(large) ? new Outcome(0.5, 1, BudgetSearch.End.DIVERGED)
+                        : new Outcome(0.95, 2, BudgetSearch.End.CONVERGED));
+
+        assertThat(result.decisions()).extracting(Decision::status).containsExactly(Status.CHOSEN, Status.DIVERGED);
+        assertThat(result.chosen()).as("the smaller candidate was still tried").isEqualTo(small);
+    }
+
+    @Test
     void shouldMarkATrialThatGaveUpEarly() {
         Map<Candidate, Outcome> outcomes = Map.of();
         BudgetSearch.Result result = new BudgetSearch(0.9, m -> { }).search(List.of(new Candidate(0.1, 1.0)),
-                (c, warm) -> outcomes.getOrDefault(c, new Outcome(0.5, 1, true)));
+                (c, warm) -> outcomes.getOrDefault(c, new Outcome(0.5, 1, BudgetSearch.End.DROPPED_EARLY)));
 
         assertThat(result.decisions().get(0).status()).isEqualTo(Status.DROPPED_EARLY);
         assertThat(result.chosen()).isNull();

@@ -15,6 +15,7 @@ import dev.skeleton.cli.SkeletonCli;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -52,9 +53,11 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--prompt-length", defaultValue = "20", description = "Soft prompt rows (default: ${DEFAULT-VALUE}).")
     private int promptLength;
 
-    @Option(names = "--deep-prompt",
+    @Option(names = "--deep-prompt", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Deep prompt tuning: also train, for every layer after the first, an offset added to the "
-                    + "prompt positions' states before that layer. Same speed; learns more on small models.")
+                    + "prompt positions' states before that layer. Same speed; learned more on SST-2 and the genre "
+                    + "task's validation splits. --no-deep-prompt trains the prompt at the embeddings only "
+                    + "(default: on).")
     private boolean deepPrompt;
 
     @Option(names = {"--ffn-keeps", "--keep"}, split = ",", paramLabel = "K,K,...",
@@ -132,6 +135,12 @@ public final class BuildCommand implements Callable<Integer> {
                     + " Without it such a build writes only a report and exits with " + SkeletonCli.NOT_LEARNED + ".")
     private boolean allowWeak;
 
+    @Option(names = "--time-limit", defaultValue = "30", paramLabel = "MIN",
+            description = "Minutes the whole build may take: the search starts no candidate and no re-tuning round"
+                    + " that would end later, and ships the fastest candidate within the budget found by then;"
+                    + " 0 = no limit (default: ${DEFAULT-VALUE}).")
+    private long timeLimitMinutes;
+
     @Option(names = "--json", description = "Print one summary object on stdout when the build ends.")
     private boolean json;
 
@@ -158,7 +167,7 @@ public final class BuildCommand implements Callable<Integer> {
             options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens, pooling,
                     ffnKeeps, headKeeps, maxDrop, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs, distill,
-                    linearProbe, allowWeak, fromPrompt);
+                    linearProbe, allowWeak, fromPrompt, Duration.ofMinutes(timeLimitMinutes));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
