@@ -317,8 +317,8 @@ public final class SkeletonBuilder {
             problems.add("prompt length " + p.getPrompt().getRows() + " differs from --prompt-length " + o.promptLength());
         }
         if (p.getLayerPrompts().isEmpty() == o.deepPrompt()) {
-            problems.add(o.deepPrompt() ? "its prompt is not deep, but --deep-prompt is set"
-                    : "its prompt is deep, but --deep-prompt is not set");
+            problems.add(o.deepPrompt() ? "its prompt is not deep, but this build's is (add --no-deep-prompt)"
+                    : "its prompt is deep, but this build's is not (--no-deep-prompt)");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("cannot start from " + o.fromPrompt() + ": " + String.join("; ", problems));

@@ -104,7 +104,7 @@ class SkeletonBuilderTest {
                 .build(mismatched, 3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot start from " + writer.promptFile("sst2"))
-                .hasMessageContaining("its prompt is deep, but --deep-prompt is not set");
+                .hasMessageContaining("its prompt is deep, but this build's is not (--no-deep-prompt)");
     }
 
     @Test

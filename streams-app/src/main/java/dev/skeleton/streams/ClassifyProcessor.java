@@ -22,7 +22,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 
 /**
- * Decides each request's task, checks its text, and hands it to a {@link MicroBatcher} that labels it in a batch on
+ * Decides each request's task, checks the fields its output would copy and its text, and hands it to a {@link MicroBatcher} that labels it in a batch on
  * the inference workers; forwards each result or dead letter, in input order, once it is known.
  *
  * <p>Results are forwarded from three places, all on the stream thread: after each record, from a wall-clock
@@ -42,6 +42,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
     private final TaskClassifier classifier;
     private final TaskResolver tasks;
     private final int maxTextChars;
+    private final OutputLimits limits;
     private final BatchSettings batchSettings;
     private final InferenceWorkers workers;
     private final ServiceMetrics metrics;
@@ -61,11 +62,12 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
     private record Pending(Record<byte[], ParsedRequest> record, ProcessorRecordContext context, Source source,
             ClassificationRequest request, String taskId) {}
 
-    ClassifyProcessor(TaskClassifier classifier, TaskResolver tasks, int maxTextChars, BatchSettings batchSettings,
-            InferenceWorkers workers, ServiceMetrics metrics) {
+    ClassifyProcessor(TaskClassifier classifier, TaskResolver tasks, int maxTextChars, OutputLimits limits,
+            BatchSettings batchSettings, InferenceWorkers workers, ServiceMetrics metrics) {
         this.classifier = classifier;
         this.tasks = tasks;
         this.maxTextChars = maxTextChars;
+        this.limits = limits;
         this.batchSettings = batchSettings;
         this.workers = workers;
         this.metrics = metrics;
@@ -93,8 +95,17 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
             return;
         }
         ClassificationRequest request = ((ParsedRequest.Valid) record.value()).request();
+        Refused fieldProblem = FieldChecks.problem(request, limits);
+        if (fieldProblem != null) {
+            batcher.addDecided(new Pending(record, captured, source, request, null), fieldProblem);
+            batcher.poll();
+            return;
+        }
         Optional<String> task = tasks.resolve(request, record.headers(), source.topic());
-        if (task.isEmpty()) {
+        Refused taskProblem = task.map(t -> FieldChecks.taskProblem(request, t)).orElse(null);
+        if (taskProblem != null) {
+            batcher.addDecided(new Pending(record, captured, source, request, null), taskProblem);
+        } else if (task.isEmpty()) {
             batcher.addDecided(new Pending(record, captured, source, request, null),
                     new Refused(DeadLetterKind.NO_TASK, "request '" + request.getId() + "' names no task, has no '"
                             + TaskResolver.TASK_HEADER + "' header, and topic '" + source.topic()
@@ -124,13 +135,13 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
         // refusals decided before inference (batch size 0) already name the request; the classifier's do not
         String reason = r.batchSize() == 0 ? refused.reason()
                 : "request '" + p.request().getId() + "': " + refused.reason();
-        DeadLetters.log(refused.kind(), reason, p.source(), p.taskId());
+        DeadLetters.log(refused.kind(), reason, p.source(), p.taskId(), limits);
         metrics.deadLetter(refused.kind());
-        byte[] value = p.record().value() == null ? null : p.record().value().raw();
+        DeadLetters.Letter letter = DeadLetters.letter(p.record().value() == null ? null : p.record().value().raw(),
+                p.record().headers(), refused.kind(), reason, p.source(), p.taskId(), limits);
         forwarder.forward(p.record()
-                .withValue((Routed) new Routed.DeadLetter(value))
-                .withHeaders(DeadLetters.headers(p.record().headers(), refused.kind(), reason, p.source(),
-                        p.taskId())), p.context());
+                .withValue((Routed) new Routed.DeadLetter(letter.value()))
+                .withHeaders(letter.headers()), p.context());
     }
 
     private static ClassificationResult result(ClassificationRequest request, String taskId, Labeled labeled,

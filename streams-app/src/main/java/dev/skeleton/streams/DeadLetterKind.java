@@ -18,5 +18,12 @@ public enum DeadLetterKind {
     /** A pair task without a text pair, or a single-text task given one. */
     WRONG_INPUT_SHAPE,
     /** The model failed on this record. */
-    INFERENCE_FAILED
+    INFERENCE_FAILED,
+    /** The id is longer than {@code max.id.chars}, or the metadata larger than {@code max.metadata.bytes}. */
+    OVERSIZED_FIELD,
+    /**
+     * The broker (or the producer) refused this record's result or dead letter; the dead letter of this kind has
+     * no value and points to the input record by its source headers.
+     */
+    OUTPUT_REJECTED
 }

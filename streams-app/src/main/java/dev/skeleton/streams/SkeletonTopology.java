@@ -32,6 +32,7 @@ public final class SkeletonTopology {
         Topics topics = new Topics(config);
         TaskResolver resolver = new TaskResolver(config.topicTaskMapping());
         int maxTextChars = config.maxTextChars();
+        OutputLimits limits = config.outputLimits();
         BatchSettings batchSettings = config.batchSettings();
         builder.addStateStore(PreCommitHook.builder(ClassifyProcessor.COMMIT_HOOK_STORE));
 
@@ -39,8 +40,8 @@ public final class SkeletonTopology {
                 .map(pattern -> builder.stream(pattern, topics.requests().withName("requests")))
                 .orElseGet(() -> builder.stream(topics.inputTopics(), topics.requests().withName("requests")));
 
-        requests.process(() -> new ClassifyProcessor(classifier, resolver, maxTextChars, batchSettings, workers,
-                        metrics), Named.as("classify"), ClassifyProcessor.COMMIT_HOOK_STORE)
+        requests.process(() -> new ClassifyProcessor(classifier, resolver, maxTextChars, limits, batchSettings,
+                        workers, metrics), Named.as("classify"), ClassifyProcessor.COMMIT_HOOK_STORE)
                 .split(Named.as("route-"))
                 .branch((key, routed) -> routed instanceof Routed.Labeled,
                         Branched.withConsumer(labeled -> labeled

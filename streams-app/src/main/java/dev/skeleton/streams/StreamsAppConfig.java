@@ -55,6 +55,11 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
     public static final String TOPIC_TASK_MAPPING = "topic.task.mapping";
     public static final String MAX_TEXT_CHARS = "max.text.chars";
+    public static final String MAX_ID_CHARS = "max.id.chars";
+    public static final String MAX_METADATA_BYTES = "max.metadata.bytes";
+    public static final String DLQ_MAX_REASON_CHARS = "dlq.max.reason.chars";
+    public static final String DLQ_MAX_HEADER_BYTES = "dlq.max.header.bytes";
+    public static final String DLQ_MAX_VALUE_BYTES = "dlq.max.value.bytes";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String ENGINE_THREADS = "engine.threads";
     public static final String ENGINE_DEVICE = "engine.device";
@@ -103,6 +108,22 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(MAX_TEXT_CHARS, Type.INT, 20_000, ConfigDef.Range.between(1, 10_000_000), Importance.MEDIUM,
                     "Longest text (and text pair, each) accepted, in characters; longer requests go to the "
                             + "dead-letter topic instead of being truncated silently.")
+            .define(MAX_ID_CHARS, Type.INT, 256, ConfigDef.Range.between(1, 100_000), Importance.LOW,
+                    "Longest request id accepted, in characters (results copy it); a longer one sends the request "
+                            + "to the dead-letter topic (OVERSIZED_FIELD).")
+            .define(MAX_METADATA_BYTES, Type.INT, 16_384, ConfigDef.Range.between(0, 10_000_000), Importance.LOW,
+                    "Most UTF-8 bytes of request metadata keys and values accepted (results copy them); more sends "
+                            + "the request to the dead-letter topic (OVERSIZED_FIELD).")
+            .define(DLQ_MAX_REASON_CHARS, Type.INT, 1_024, ConfigDef.Range.between(64, 100_000), Importance.LOW,
+                    "Longest dead-letter reason (and task) header, in characters; longer ones are cut with a "
+                            + "marker saying how much was cut.")
+            .define(DLQ_MAX_HEADER_BYTES, Type.INT, 16_384, ConfigDef.Range.between(0, 10_000_000), Importance.LOW,
+                    "Most bytes of a bad record's own headers copied onto its dead letter, in order; the rest are "
+                            + "dropped and header skeleton.dlq.headers.dropped counts them.")
+            .define(DLQ_MAX_VALUE_BYTES, Type.INT, 524_288, ConfigDef.Range.between(0, 100_000_000), Importance.LOW,
+                    "Most bytes of a bad record's value copied onto its dead letter; a longer value is cut there and "
+                            + "header skeleton.dlq.value.bytes gives its size (the whole record stays readable at "
+                            + "its source topic, partition and offset).")
             .define(PROCESSING_GUARANTEE, Type.STRING, AT_LEAST_ONCE, ValidString.in(AT_LEAST_ONCE, EXACTLY_ONCE_V2),
                     Importance.MEDIUM, "Kafka Streams processing guarantee: at_least_once or exactly_once_v2.")
             .define(ENGINE_THREADS, Type.INT, Runtime.getRuntime().availableProcessors(), ConfigDef.Range.atLeast(1),
@@ -141,7 +162,7 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** Keys that must not be given again through {@value #KAFKA_PREFIX}: this config sets them itself. */
     private static final Set<String> OWNED_STREAMS_KEYS = Set.of(
             StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, StreamsConfig.APPLICATION_ID_CONFIG,
-            StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+            StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG);
 
     /** Settings of Kafka Streams and its clients, to point a user who forgot the prefix to it. */
     private static final Set<String> KAFKA_KEYS = kafkaKeys();
@@ -207,6 +228,25 @@ public final class StreamsAppConfig extends AbstractConfig {
         return Set.copyOf(keys);
     }
 
+    /** Bytes of a dead letter besides the bounded copies: key headers, coordinates, the record's framing. */
+    static final int DEAD_LETTER_OVERHEAD = 4_096;
+
+    /** The producer's max.request.size as given through the prefix (plain or producer.), else Kafka's default. */
+    private static long maxRequestSize(Map<String, ?> props) {
+        for (String key : List.of(KAFKA_PREFIX + StreamsConfig.PRODUCER_PREFIX + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                KAFKA_PREFIX + ProducerConfig.MAX_REQUEST_SIZE_CONFIG)) {
+            Object v = props.get(key);
+            if (v != null) {
+                try {
+                    return Long.parseLong(v.toString().trim());
+                } catch (NumberFormatException e) {
+                    return Long.MAX_VALUE; // Kafka's own validation reports it when the client starts
+                }
+            }
+        }
+        return 1_048_576;
+    }
+
     /** Rules that involve several keys; run only once every key is valid on its own. */
     @SuppressWarnings("unchecked")
     private static List<String> crossChecks(Map<String, ?> props, Map<String, Object> values) {
@@ -232,6 +272,16 @@ public final class StreamsAppConfig extends AbstractConfig {
         if (capacity < maxSize) {
             problems.add("Invalid value " + capacity + " for configuration " + BATCH_QUEUE_CAPACITY + ": must be at "
                     + "least " + BATCH_MAX_SIZE + "=" + maxSize + ", else no batch could ever fill");
+        }
+        long deadLetterBytes = (Integer) values.get(DLQ_MAX_VALUE_BYTES) + (long) (Integer) values.get(
+                DLQ_MAX_HEADER_BYTES) + 4L * (Integer) values.get(DLQ_MAX_REASON_CHARS) * 2 + DEAD_LETTER_OVERHEAD;
+        long maxRequest = maxRequestSize(props);
+        if (deadLetterBytes > maxRequest) {
+            problems.add("Invalid configuration: a dead letter may reach " + deadLetterBytes + " bytes ("
+                    + DLQ_MAX_VALUE_BYTES + " + " + DLQ_MAX_HEADER_BYTES + " + the reason and task at up to 4 bytes"
+                    + " a character + " + DEAD_LETTER_OVERHEAD + "), more than the producer's max.request.size="
+                    + maxRequest + "; lower them or raise " + KAFKA_PREFIX + "max.request.size (and the topic's "
+                    + "max.message.bytes)");
         }
         List<String> inputs = pattern != null ? List.of() : (List<String>) values.get(INPUT_TOPICS);
         Pattern inputPattern = pattern != null ? Pattern.compile(pattern) : null;
@@ -302,6 +352,12 @@ public final class StreamsAppConfig extends AbstractConfig {
         return getInt(MAX_TEXT_CHARS);
     }
 
+    /** How much of a request outputs may copy. */
+    public OutputLimits outputLimits() {
+        return new OutputLimits(getInt(MAX_ID_CHARS), getInt(MAX_METADATA_BYTES), getInt(DLQ_MAX_REASON_CHARS),
+                getInt(DLQ_MAX_HEADER_BYTES), getInt(DLQ_MAX_VALUE_BYTES));
+    }
+
     public String processingGuarantee() {
         return getString(PROCESSING_GUARANTEE);
     }
@@ -357,6 +413,7 @@ public final class StreamsAppConfig extends AbstractConfig {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
+        OutputRejectedHandler.addTo(p, dlqTopic(), outputLimits());
         return p;
     }
 

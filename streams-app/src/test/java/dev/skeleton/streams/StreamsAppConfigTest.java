@@ -42,6 +42,25 @@ class StreamsAppConfigTest {
         assertThat(c.replicationFactor()).isEmpty();
         assertThat(c.batchSettings()).isEqualTo(new BatchSettings(32, java.time.Duration.ofMillis(10), 256));
         assertThat(c.inferenceWorkers()).isEqualTo(2);
+        assertThat(c.outputLimits()).isEqualTo(new OutputLimits(256, 16_384, 1_024, 16_384, 524_288));
+    }
+
+    @Test
+    void shouldRefuseDeadLetterLimitsTheProducerCouldNotSendAndInstallTheOutputRejectedHandler() {
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.DLQ_MAX_VALUE_BYTES, "1048576")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("a dead letter may reach")
+                .hasMessageContaining("more than the producer's max.request.size=1048576");
+        assertThat(config(Map.of(StreamsAppConfig.DLQ_MAX_VALUE_BYTES, "1048576", "kafka.max.request.size",
+                "4194304")).outputLimits().maxValueBytes()).as("allowed once the producer may send it")
+                .isEqualTo(1_048_576);
+
+        Properties p = config(Map.of()).toStreamsProperties();
+        assertThat(p).containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                OutputRejectedHandler.class.getName());
+        assertThatThrownBy(() -> config(Map.of("kafka.production.exception.handler", "x")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("set production.exception.handler directly");
     }
 
     @Test

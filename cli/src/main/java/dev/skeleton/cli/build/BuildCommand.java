@@ -147,7 +147,7 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--from-prompt", paramLabel = "FILE",
             description = "Start from this prompt artifact (e.g. prompts/TASK/prompt.avro) instead of prompt tuning: "
                     + "only attribution, localization, re-tuning and evaluation run. It must match the task's labels,"
-                    + " input kind, prompt length, --deep-prompt and pooling.")
+                    + " input kind, prompt length, prompt depth and pooling.")
     private Path fromPrompt;
 
     @Option(names = "--root", defaultValue = ".", paramLabel = "DIR",
