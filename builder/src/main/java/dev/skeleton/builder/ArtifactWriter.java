@@ -133,8 +133,8 @@ public final class ArtifactWriter {
         md.append("**Did the task learn?** ").append(r.learning().message()).append(".\n\n");
         if (!r.ships()) {
             md.append("Nothing was shipped: no prompt or skeleton was written. Rebuild with more or cleaner data, more "
-                    + "`--epochs`, another `--learning-rate` or `--deep-prompt`, or pass `--allow-weak` to ship it "
-                    + "anyway.\n\n");
+                    + "`--epochs`, another `--learning-rate` or a shallow prompt (`--no-deep-prompt`), or pass "
+                    + "`--allow-weak` to ship it anyway.\n\n");
         } else {
             md.append(String.format(Locale.ROOT, "**Chosen:** %s. Speed-up over the prompt on the full model: "
                     + "**%.2fx** (range %.2f-%.2fx over %d interleaved repetitions, batch %d, validation texts, "

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The service's metrics, named once (Prometheus names in brackets):
@@ -26,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  *       serving now.</li>
  * </ul>
  * Dead letters are not tagged by task: the task of a dead letter may be any string a producer wrote, and a tag
- * per such string would let producers create metric series without bound.
+ * per such string would let producers create metric series without bound. For the same reason batches of a task
+ * that does not serve (they end as dead letters) are tagged {@value #OTHER_TASKS}, once a registry is
+ * {@linkplain #watch watched}.
  */
 public final class ServiceMetrics {
 
@@ -41,6 +44,8 @@ public final class ServiceMetrics {
     public static final String REFUSALS = "skeleton.registry.refusals";
     public static final String RETIREMENTS = "skeleton.registry.retirements";
     public static final String SERVING = "skeleton.tasks.serving";
+    /** The task tag of batches of tasks that do not serve; never a task id, which starts with a letter or digit. */
+    public static final String OTHER_TASKS = "_other";
 
     /**
      * How long a latency sample counts towards the percentiles: samples go into 3 buffers rotated every third of
@@ -49,6 +54,7 @@ public final class ServiceMetrics {
     static final Duration LATENCY_WINDOW = Duration.ofMinutes(1);
 
     private final MeterRegistry registry;
+    private volatile Predicate<String> serving = task -> true;
 
     public ServiceMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -65,6 +71,7 @@ public final class ServiceMetrics {
 
     /** Registry events and the serving-task count, read from {@code skeletons} whenever metrics are scraped. */
     public void watch(SkeletonRegistry skeletons) {
+        serving = skeletons::isServing;
         FunctionCounter.builder(SWAPS, skeletons, SkeletonRegistry::swapCount)
                 .description("skeleton versions swapped in (first loads and replacements)").register(registry);
         FunctionCounter.builder(REFUSALS, skeletons, SkeletonRegistry::refusalCount)
@@ -104,9 +111,10 @@ public final class ServiceMetrics {
 
     /** One batch of {@code size} requests of {@code task} that took {@code nanos} in the model. */
     void batch(String task, int size, long nanos) {
-        DistributionSummary.builder(BATCH_SIZE).tag("task", task).description("requests per inference batch")
+        String tag = serving.test(task) ? task : OTHER_TASKS;
+        DistributionSummary.builder(BATCH_SIZE).tag("task", tag).description("requests per inference batch")
                 .register(registry).record(size);
-        Timer.builder(INFERENCE_TIME).tag("task", task).description("model time per inference batch")
+        Timer.builder(INFERENCE_TIME).tag("task", tag).description("model time per inference batch")
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -157,6 +157,11 @@ public final class SkeletonRegistry implements AutoCloseable {
         }
     }
 
+    /** Whether a skeleton of {@code taskId} serves now. */
+    public boolean isServing(String taskId) {
+        return serving.containsKey(taskId);
+    }
+
     /** Serving version by task id, sorted by task. */
     public Map<String, Long> versions() {
         Map<String, Long> versions = new TreeMap<>();

@@ -34,6 +34,20 @@ class DashboardStatsTest {
     }
 
     @Test
+    void shouldTagBatchesOfTasksThatDoNotServeAsOneSeries() {
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+
+        metrics.batch("sst2", 4, 1_000);
+        for (int i = 0; i < 50; i++) {
+            metrics.batch("made-up-" + i, 1, 1_000);
+        }
+
+        assertThat(metrics.registry().find(ServiceMetrics.BATCH_SIZE).summaries())
+                .extracting(s -> s.getId().getTag("task"))
+                .as("a producer naming new tasks cannot create series").containsExactlyInAnyOrder("sst2", "_other");
+    }
+
+    @Test
     void shouldReportVersionsCountsLatencyLabelsAndDeadLetters() {
         // Given sst2 v1 serving, mrpc v4 refused, 100 sst2 requests labeled (latency 1..100 ms, 70 positive)
         registry.apply("sst2", TestEngine.skeleton("sst2", 1));

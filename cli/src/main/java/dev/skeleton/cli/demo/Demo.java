@@ -39,7 +39,7 @@ import java.util.function.BooleanSupplier;
 final class Demo {
 
     /** Tasks the demo runs, in this order, when their skeleton and samples exist. */
-    static final List<String> TASKS = List.of("sst2", "mrpc", "qnli");
+    static final List<String> TASKS = List.of("sst2", "qnli");
     /** One record in this many is deliberately bad, to show the dead-letter topic at work. */
     static final int BAD_EVERY = 250;
     private static final Duration UNBOUNDED_SWAP_AFTER = Duration.ofSeconds(30);

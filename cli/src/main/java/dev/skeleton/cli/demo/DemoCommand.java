@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code skeleton demo}: the whole product on an embedded broker, with a live view; see {@link Demo}. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start an embedded Kafka broker, publish the bundled skeletons (sst2, mrpc, qnli), start the"
+        description = {"Start an embedded Kafka broker, publish the bundled skeletons (sst2, qnli), start the"
                 + " streaming service, send real labeled sentences for every task (one record in "
                 + Demo.BAD_EVERY + " deliberately bad, for the dead-letter topic), score the labels against the gold"
                 + " labels, hot-swap the first task to a new version half way, and show it live.",
