@@ -113,11 +113,11 @@ class HttpEndpointsTest {
     void shouldExposeServiceMetricsInPrometheusFormat() throws Exception {
         // Given some traffic and registry events
         registry.apply("sst2", TestEngine.skeleton("sst2", 1));
-        registry.apply("sst2", null);
         metrics.batch("sst2", 4, 2_000_000);
         for (int i = 0; i < 4; i++) {
             metrics.labeled("sst2", "positive", 3.0, 20.0);
         }
+        registry.apply("sst2", null);
         metrics.deadLetter(DeadLetterKind.EMPTY_TEXT);
 
         HttpResponse<String> response = get("/metrics");
