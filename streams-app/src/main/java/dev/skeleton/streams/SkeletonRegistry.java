@@ -96,6 +96,11 @@ public final class SkeletonRegistry implements AutoCloseable {
         } catch (RuntimeException e) {
             refuse(taskId, version, "cannot load: " + e.getMessage());
             return Change.REFUSED;
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // a hostile or absurd version (a huge value, a deep structure) must cost that version, not the service;
+            // what it allocated is garbage once this frame is gone
+            refuse(taskId, version, "cannot load: " + e);
+            return Change.REFUSED;
         }
         // the new version is complete and warm: swap, then let the old one go
         LoadedTask previous = serving.put(taskId, new LoadedTask(model));

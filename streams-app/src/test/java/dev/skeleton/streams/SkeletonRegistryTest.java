@@ -24,6 +24,9 @@ class SkeletonRegistryTest {
         if (skeleton.getVersion() == 66) {
             throw new IllegalStateException("out of native memory (simulated)");
         }
+        if (skeleton.getVersion() == 67) {
+            throw new StackOverflowError("a too deeply nested value (simulated)");
+        }
         return TestEngine.engine().load(skeleton);
     });
 
@@ -126,6 +129,17 @@ class SkeletonRegistryTest {
 
         assertThat(change).isEqualTo(Change.REFUSED);
         assertThat(registry.refusal("sst2").orElseThrow().reason()).contains("out of native memory");
+        assertThat(registry.versions()).isEqualTo(Map.of("sst2", 1L));
+    }
+
+    @Test
+    void shouldRefuseAVersionWhoseLoadingThrowsAnErrorAndKeepServingTheOld() {
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1));
+
+        Change change = registry.apply("sst2", TestEngine.skeleton("sst2", 67));
+
+        assertThat(change).as("an Error refuses the version, it does not stop the registry").isEqualTo(Change.REFUSED);
+        assertThat(registry.refusal("sst2").orElseThrow().reason()).contains("StackOverflowError");
         assertThat(registry.versions()).isEqualTo(Map.of("sst2", 1L));
     }
 

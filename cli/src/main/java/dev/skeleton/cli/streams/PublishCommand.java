@@ -112,8 +112,9 @@ public final class PublishCommand implements Callable<Integer> {
         if (found.size() != 1) {
             throw new ParameterException(spec.commandLine(), "--as-version applies to one TASK|PATH, got " + found.size());
         }
-        if (asVersion < 1) {
-            throw new ParameterException(spec.commandLine(), "--as-version must be >= 1, got " + asVersion);
+        if (asVersion < 1 || asVersion > SkeletonValidator.MAX_VERSION) {
+            throw new ParameterException(spec.commandLine(), "--as-version must be in [1, "
+                    + SkeletonValidator.MAX_VERSION + "], got " + asVersion);
         }
         Found f = found.get(0);
         return List.of(new Found(f.file(), TaskSkeleton.newBuilder(f.skeleton()).setVersion(asVersion).build()));

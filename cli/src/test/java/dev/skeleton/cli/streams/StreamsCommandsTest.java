@@ -77,6 +77,15 @@ class StreamsCommandsTest {
     }
 
     @Test
+    void shouldRefuseAVersionOutsideTheRangeEveryServiceAccepts() {
+        CliRun run = CliRun.of("publish", "--bootstrap-server", "localhost:1", "--as-version", "9223372036854775807",
+                "../skeletons/sst2/skeleton.avro");
+
+        assertThat(run.exitCode()).isEqualTo(SkeletonCli.USAGE);
+        assertThat(run.err()).hasLineCount(1).contains("--as-version must be in [1, 1000000000000]");
+    }
+
+    @Test
     void shouldRefuseRetiringAnIllegalTaskId() {
         CliRun run = CliRun.of("retire", "--bootstrap-server", "localhost:1", "../etc");
 

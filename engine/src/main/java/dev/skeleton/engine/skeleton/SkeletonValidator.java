@@ -17,12 +17,19 @@ import java.util.regex.Pattern;
 /**
  * Checks a {@link TaskSkeleton} against the base model it is to run on and reports every problem at once:
  * fingerprint mismatch, wrong dimensions, NaN or infinite values, neuron or head indices out of range or
- * repeated, label count not matching the head, bad identity or template.
+ * repeated, label count not matching the head, bad identity or template, label names or counts or a version over
+ * their limits (results, dead letters and metric tags copy labels and versions, so they must stay small).
  */
 public final class SkeletonValidator {
 
     /** Allowed task ids: what is safe in a topic name, a file name and a metric tag. */
     public static final Pattern TASK_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /** Highest version accepted: far above any real history, far below where arithmetic on it could overflow. */
+    public static final long MAX_VERSION = 1_000_000_000_000L;
+    /** Most labels a skeleton may have; every result lists a probability for each. */
+    public static final int MAX_LABELS = 1_000;
+    /** Longest label name, in characters; results and metric tags carry it. */
+    public static final int MAX_LABEL_CHARS = 128;
 
     private SkeletonValidator() {}
 
@@ -42,8 +49,8 @@ public final class SkeletonValidator {
         if (s.getTaskId() == null || !TASK_ID.matcher(s.getTaskId()).matches()) {
             p.add("taskId '" + s.getTaskId() + "' must match " + TASK_ID.pattern());
         }
-        if (s.getVersion() < 1) {
-            p.add("version " + s.getVersion() + " must be >= 1");
+        if (s.getVersion() < 1 || s.getVersion() > MAX_VERSION) {
+            p.add("version " + s.getVersion() + " must be in [1, " + MAX_VERSION + "]");
         }
         String fingerprint = s.getBaseModel().getFingerprint();
         if (!base.fingerprint().equals(fingerprint)) {
@@ -54,8 +61,18 @@ public final class SkeletonValidator {
         if (labels.size() < 2) {
             p.add("needs at least 2 labels, has " + labels.size());
         }
-        if (new HashSet<>(labels).size() != labels.size() || labels.stream().anyMatch(String::isBlank)) {
+        if (labels.size() > MAX_LABELS) {
+            p.add("has " + labels.size() + " labels, more than " + MAX_LABELS);
+        } else if (new HashSet<>(labels).size() != labels.size() || labels.stream().anyMatch(String::isBlank)) {
             p.add("labels " + labels + " must be distinct and non-blank");
+        }
+        for (String label : labels) {
+            if (label.length() > MAX_LABEL_CHARS || label.chars().anyMatch(Character::isISOControl)) {
+                p.add("label '" + label.substring(0, Math.min(label.length(), 32)) + "...' (" + label.length()
+                        + " characters) must have at most " + MAX_LABEL_CHARS + " characters and no control "
+                        + "characters");
+                break;
+            }
         }
 
         int promptRows = checkMatrix("prompt", s.getPrompt(), -1, hidden, p);
@@ -79,11 +96,11 @@ public final class SkeletonValidator {
         if (promptRows >= 0 && maxTokens < promptRows + specialTokens + 1) {
             p.add("input.maxTokens " + maxTokens + " leaves no room for text after a " + promptRows + "-row prompt");
         }
-        if (!s.getInput().getTextFormat().contains("{}")) {
-            p.add("input.textFormat '" + s.getInput().getTextFormat() + "' must contain {}");
+        if (slots(s.getInput().getTextFormat()) != 1) {
+            p.add("input.textFormat '" + s.getInput().getTextFormat() + "' must contain {} exactly once");
         }
-        if (s.getInput().getKind() == InputKind.PAIR && !s.getInput().getPairFormat().contains("{}")) {
-            p.add("input.pairFormat '" + s.getInput().getPairFormat() + "' must contain {}");
+        if (s.getInput().getKind() == InputKind.PAIR && slots(s.getInput().getPairFormat()) != 1) {
+            p.add("input.pairFormat '" + s.getInput().getPairFormat() + "' must contain {} exactly once");
         }
 
         checkMatrix("head.weight", s.getHead().getWeight(), hidden, labels.size(), p);
@@ -99,6 +116,15 @@ public final class SkeletonValidator {
         checkIndices("ffnKept", s.getFfnKept(), w.layers().size(), ffnSize, p);
         checkIndices("headsKept", s.getHeadsKept(), w.layers().size(), w.numHeads(), p);
         return p;
+    }
+
+    /** How often the text slot {} occurs in a template: more than once would copy a request's text over and over. */
+    private static int slots(String format) {
+        int count = 0;
+        for (int i = format.indexOf("{}"); i >= 0; i = format.indexOf("{}", i + 2)) {
+            count++;
+        }
+        return count;
     }
 
     /** Checks shape and values; returns the row count, or -1 if the matrix is unusable. */

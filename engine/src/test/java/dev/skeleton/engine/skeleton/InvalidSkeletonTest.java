@@ -136,7 +136,19 @@ class InvalidSkeletonTest {
         assertThat(SkeletonValidator.problems(broken, base))
                 .as("all problems are reported at once")
                 .anyMatch(p -> p.startsWith("taskId 'Bad Task!' must match"))
-                .anyMatch(p -> p.equals("version 0 must be >= 1"));
+                .anyMatch(p -> p.equals("version 0 must be in [1, 1000000000000]"));
+    }
+
+    @Test
+    void shouldRefuseVersionsLabelsAndTemplatesOverTheirLimits() {
+        assertThat(SkeletonValidator.problems(TaskSkeleton.newBuilder(valid()).setVersion(Long.MAX_VALUE).build(), base))
+                .containsExactly("version 9223372036854775807 must be in [1, 1000000000000]");
+        assertRefused(b -> b.setLabels(List.of("negative", "p".repeat(200))), "(200 characters) must have at most 128");
+        assertRefused(b -> b.setLabels(List.of("negative", "posi\ntive")), "no control characters");
+        assertRefused(b -> b.setLabels(java.util.stream.IntStream.range(0, 1_001).mapToObj(i -> "l" + i).toList()),
+                "has 1001 labels, more than 1000");
+        assertRefused(b -> b.setInput(dev.skeleton.avro.InputTemplate.newBuilder().setKind(dev.skeleton.avro.InputKind.SINGLE)
+                .setTextFormat("{} {} {}").build()), "input.textFormat '{} {} {}' must contain {} exactly once");
     }
 
     @Test
