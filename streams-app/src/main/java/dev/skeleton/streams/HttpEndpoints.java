@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.slf4j.Logger;
@@ -37,6 +39,9 @@ import org.slf4j.LoggerFactory;
  *       {@value #DASHBOARD_PAGE} on the class path) that polls {@code /stats} every second;</li>
  *   <li>{@code POST /classify}: one JSON request in, its result out, through the stream's batcher and workers.</li>
  * </ul>
+ * With a token ({@link HttpAccess}), every endpoint but {@code /health} and {@code /ready} (what an orchestrator
+ * probes) answers 401 unless the request carries {@code Authorization: Bearer TOKEN}. Idle connections are closed,
+ * and connections over the cap are closed as they arrive.
  */
 public final class HttpEndpoints implements AutoCloseable {
 
@@ -44,6 +49,8 @@ public final class HttpEndpoints implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String DASHBOARD_PAGE = "dashboard/index.html";
     private static final long START_TIMEOUT_SECONDS = 30;
+    /** What an orchestrator probes: answered without a token. */
+    private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready");
     private static final Set<State> DOWN = EnumSet.of(State.PENDING_ERROR, State.ERROR, State.PENDING_SHUTDOWN,
             State.NOT_RUNNING);
 
@@ -70,10 +77,25 @@ public final class HttpEndpoints implements AutoCloseable {
      * Listens on {@code host:port} (0: any free port) and returns once listening; a port in use or a bad host is an
      * {@link IllegalStateException} naming them.
      */
-    static HttpEndpoints start(Vertx vertx, String host, int port, Supplier<State> state, TasksView tasks,
-            PrometheusMeterRegistry prometheus, ClassifyEndpoint classify) {
-        HttpEndpoints endpoints = new HttpEndpoints(vertx.createHttpServer(), state, tasks, prometheus, classify);
-        endpoints.server.requestHandler(endpoints::handle);
+    static HttpEndpoints start(Vertx vertx, String host, int port, HttpAccess access, Supplier<State> state,
+            TasksView tasks, PrometheusMeterRegistry prometheus, ClassifyEndpoint classify) {
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                .setIdleTimeout((int) access.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+        HttpEndpoints endpoints = new HttpEndpoints(server, state, tasks, prometheus, classify);
+        AtomicInteger open = new AtomicInteger();
+        server.connectionHandler(connection -> {
+            connection.closeHandler(v -> open.decrementAndGet());
+            if (open.incrementAndGet() > access.maxConnections()) {
+                connection.close();
+            }
+        });
+        server.requestHandler(request -> {
+            if (OPEN_PATHS.contains(request.path()) || access.allows(request.getHeader("Authorization"))) {
+                endpoints.handle(request);
+            } else {
+                request.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end();
+            }
+        });
         await(endpoints.server.listen(port, host), "cannot listen on " + host + ":" + port + " (http.host, "
                 + "http.port)");
         log.info("HTTP endpoints on http://{}:{}/ (health, ready, tasks, metrics, stats, dashboard, POST classify)", host,

@@ -126,8 +126,8 @@ public final class SkeletonStreamsApp implements AutoCloseable {
                 KafkaStreams s = streams;
                 direct = new DirectClassifier(config.batchSettings(), classifier, workers, metrics::batch);
                 app.direct = direct;
-                http = HttpEndpoints.start(vertx, config.httpHost(), config.httpPort().get(), s::state,
-                        new TasksView(registry, base), prometheus,
+                http = HttpEndpoints.start(vertx, config.httpHost(), config.httpPort().get(), config.httpAccess(),
+                        s::state, new TasksView(registry, base), prometheus,
                         new ClassifyEndpoint(direct, metrics, config.maxTextChars()));
                 app.http = http;
             }

@@ -3,6 +3,9 @@ package dev.skeleton.streams;
 import dev.skeleton.engine.runtime.Device;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +31,7 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -70,6 +74,9 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String INFERENCE_WORKERS = "inference.workers";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_AUTH_TOKEN = "http.auth.token";
+    public static final String HTTP_IDLE_TIMEOUT_MS = "http.idle.timeout.ms";
+    public static final String HTTP_MAX_CONNECTIONS = "http.max.connections";
 
     public static final String AT_LEAST_ONCE = StreamsConfig.AT_LEAST_ONCE;
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
@@ -157,7 +164,16 @@ public final class StreamsAppConfig extends AbstractConfig {
                     Importance.MEDIUM, "Address the HTTP endpoints (/health, /ready, /tasks, /metrics) listen on; "
                             + "loopback by default, 0.0.0.0 for every interface.")
             .define(HTTP_PORT, Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM,
-                    "Port of the HTTP endpoints; 0 picks a free port, -1 turns them off.");
+                    "Port of the HTTP endpoints; 0 picks a free port, -1 turns them off.")
+            .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, tokenReference(), Importance.MEDIUM,
+                    "Where the bearer token of the HTTP endpoints is: env:NAME (an environment variable) or "
+                            + "file:PATH (a file, e.g. a mounted Kubernetes Secret), never the token itself. When "
+                            + "set, every endpoint but /health and /ready answers 401 without 'Authorization: Bearer "
+                            + "TOKEN'. Unset by default: keep http.host on loopback then.")
+            .define(HTTP_IDLE_TIMEOUT_MS, Type.INT, 60_000, ConfigDef.Range.between(1_000, 3_600_000), Importance.LOW,
+                    "An HTTP connection idle this long, in milliseconds, is closed.")
+            .define(HTTP_MAX_CONNECTIONS, Type.INT, 100, ConfigDef.Range.between(1, 100_000), Importance.LOW,
+                    "HTTP connections open at once; more are closed as they arrive.");
 
     /** Keys that must not be given again through {@value #KAFKA_PREFIX}: this config sets them itself. */
     private static final Set<String> OWNED_STREAMS_KEYS = Set.of(
@@ -392,6 +408,33 @@ public final class StreamsAppConfig extends AbstractConfig {
         return port < 0 ? Optional.empty() : Optional.of(port);
     }
 
+    /**
+     * Who may use the HTTP endpoints: the token read from where {@value #HTTP_AUTH_TOKEN} points (now, so a missing
+     * variable or file is a configuration error at start), the idle timeout and the connection cap.
+     */
+    public HttpAccess httpAccess() {
+        Password reference = getPassword(HTTP_AUTH_TOKEN);
+        Optional<String> token = Optional.empty();
+        if (reference != null) {
+            String where = reference.value();
+            String value;
+            if (where.startsWith("env:")) {
+                value = System.getenv(where.substring(4));
+            } else {
+                try {
+                    value = Files.readString(Path.of(where.substring(5)));
+                } catch (IOException e) {
+                    throw new ConfigException(HTTP_AUTH_TOKEN + ": cannot read " + where + ": " + e);
+                }
+            }
+            if (value == null || value.isBlank()) {
+                throw new ConfigException(HTTP_AUTH_TOKEN + ": " + where + " is " + (value == null ? "not set" : "empty"));
+            }
+            token = Optional.of(value.trim());
+        }
+        return new HttpAccess(token, Duration.ofMillis(getInt(HTTP_IDLE_TIMEOUT_MS)), getInt(HTTP_MAX_CONNECTIONS));
+    }
+
     /** The {@value #KAFKA_PREFIX} keys, prefix removed: Kafka Streams and client settings given by the user. */
     public Map<String, Object> kafkaOverrides() {
         return originalsWithPrefix(KAFKA_PREFIX, true);
@@ -427,6 +470,18 @@ public final class StreamsAppConfig extends AbstractConfig {
     // ---- validators ------------------------------------------------------------------------------------------
     // Each tolerates null: ConfigDef runs validators even after a value failed to parse, and that failure has
     // already been reported.
+
+    /** A token reference: env:NAME or file:PATH. */
+    private static ConfigDef.Validator tokenReference() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String v = value == null ? null : ((Password) value).value();
+            if (v != null && !(v.matches("env:[A-Za-z_][A-Za-z0-9_]*") || v.matches("file:.+"))) {
+                // the value is not shown: someone may have put the token itself here
+                throw new ConfigException("Invalid value [hidden] for configuration " + name + ": must be env:NAME "
+                        + "or file:PATH, never the token itself");
+            }
+        }, () -> "env:NAME or file:PATH, or unset");
+    }
 
     private static ConfigDef.Validator topicName() {
         return ConfigDef.LambdaValidator.with((name, value) -> {

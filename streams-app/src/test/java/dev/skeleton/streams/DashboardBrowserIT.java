@@ -70,7 +70,7 @@ class DashboardBrowserIT {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new ServiceMetrics(prometheus);
         metrics.watch(registry);
-        endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, () -> State.RUNNING,
+        endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, HttpAccess.OPEN, () -> State.RUNNING,
                 new TasksView(registry, TestEngine.base()), prometheus, null);
     }
 

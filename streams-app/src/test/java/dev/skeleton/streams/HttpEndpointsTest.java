@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams.State;
@@ -46,8 +47,8 @@ class HttpEndpointsTest {
         workers = new VertxInferenceWorkers(vertx, 1);
         direct = new DirectClassifier(new BatchSettings(4, Duration.ofMillis(5), 8),
                 new RegistryTaskClassifier(registry), workers, metrics::batch);
-        endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, state::get, new TasksView(registry, TestEngine.base()),
-                prometheus, new ClassifyEndpoint(direct, metrics, 100));
+        endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, HttpAccess.OPEN, state::get,
+                new TasksView(registry, TestEngine.base()), prometheus, new ClassifyEndpoint(direct, metrics, 100));
     }
 
     @AfterEach
@@ -231,8 +232,37 @@ class HttpEndpointsTest {
     }
 
     @Test
+    void shouldAskForTheBearerTokenEverywhereButTheProbes() throws Exception {
+        HttpAccess access = new HttpAccess(Optional.of("s3cret"), Duration.ofSeconds(5), 10);
+        try (HttpEndpoints guarded = HttpEndpoints.start(vertx, "127.0.0.1", 0, access, state::get,
+                new TasksView(registry, TestEngine.base()), prometheus, new ClassifyEndpoint(direct, metrics, 100))) {
+            URI tasks = URI.create("http://127.0.0.1:" + guarded.port() + "/tasks");
+
+            HttpResponse<String> anonymous = CLIENT.send(HttpRequest.newBuilder(tasks).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> wrong = CLIENT.send(HttpRequest.newBuilder(tasks)
+                    .header("Authorization", "Bearer s3crex").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> right = CLIENT.send(HttpRequest.newBuilder(tasks)
+                    .header("Authorization", "Bearer s3cret").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> classify = CLIENT.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + guarded.port() + "/classify"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = CLIENT.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + guarded.port() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(right.statusCode()).isEqualTo(200);
+            assertThat(classify.statusCode()).as("inference needs the token too").isEqualTo(401);
+            assertThat(health.statusCode()).as("what an orchestrator probes stays open").isEqualTo(200);
+        }
+    }
+
+    @Test
     void shouldNameHostAndPortWhenThePortIsTaken() {
-        assertThatThrownBy(() -> HttpEndpoints.start(vertx, "127.0.0.1", endpoints.port(), state::get,
+        assertThatThrownBy(() -> HttpEndpoints.start(vertx, "127.0.0.1", endpoints.port(), HttpAccess.OPEN, state::get,
                 new TasksView(registry, TestEngine.base()), prometheus, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot listen on 127.0.0.1:" + endpoints.port())

@@ -46,6 +46,26 @@ class StreamsAppConfigTest {
     }
 
     @Test
+    void shouldReadTheHttpTokenFromAFileAndNeverTakeOrShowALiteral(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("token");
+        java.nio.file.Files.writeString(file, "s3cret\n");
+
+        HttpAccess access = config(Map.of(StreamsAppConfig.HTTP_AUTH_TOKEN, "file:" + file)).httpAccess();
+
+        assertThat(access.token()).hasValue("s3cret");
+        assertThat(config(Map.of()).httpAccess().token()).isEmpty();
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.HTTP_AUTH_TOKEN, "s3cret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.auth.token: must be env:NAME or file:PATH")
+                .message().doesNotContain("s3cret");
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.HTTP_AUTH_TOKEN, "env:SKELETON_TEST_UNSET_VARIABLE"))
+                .httpAccess())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("env:SKELETON_TEST_UNSET_VARIABLE is not set");
+    }
+
+    @Test
     void shouldRefuseDeadLetterLimitsTheProducerCouldNotSendAndInstallTheOutputRejectedHandler() {
         assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.DLQ_MAX_VALUE_BYTES, "1048576")))
                 .isInstanceOf(ConfigException.class)
