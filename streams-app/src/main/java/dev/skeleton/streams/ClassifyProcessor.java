@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -88,35 +89,36 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
     public void process(Record<byte[], ParsedRequest> record) {
         Source source = source();
         ProcessorRecordContext captured = forwarder.capture();
+        long bytes = bytes(record);
         if (record.value() instanceof ParsedRequest.Unparseable bad) {
             batcher.addDecided(new Pending(record, captured, source, null, null),
-                    new Refused(DeadLetterKind.UNPARSEABLE, bad.reason()));
+                    new Refused(DeadLetterKind.UNPARSEABLE, bad.reason()), bytes);
             batcher.poll();
             return;
         }
         ClassificationRequest request = ((ParsedRequest.Valid) record.value()).request();
         Refused fieldProblem = FieldChecks.problem(request, limits);
         if (fieldProblem != null) {
-            batcher.addDecided(new Pending(record, captured, source, request, null), fieldProblem);
+            batcher.addDecided(new Pending(record, captured, source, request, null), fieldProblem, bytes);
             batcher.poll();
             return;
         }
         Optional<String> task = tasks.resolve(request, record.headers(), source.topic());
         Refused taskProblem = task.map(t -> FieldChecks.taskProblem(request, t)).orElse(null);
         if (taskProblem != null) {
-            batcher.addDecided(new Pending(record, captured, source, request, null), taskProblem);
+            batcher.addDecided(new Pending(record, captured, source, request, null), taskProblem, bytes);
         } else if (task.isEmpty()) {
             batcher.addDecided(new Pending(record, captured, source, request, null),
                     new Refused(DeadLetterKind.NO_TASK, "request '" + request.getId() + "' names no task, has no '"
                             + TaskResolver.TASK_HEADER + "' header, and topic '" + source.topic()
-                            + "' has no entry in topic.task.mapping"));
+                            + "' has no entry in topic.task.mapping"), bytes);
         } else {
             Pending pending = new Pending(record, captured, source, request, task.get());
             Refused textProblem = TextChecks.problem(request, maxTextChars);
             if (textProblem != null) {
-                batcher.addDecided(pending, textProblem);
+                batcher.addDecided(pending, textProblem, bytes);
             } else {
-                batcher.add(pending, task.get(), new TextInput(request.getText(), request.getTextPair()));
+                batcher.add(pending, task.get(), new TextInput(request.getText(), request.getTextPair()), bytes);
             }
         }
         batcher.poll();
@@ -161,6 +163,19 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
                 .setTimings(new Timings(batch.queueMs(), labeled.inferenceMs(), batch.batchSize()))
                 .setMetadata(new LinkedHashMap<>(request.getMetadata()))
                 .build();
+    }
+
+    /**
+     * What a held request costs in memory, about: its record's key, raw value and headers (kept for the output),
+     * twice over when parsed (the decoded strings are UTF-16).
+     */
+    private static long bytes(Record<byte[], ParsedRequest> record) {
+        long raw = (record.key() == null ? 0 : record.key().length)
+                + (record.value() == null || record.value().raw() == null ? 0 : record.value().raw().length);
+        for (Header h : record.headers()) {
+            raw += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        return record.value() instanceof ParsedRequest.Valid ? 3 * raw : raw;
     }
 
     private Source source() {

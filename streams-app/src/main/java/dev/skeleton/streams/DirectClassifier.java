@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * workers with it. A MicroBatcher belongs to one thread, as it does to a stream thread in the topology; here that is
  * a thread of this class's own, which adds requests and polls for due batches every few milliseconds.
  *
- * <p>Bounded like the stream: at most the batch queue capacity of requests are accepted and unanswered; beyond
- * that {@link #classify} fails at once with {@link RejectedExecutionException} (the HTTP layer answers 503).
+ * <p>Bounded like the stream: at most the batch queue capacity of requests, and its byte bound of their texts, are
+ * accepted and unanswered; beyond that {@link #classify} fails at once with {@link RejectedExecutionException} (the
+ * HTTP layer answers 503).
  */
 final class DirectClassifier implements AutoCloseable {
 
@@ -29,6 +31,8 @@ final class DirectClassifier implements AutoCloseable {
     private final MicroBatcher<CompletableFuture<BatchResult>> batcher;
     private final Semaphore capacity;
     private final int capacityLimit;
+    private final long maxBytes;
+    private final AtomicLong heldBytes = new AtomicLong();
     private final Set<CompletableFuture<BatchResult>> unanswered = ConcurrentHashMap.newKeySet();
 
     DirectClassifier(BatchSettings settings, TaskClassifier classifier, InferenceWorkers workers,
@@ -42,6 +46,7 @@ final class DirectClassifier implements AutoCloseable {
                 observer);
         this.capacityLimit = settings.queueCapacity();
         this.capacity = new Semaphore(capacityLimit);
+        this.maxBytes = settings.queueMaxBytes();
         long tickMs = Math.max(1, Math.min(10, settings.maxDelay().toMillis()));
         owner.scheduleWithFixedDelay(() -> onOwner(batcher::poll), tickMs, tickMs, TimeUnit.MILLISECONDS);
     }
@@ -52,15 +57,24 @@ final class DirectClassifier implements AutoCloseable {
             return CompletableFuture.failedFuture(new RejectedExecutionException("overloaded: " + capacityLimit
                     + " requests are waiting for inference (batch.queue.capacity); retry later"));
         }
+        long bytes = 2L * (input.text().length() + (input.pair() == null ? 0 : input.pair().length()));
+        long held = heldBytes.addAndGet(bytes);
+        if (held > maxBytes && held != bytes) {
+            heldBytes.addAndGet(-bytes);
+            capacity.release();
+            return CompletableFuture.failedFuture(new RejectedExecutionException("overloaded: the waiting requests "
+                    + "hold " + (held - bytes) + " bytes of text (batch.queue.max.bytes=" + maxBytes + "); retry later"));
+        }
         CompletableFuture<BatchResult> future = new CompletableFuture<>();
         unanswered.add(future);
         future.whenComplete((r, e) -> {
             unanswered.remove(future);
+            heldBytes.addAndGet(-bytes);
             capacity.release();
         });
         try {
             owner.execute(() -> onOwner(() -> {
-                batcher.add(future, taskId, input);
+                batcher.add(future, taskId, input, bytes);
                 batcher.poll();
             }));
         } catch (RejectedExecutionException e) {

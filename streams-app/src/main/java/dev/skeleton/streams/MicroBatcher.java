@@ -25,8 +25,8 @@ import org.apache.kafka.streams.errors.StreamsException;
  * Results leave through the {@link Sink}, on the stream thread, in exactly the order their requests were added,
  * whichever batch finishes first: per-key (indeed per-partition) order is kept by construction.
  *
- * <p>Bounded: at most {@link BatchSettings#queueCapacity()} requests are held, from {@code add} until their result
- * has left. When full, {@code add} runs every open batch and blocks the stream thread until results leave; the
+ * <p>Bounded: at most {@link BatchSettings#queueCapacity()} requests, and {@link BatchSettings#queueMaxBytes()}
+ * bytes of them, are held, from {@code add} until their result has left. When full, {@code add} runs every open batch and blocks the stream thread until results leave; the
  * stream thread then reads no more input, which is the back-pressure.
  *
  * <p>Commit-safe: {@link #flush()} runs every open batch, waits for all results and hands them to the sink, so
@@ -73,6 +73,8 @@ final class MicroBatcher<T> {
     private final Object completions = new Object();
     /** Batches completed (or failed) so far; guarded by {@link #completions}, so no wake-up is missed. */
     private long completed;
+    /** Bytes of the requests in {@link #queue}. */
+    private long heldBytes;
 
     MicroBatcher(BatchSettings settings, TaskClassifier classifier, InferenceWorkers workers, Sink<T> sink,
             BatchObserver observer) {
@@ -95,11 +97,17 @@ final class MicroBatcher<T> {
         this.maxDelayNanos = settings.maxDelay().toNanos();
     }
 
-    /** Queues a request for {@code taskId}'s next batch; blocks while the batcher is full. */
+    /** Queues a request for {@code taskId}'s next batch, counting its texts' bytes; blocks while the batcher is full. */
     void add(T payload, String taskId, TextInput input) {
-        makeRoom();
-        Item<T> item = new Item<>(payload, nanoClock.getAsLong());
-        queue.addLast(item);
+        add(payload, taskId, input, 2L * (input.text().length()
+                + (input.pair() == null ? 0 : input.pair().length())));
+    }
+
+    /** Queues a request of {@code bytes} for {@code taskId}'s next batch; blocks while the batcher is full. */
+    void add(T payload, String taskId, TextInput input, long bytes) {
+        makeRoom(bytes);
+        Item<T> item = new Item<>(payload, nanoClock.getAsLong(), bytes);
+        hold(item);
         OpenBatch<T> batch = filling.get(taskId);
         if (batch == null) {
             batch = new OpenBatch<>(taskId, item.addedNanos);
@@ -117,11 +125,16 @@ final class MicroBatcher<T> {
      * Queues a request whose outcome is already known (e.g. a dead letter decided before inference), so that it
      * leaves in its place among the others. Blocks while the batcher is full.
      */
-    void addDecided(T payload, Outcome outcome) {
-        makeRoom();
-        Item<T> item = new Item<>(payload, nanoClock.getAsLong());
+    void addDecided(T payload, Outcome outcome, long bytes) {
+        makeRoom(bytes);
+        Item<T> item = new Item<>(payload, nanoClock.getAsLong(), bytes);
         item.complete(new BatchResult(outcome, 0, 0));
+        hold(item);
+    }
+
+    private void hold(Item<T> item) {
         queue.addLast(item);
+        heldBytes += item.bytes;
     }
 
     /** Runs the due batches that idle workers can take, and hands every result that is ready, in order, to the sink. */
@@ -146,9 +159,15 @@ final class MicroBatcher<T> {
         return queue.size();
     }
 
-    private void makeRoom() {
+    /** Bytes of the held requests. */
+    long bytes() {
+        return heldBytes;
+    }
+
+    private void makeRoom(long bytes) {
         forwardReady();
-        while (queue.size() >= settings.queueCapacity()) {
+        while (queue.size() >= settings.queueCapacity()
+                || (!queue.isEmpty() && heldBytes + bytes > settings.queueMaxBytes())) {
             dispatchDue();
             // the head's batch may still be pending, even with busy workers: it must run, or the wait is endless
             OpenBatch<T> oldest = pending.peekFirst();
@@ -255,6 +274,7 @@ final class MicroBatcher<T> {
     private void forwardReady() {
         while (!queue.isEmpty() && queue.peekFirst().isDone()) {
             Item<T> item = queue.removeFirst();
+            heldBytes -= item.bytes;
             if (item.failure != null) {
                 throw new StreamsException("an inference batch could not run: " + item.failure, item.failure);
             }
@@ -266,12 +286,14 @@ final class MicroBatcher<T> {
     private static final class Item<T> {
         final T payload;
         final long addedNanos;
+        final long bytes;
         volatile BatchResult result;
         volatile Throwable failure;
 
-        Item(T payload, long addedNanos) {
+        Item(T payload, long addedNanos, long bytes) {
             this.payload = payload;
             this.addedNanos = addedNanos;
+            this.bytes = bytes;
         }
 
         void complete(BatchResult r) {

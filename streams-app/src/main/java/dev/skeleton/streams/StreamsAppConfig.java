@@ -71,6 +71,7 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String BATCH_MAX_SIZE = "batch.max.size";
     public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
     public static final String BATCH_QUEUE_CAPACITY = "batch.queue.capacity";
+    public static final String BATCH_QUEUE_MAX_BYTES = "batch.queue.max.bytes";
     public static final String INFERENCE_WORKERS = "inference.workers";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
@@ -156,6 +157,11 @@ public final class StreamsAppConfig extends AbstractConfig {
                             + "for a batch, in inference, or waiting for an earlier request's result, since results "
                             + "leave in input order). When full, the stream thread stops reading until results "
                             + "leave: back-pressure, never unbounded memory. At least " + BATCH_MAX_SIZE + ".")
+            .define(BATCH_QUEUE_MAX_BYTES, Type.LONG, BatchSettings.DEFAULT_QUEUE_MAX_BYTES,
+                    ConfigDef.Range.atLeast(1_024), Importance.LOW,
+                    "Most bytes of requests one stream task (and POST /classify) holds likewise, counted from the "
+                            + "record (key, value, headers; three times over once parsed); one request alone may pass "
+                            + "it. Bounds memory where " + BATCH_QUEUE_CAPACITY + " counts records of any size.")
             .define(INFERENCE_WORKERS, Type.INT, 2, ConfigDef.Range.between(1, 256), Importance.MEDIUM,
                     "Vert.x worker threads that run inference batches, shared by all stream threads and tasks. "
                             + "Each batch also uses " + ENGINE_THREADS + " ONNX Runtime threads, so more workers "
@@ -391,7 +397,7 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** How requests are grouped into inference batches. */
     public BatchSettings batchSettings() {
         return new BatchSettings(getInt(BATCH_MAX_SIZE), Duration.ofMillis(getInt(BATCH_MAX_DELAY_MS)),
-                getInt(BATCH_QUEUE_CAPACITY));
+                getInt(BATCH_QUEUE_CAPACITY), getLong(BATCH_QUEUE_MAX_BYTES));
     }
 
     public int inferenceWorkers() {

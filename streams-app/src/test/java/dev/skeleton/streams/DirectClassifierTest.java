@@ -55,6 +55,39 @@ class DirectClassifierTest {
         }
     }
 
+    @Test
+    void shouldRefuseARequestWhoseTextWouldPassTheByteBoundWhileOthersWait() throws Exception {
+        // Given a classifier that holds its first batch, and room for 100 requests but 1,024 bytes of text
+        CountDownLatch release = new CountDownLatch(1);
+        TaskClassifier classifier = (task, inputs) -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            float[] p = {1f};
+            return inputs.stream().map(i -> (TaskClassifier.Outcome) new Labeled(
+                    new Classification(i.text(), List.of("x"), p, p), 7, "fp", 1)).toList();
+        };
+        try (VertxInferenceWorkers workers = VertxInferenceWorkers.standalone(1);
+                DirectClassifier direct = new DirectClassifier(new BatchSettings(4, Duration.ofMillis(20), 100, 1_024),
+                        classifier, workers, MicroBatcher.BatchObserver.NONE)) {
+            // When a 300-character text waits and a 300-character one more comes (600 + 600 bytes > 1,024)
+            CompletableFuture<BatchResult> first = direct.classify("sst2", TextInput.of("a".repeat(300)));
+            CompletableFuture<BatchResult> second = direct.classify("sst2", TextInput.of("b".repeat(300)));
+
+            // Then the second is refused at once, naming the bound
+            assertThatCause(second).isInstanceOf(RejectedExecutionException.class)
+                    .hasMessageContaining("batch.queue.max.bytes=1024");
+
+            // and once the first is answered, a text larger than the whole bound is still taken alone
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
+            assertThat(direct.classify("sst2", TextInput.of("c".repeat(2_000))).get(10, TimeUnit.SECONDS)
+                    .batchSize()).isEqualTo(1);
+        }
+    }
+
     private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertThatCause(
             CompletableFuture<?> future) {
         try {

@@ -132,7 +132,7 @@ class MicroBatcherTest {
     void shouldKeepRequestsDecidedBeforeInferenceInTheirPlace() {
         MicroBatcher<String> batcher = batcher(2, Duration.ofHours(1), 10);
         batcher.add("a", "sst2", TextInput.of("a"));
-        batcher.addDecided("dead", new Refused(DeadLetterKind.EMPTY_TEXT, "empty"));
+        batcher.addDecided("dead", new Refused(DeadLetterKind.EMPTY_TEXT, "empty"), 10);
         batcher.add("b", "sst2", TextInput.of("b"));
 
         batcher.poll();
@@ -189,6 +189,33 @@ class MicroBatcherTest {
         batcher.poll();
         assertThat(out).containsExactly("a:label-a:2", "b:label-b:2", "c:label-c:2", "d:label-d:2");
         assertThat(batcher.size()).as("e held").isEqualTo(1);
+    }
+
+    @Test
+    void shouldBlockAddWhenTheHeldBytesWouldPassTheBoundButAlwaysTakeOneRequest() throws Exception {
+        // Given a batcher that holds up to 100 requests but 100 bytes of them, holding one of 60 bytes
+        MicroBatcher<String> batcher = new MicroBatcher<>(new BatchSettings(1, Duration.ofHours(1), 100, 100),
+                classifier, workers, this::record, clock::get);
+        batcher.add("a", "sst2", TextInput.of("a"), 60);
+
+        // When a second of 60 bytes is added from the "stream thread"
+        Thread streamThread = new Thread(() -> batcher.add("b", "sst2", TextInput.of("b"), 60), "stream-thread");
+        streamThread.start();
+
+        // Then it waits until the first one has left
+        awaitWaiting(streamThread);
+        assertThat(batcher.bytes()).isEqualTo(60);
+        workers.runAll();
+        streamThread.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(streamThread.isAlive()).as("add returned").isFalse();
+        assertThat(out).containsExactly("a:label-a:1");
+        assertThat(batcher.bytes()).isEqualTo(60);
+
+        // and a request larger than the whole bound is still taken once nothing else is held
+        workers.runAll();
+        batcher.flush();
+        batcher.add("huge", "sst2", TextInput.of("huge"), 1_000);
+        assertThat(batcher.size()).isEqualTo(1);
     }
 
     @Test
