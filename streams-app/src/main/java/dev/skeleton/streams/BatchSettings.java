@@ -11,21 +11,33 @@ import java.time.Duration;
  *                      when full, the stream thread waits (back-pressure)
  * @param queueMaxBytes most bytes of requests a stream task holds likewise (a request alone may pass it, so a
  *                      large one still runs): a count alone would let 256 records of 1 MB each fill the heap
+ * @param inferenceTimeout a batch handed to the workers that has no result this long after is given up: its requests
+ *                      become {@code INFERENCE_TIMEOUT} dead letters; zero waits for ever
  */
-public record BatchSettings(int maxSize, Duration maxDelay, int queueCapacity, long queueMaxBytes) {
+public record BatchSettings(int maxSize, Duration maxDelay, int queueCapacity, long queueMaxBytes,
+        Duration inferenceTimeout) {
 
     /** The default of {@code batch.queue.max.bytes}: 64 MiB. */
     public static final long DEFAULT_QUEUE_MAX_BYTES = 64L << 20;
+    /** The default of {@code inference.timeout.ms}: 30 s. */
+    public static final Duration DEFAULT_INFERENCE_TIMEOUT = Duration.ofSeconds(30);
 
     public BatchSettings {
-        if (maxSize < 1 || queueCapacity < maxSize || maxDelay.isNegative() || queueMaxBytes < 1) {
-            throw new IllegalArgumentException("need 1 <= maxSize <= queueCapacity, maxDelay >= 0 and queueMaxBytes"
-                    + " >= 1, got " + maxSize + ", " + queueCapacity + ", " + maxDelay + ", " + queueMaxBytes);
+        if (maxSize < 1 || queueCapacity < maxSize || maxDelay.isNegative() || queueMaxBytes < 1
+                || inferenceTimeout.isNegative()) {
+            throw new IllegalArgumentException("need 1 <= maxSize <= queueCapacity, maxDelay >= 0, queueMaxBytes >= 1"
+                    + " and inferenceTimeout >= 0, got " + maxSize + ", " + queueCapacity + ", " + maxDelay + ", "
+                    + queueMaxBytes + ", " + inferenceTimeout);
         }
     }
 
-    /** Settings with the default byte bound. */
+    /** Settings with the default byte bound and inference timeout. */
     public BatchSettings(int maxSize, Duration maxDelay, int queueCapacity) {
         this(maxSize, maxDelay, queueCapacity, DEFAULT_QUEUE_MAX_BYTES);
+    }
+
+    /** Settings with the default inference timeout. */
+    public BatchSettings(int maxSize, Duration maxDelay, int queueCapacity, long queueMaxBytes) {
+        this(maxSize, maxDelay, queueCapacity, queueMaxBytes, DEFAULT_INFERENCE_TIMEOUT);
     }
 }

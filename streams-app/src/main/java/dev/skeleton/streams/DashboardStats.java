@@ -35,7 +35,7 @@ import java.util.function.LongSupplier;
  *     "labels": [{"label": "negative", "count": 6}, {"label": "positive", "count": 7}]
  *   }],
  *   "deadLetters": {"UNPARSEABLE": 0, "NO_TASK": 0, "UNKNOWN_TASK": 0, "EMPTY_TEXT": 2, "TEXT_TOO_LONG": 0,
- *                   "WRONG_INPUT_SHAPE": 0, "INFERENCE_FAILED": 0, "OVERSIZED_FIELD": 0,
+ *                   "WRONG_INPUT_SHAPE": 0, "INFERENCE_FAILED": 0, "INFERENCE_TIMEOUT": 0, "OVERSIZED_FIELD": 0,
  *                   "OUTPUT_REJECTED": 0},
  *   "refused": [{"task": "mrpc", "version": 4, "reason": "...", "refusedAt": "2025-11-29T08:39:02.000Z"}],
  *   "registry": {"swaps": 2, "refusals": 1, "retirements": 0}

@@ -19,6 +19,8 @@ public enum DeadLetterKind {
     WRONG_INPUT_SHAPE,
     /** The model failed on this record. */
     INFERENCE_FAILED,
+    /** The record's batch had no result within {@code inference.timeout.ms}. */
+    INFERENCE_TIMEOUT,
     /** The id is longer than {@code max.id.chars}, or the metadata larger than {@code max.metadata.bytes}. */
     OVERSIZED_FIELD,
     /**

@@ -199,6 +199,8 @@ final class MicroBatcher<T> {
     /** Hands a batch, already taken out of {@link #pending}, to the workers: it takes no more requests. */
     private void dispatch(OpenBatch<T> batch) {
         filling.remove(batch.taskId, batch);
+        long now = nanoClock.getAsLong();
+        batch.items.forEach(item -> item.dispatched(batch, now));
         workers.execute(() -> run(batch), failure -> fail(batch, failure));
     }
 
@@ -256,7 +258,7 @@ final class MicroBatcher<T> {
             try {
                 while (completed == seen && !head.isDone()) {
                     completions.wait(PROGRESS_WAIT_MS);
-                    if (!pending.isEmpty() && workers.idle() > 0) {
+                    if ((!pending.isEmpty() && workers.idle() > 0) || overdue(head)) {
                         return;
                     }
                 }
@@ -272,6 +274,7 @@ final class MicroBatcher<T> {
      * nothing after it is forwarded or committed, so those requests are read again after a restart.
      */
     private void forwardReady() {
+        expireOverdue();
         while (!queue.isEmpty() && queue.peekFirst().isDone()) {
             Item<T> item = queue.removeFirst();
             heldBytes -= item.bytes;
@@ -282,11 +285,35 @@ final class MicroBatcher<T> {
         }
     }
 
+    /**
+     * Gives up the held requests whose batch has had no result for longer than the inference timeout: they become
+     * dead letters, so a stuck model cannot hold the stream (and its commits) for ever. A result that comes later is
+     * dropped. Only batches handed to the workers are timed; a request waiting to be handed over waits for a worker.
+     */
+    private void expireOverdue() {
+        for (Item<T> item : queue) {
+            if (!item.isDone() && overdue(item)) {
+                item.complete(new BatchResult(new Refused(DeadLetterKind.INFERENCE_TIMEOUT, "task '"
+                        + item.batch.taskId + "': no result within inference.timeout.ms="
+                        + settings.inferenceTimeout().toMillis()), (item.dispatchedNanos - item.addedNanos) / 1e6,
+                        item.batch.size()));
+            }
+        }
+    }
+
+    private boolean overdue(Item<T> item) {
+        long timeout = settings.inferenceTimeout().toNanos();
+        return timeout > 0 && item.batch != null && nanoClock.getAsLong() - item.dispatchedNanos > timeout;
+    }
+
     /** One held request. Its result is written by a worker and read by the stream thread. */
     private static final class Item<T> {
         final T payload;
         final long addedNanos;
         final long bytes;
+        /** Its batch and when that was handed to the workers; set on the stream thread, read there only. */
+        OpenBatch<T> batch;
+        long dispatchedNanos;
         volatile BatchResult result;
         volatile Throwable failure;
 
@@ -296,8 +323,16 @@ final class MicroBatcher<T> {
             this.bytes = bytes;
         }
 
-        void complete(BatchResult r) {
-            result = r;
+        void dispatched(OpenBatch<T> batch, long nanos) {
+            this.batch = batch;
+            this.dispatchedNanos = nanos;
+        }
+
+        /** The first result wins: a timed-out request ignores the late one, and vice versa. */
+        synchronized void complete(BatchResult r) {
+            if (result == null && failure == null) {
+                result = r;
+            }
         }
 
         void fail(Throwable t) {

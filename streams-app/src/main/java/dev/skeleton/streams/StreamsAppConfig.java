@@ -72,6 +72,7 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
     public static final String BATCH_QUEUE_CAPACITY = "batch.queue.capacity";
     public static final String BATCH_QUEUE_MAX_BYTES = "batch.queue.max.bytes";
+    public static final String INFERENCE_TIMEOUT_MS = "inference.timeout.ms";
     public static final String INFERENCE_WORKERS = "inference.workers";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
@@ -162,6 +163,11 @@ public final class StreamsAppConfig extends AbstractConfig {
                     "Most bytes of requests one stream task (and POST /classify) holds likewise, counted from the "
                             + "record (key, value, headers; three times over once parsed); one request alone may pass "
                             + "it. Bounds memory where " + BATCH_QUEUE_CAPACITY + " counts records of any size.")
+            .define(INFERENCE_TIMEOUT_MS, Type.INT, (int) BatchSettings.DEFAULT_INFERENCE_TIMEOUT.toMillis(),
+                    ConfigDef.Range.between(0, 3_600_000), Importance.MEDIUM,
+                    "A batch handed to an inference worker that has no result this long after, in milliseconds, is "
+                            + "given up: its requests go to the dead-letter topic (INFERENCE_TIMEOUT) and the stream "
+                            + "goes on; a result that comes later is dropped. 0 waits for ever.")
             .define(INFERENCE_WORKERS, Type.INT, 2, ConfigDef.Range.between(1, 256), Importance.MEDIUM,
                     "Vert.x worker threads that run inference batches, shared by all stream threads and tasks. "
                             + "Each batch also uses " + ENGINE_THREADS + " ONNX Runtime threads, so more workers "
@@ -397,7 +403,8 @@ public final class StreamsAppConfig extends AbstractConfig {
     /** How requests are grouped into inference batches. */
     public BatchSettings batchSettings() {
         return new BatchSettings(getInt(BATCH_MAX_SIZE), Duration.ofMillis(getInt(BATCH_MAX_DELAY_MS)),
-                getInt(BATCH_QUEUE_CAPACITY), getLong(BATCH_QUEUE_MAX_BYTES));
+                getInt(BATCH_QUEUE_CAPACITY), getLong(BATCH_QUEUE_MAX_BYTES),
+                Duration.ofMillis(getInt(INFERENCE_TIMEOUT_MS)));
     }
 
     public int inferenceWorkers() {

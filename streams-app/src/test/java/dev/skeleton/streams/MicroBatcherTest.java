@@ -219,6 +219,31 @@ class MicroBatcherTest {
     }
 
     @Test
+    void shouldDeadLetterABatchWithNoResultWithinTheInferenceTimeoutAndDropTheLateResult() {
+        // Given a timeout of 5 s and a batch of 2 handed to workers that do not run it
+        MicroBatcher<String> batcher = new MicroBatcher<>(new BatchSettings(2, Duration.ofHours(1), 10, 1_000_000,
+                Duration.ofSeconds(5)), classifier, workers, this::record, clock::get);
+        batcher.add("a", "sst2", TextInput.of("a"));
+        batcher.add("b", "sst2", TextInput.of("b"));
+        clock.addAndGet(Duration.ofSeconds(4).toNanos());
+        batcher.poll();
+        assertThat(out).as("not overdue yet").isEmpty();
+
+        // When 6 s have passed since it was handed over
+        clock.addAndGet(Duration.ofSeconds(2).toNanos());
+        batcher.poll();
+
+        // Then its requests leave as dead letters, and nothing is held
+        assertThat(out).containsExactly("a:INFERENCE_TIMEOUT:2", "b:INFERENCE_TIMEOUT:2");
+        assertThat(batcher.size()).isZero();
+
+        // and when the stuck model answers at last, nothing leaves twice
+        workers.runAll();
+        batcher.flush();
+        assertThat(out).containsExactly("a:INFERENCE_TIMEOUT:2", "b:INFERENCE_TIMEOUT:2");
+    }
+
+    @Test
     void shouldHoldDueBatchWhileNoWorkerIsIdleSoThatItGrows() {
         // Given a batcher with a 5 ms delay and no idle worker
         MicroBatcher<String> batcher = batcher(8, Duration.ofMillis(5), 64);
