@@ -20,16 +20,7 @@ class DirectClassifierTest {
     void shouldBatchRequestsThatArriveTogetherAndRefuseBeyondCapacity() throws Exception {
         // Given a classifier that holds its first batch until released, and room for 4 waiting requests
         CountDownLatch release = new CountDownLatch(1);
-        TaskClassifier classifier = (task, inputs) -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            float[] p = {1f};
-            return inputs.stream().map(i -> (TaskClassifier.Outcome) new Labeled(
-                    new Classification(i.text(), List.of("x"), p, p), 7, "fp", 1)).toList();
-        };
+        TaskClassifier classifier = heldUntil(release);
         try (VertxInferenceWorkers workers = VertxInferenceWorkers.standalone(1);
                 DirectClassifier direct = new DirectClassifier(new BatchSettings(4, Duration.ofMillis(20), 4),
                         classifier, workers, MicroBatcher.BatchObserver.NONE)) {
@@ -59,16 +50,7 @@ class DirectClassifierTest {
     void shouldRefuseARequestWhoseTextWouldPassTheByteBoundWhileOthersWait() throws Exception {
         // Given a classifier that holds its first batch, and room for 100 requests but 1,024 bytes of text
         CountDownLatch release = new CountDownLatch(1);
-        TaskClassifier classifier = (task, inputs) -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            float[] p = {1f};
-            return inputs.stream().map(i -> (TaskClassifier.Outcome) new Labeled(
-                    new Classification(i.text(), List.of("x"), p, p), 7, "fp", 1)).toList();
-        };
+        TaskClassifier classifier = heldUntil(release);
         try (VertxInferenceWorkers workers = VertxInferenceWorkers.standalone(1);
                 DirectClassifier direct = new DirectClassifier(new BatchSettings(4, Duration.ofMillis(20), 100, 1_024),
                         classifier, workers, MicroBatcher.BatchObserver.NONE)) {
@@ -86,6 +68,20 @@ class DirectClassifierTest {
             assertThat(direct.classify("sst2", TextInput.of("c".repeat(2_000))).get(10, TimeUnit.SECONDS)
                     .batchSize()).isEqualTo(1);
         }
+    }
+
+    /** Labels every input with its own text, once {@code release} opens. */
+    private static TaskClassifier heldUntil(CountDownLatch release) {
+        return (task, inputs) -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            float[] p = {1f};
+            return inputs.stream().map(i -> (TaskClassifier.Outcome) new Labeled(
+                    new Classification(i.text(), List.of("x"), p, p), 7, "fp", 1)).toList();
+        };
     }
 
     private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertThatCause(
