@@ -2,6 +2,7 @@ package dev.skeleton.streams;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -33,8 +34,8 @@ public final class DeadLetters {
     public static final String VALUE_BYTES_HEADER = "skeleton.dlq.value.bytes";
     public static final String HEADERS_DROPPED_HEADER = "skeleton.dlq.headers.dropped";
 
-    private static final String[] OWN_HEADERS = {REASON_HEADER, KIND_HEADER, TOPIC_HEADER, PARTITION_HEADER,
-        OFFSET_HEADER, TASK_HEADER, VALUE_BYTES_HEADER, HEADERS_DROPPED_HEADER};
+    private static final Set<String> OWN_HEADERS = Set.of(REASON_HEADER, KIND_HEADER, TOPIC_HEADER, PARTITION_HEADER,
+            OFFSET_HEADER, TASK_HEADER, VALUE_BYTES_HEADER, HEADERS_DROPPED_HEADER);
 
     /** Dead letters logged per second at most: a flood of bad records must not flood the log too. */
     static final int LOG_LINES_PER_SECOND = 10;
@@ -69,7 +70,7 @@ public final class DeadLetters {
         int dropped = 0;
         for (Header h : original) {
             // a record replayed from a dead-letter topic must not carry the first failure's story
-            if (Arrays.asList(OWN_HEADERS).contains(h.key())) {
+            if (OWN_HEADERS.contains(h.key())) {
                 continue;
             }
             int size = OutputLimits.utf8Length(h.key()) + (h.value() == null ? 0 : h.value().length);

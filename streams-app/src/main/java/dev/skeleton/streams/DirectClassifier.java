@@ -57,7 +57,7 @@ final class DirectClassifier implements AutoCloseable {
             return CompletableFuture.failedFuture(new RejectedExecutionException("overloaded: " + capacityLimit
                     + " requests are waiting for inference (batch.queue.capacity); retry later"));
         }
-        long bytes = 2L * (input.text().length() + (input.pair() == null ? 0 : input.pair().length()));
+        long bytes = MicroBatcher.textBytes(input);
         long held = heldBytes.addAndGet(bytes);
         if (held > maxBytes && held != bytes) {
             heldBytes.addAndGet(-bytes);

@@ -99,8 +99,12 @@ final class MicroBatcher<T> {
 
     /** Queues a request for {@code taskId}'s next batch, counting its texts' bytes; blocks while the batcher is full. */
     void add(T payload, String taskId, TextInput input) {
-        add(payload, taskId, input, 2L * (input.text().length()
-                + (input.pair() == null ? 0 : input.pair().length())));
+        add(payload, taskId, input, textBytes(input));
+    }
+
+    /** What the texts of {@code input} hold in memory: two bytes a character. */
+    static long textBytes(TextInput input) {
+        return 2L * (input.text().length() + (input.pair() == null ? 0 : input.pair().length()));
     }
 
     /** Queues a request of {@code bytes} for {@code taskId}'s next batch; blocks while the batcher is full. */
@@ -274,8 +278,7 @@ final class MicroBatcher<T> {
      * nothing after it is forwarded or committed, so those requests are read again after a restart.
      */
     private void forwardReady() {
-        expireOverdue();
-        while (!queue.isEmpty() && queue.peekFirst().isDone()) {
+        while (!queue.isEmpty() && (queue.peekFirst().isDone() || expired(queue.peekFirst()))) {
             Item<T> item = queue.removeFirst();
             heldBytes -= item.bytes;
             if (item.failure != null) {
@@ -286,19 +289,19 @@ final class MicroBatcher<T> {
     }
 
     /**
-     * Gives up the held requests whose batch has had no result for longer than the inference timeout: they become
-     * dead letters, so a stuck model cannot hold the stream (and its commits) for ever. A result that comes later is
-     * dropped. Only batches handed to the workers are timed; a request waiting to be handed over waits for a worker.
+     * Gives up {@code item} if its batch has had no result for longer than the inference timeout: it becomes a dead
+     * letter, so a stuck model cannot hold the stream (and its commits) for ever, and a result that comes later is
+     * dropped. Only the head needs the check: results leave in order. Only batches handed to the workers are timed;
+     * a request waiting to be handed over waits for a worker.
      */
-    private void expireOverdue() {
-        for (Item<T> item : queue) {
-            if (!item.isDone() && overdue(item)) {
-                item.complete(new BatchResult(new Refused(DeadLetterKind.INFERENCE_TIMEOUT, "task '"
-                        + item.batch.taskId + "': no result within inference.timeout.ms="
-                        + settings.inferenceTimeout().toMillis()), (item.dispatchedNanos - item.addedNanos) / 1e6,
-                        item.batch.size()));
-            }
+    private boolean expired(Item<T> item) {
+        if (!overdue(item)) {
+            return false;
         }
+        item.complete(new BatchResult(new Refused(DeadLetterKind.INFERENCE_TIMEOUT, "task '" + item.batch.taskId
+                + "': no result within inference.timeout.ms=" + settings.inferenceTimeout().toMillis()),
+                (item.dispatchedNanos - item.addedNanos) / 1e6, item.batch.size()));
+        return true;
     }
 
     private boolean overdue(Item<T> item) {

@@ -18,6 +18,14 @@ import java.util.Map;
 public record OutputLimits(int maxIdChars, int maxMetadataBytes, int maxReasonChars, int maxHeaderBytes,
         int maxValueBytes) {
 
+    /** Bytes of a dead letter besides the bounded copies: key headers, coordinates, the record's framing. */
+    static final int DEAD_LETTER_OVERHEAD = 4_096;
+
+    /** The most bytes a dead letter can take: value, copied headers, reason and task at 4 bytes a character. */
+    long maxDeadLetterBytes() {
+        return (long) maxValueBytes + maxHeaderBytes + 2L * 4 * maxReasonChars + DEAD_LETTER_OVERHEAD;
+    }
+
     /** {@code s} if it has at most {@code max} characters, else its first {@code max} and a marker of what was cut. */
     static String clip(String s, int max) {
         if (s == null || s.length() <= max) {

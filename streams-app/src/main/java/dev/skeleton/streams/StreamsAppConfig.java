@@ -256,9 +256,6 @@ public final class StreamsAppConfig extends AbstractConfig {
         return Set.copyOf(keys);
     }
 
-    /** Bytes of a dead letter besides the bounded copies: key headers, coordinates, the record's framing. */
-    static final int DEAD_LETTER_OVERHEAD = 4_096;
-
     /** The producer's max.request.size as given through the prefix (plain or producer.), else Kafka's default. */
     private static long maxRequestSize(Map<String, ?> props) {
         for (String key : List.of(KAFKA_PREFIX + StreamsConfig.PRODUCER_PREFIX + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
@@ -301,13 +298,14 @@ public final class StreamsAppConfig extends AbstractConfig {
             problems.add("Invalid value " + capacity + " for configuration " + BATCH_QUEUE_CAPACITY + ": must be at "
                     + "least " + BATCH_MAX_SIZE + "=" + maxSize + ", else no batch could ever fill");
         }
-        long deadLetterBytes = (Integer) values.get(DLQ_MAX_VALUE_BYTES) + (long) (Integer) values.get(
-                DLQ_MAX_HEADER_BYTES) + 4L * (Integer) values.get(DLQ_MAX_REASON_CHARS) * 2 + DEAD_LETTER_OVERHEAD;
+        long deadLetterBytes = new OutputLimits(0, 0, (Integer) values.get(DLQ_MAX_REASON_CHARS),
+                (Integer) values.get(DLQ_MAX_HEADER_BYTES), (Integer) values.get(DLQ_MAX_VALUE_BYTES))
+                .maxDeadLetterBytes();
         long maxRequest = maxRequestSize(props);
         if (deadLetterBytes > maxRequest) {
             problems.add("Invalid configuration: a dead letter may reach " + deadLetterBytes + " bytes ("
                     + DLQ_MAX_VALUE_BYTES + " + " + DLQ_MAX_HEADER_BYTES + " + the reason and task at up to 4 bytes"
-                    + " a character + " + DEAD_LETTER_OVERHEAD + "), more than the producer's max.request.size="
+                    + " a character + " + OutputLimits.DEAD_LETTER_OVERHEAD + "), more than the producer's max.request.size="
                     + maxRequest + "; lower them or raise " + KAFKA_PREFIX + "max.request.size (and the topic's "
                     + "max.message.bytes)");
         }
