@@ -3,7 +3,8 @@ package dev.skeleton.streams;
 import dev.skeleton.avro.TaskSkeleton;
 
 /**
- * What the registry topic's value deserializer made of a record. It never throws: a corrupt value on the registry
+ * What a registry value is, as read by {@link SkeletonSerdes#parseSkeleton}. It never throws: a corrupt value on
+ * the registry
  * topic must not break the global store's restore (KAFKA-8037); it becomes {@link Corrupt} and is refused.
  */
 public sealed interface ParsedSkeleton

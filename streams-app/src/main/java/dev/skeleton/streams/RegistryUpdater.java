@@ -1,5 +1,6 @@
 package dev.skeleton.streams;
 
+import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,18 +12,23 @@ import org.slf4j.LoggerFactory;
  * The global-store processor of the registry topic: hands every record to the {@link SkeletonRegistry}. Since
  * Kafka 3.8 it also runs while the global store restores (KAFKA-7663), so a (re)starting instance builds and
  * validates every skeleton before it processes any request. The store keeps the last version seen per task.
+ *
+ * <p>With a {@link RegistrySigner}, a record's signature is checked before its value is even decoded: an unsigned
+ * or forged record (skeleton or tombstone) is refused and changes nothing.
  */
-final class RegistryUpdater implements Processor<String, ParsedSkeleton, Void, Void> {
+final class RegistryUpdater implements Processor<String, byte[], Void, Void> {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryUpdater.class);
 
     private final SkeletonRegistry registry;
     private final String storeName;
+    private final Optional<RegistrySigner> signer;
     private KeyValueStore<String, Long> store;
 
-    RegistryUpdater(SkeletonRegistry registry, String storeName) {
+    RegistryUpdater(SkeletonRegistry registry, String storeName, Optional<RegistrySigner> signer) {
         this.registry = registry;
         this.storeName = storeName;
+        this.signer = signer;
     }
 
     @Override
@@ -31,15 +37,20 @@ final class RegistryUpdater implements Processor<String, ParsedSkeleton, Void, V
     }
 
     @Override
-    public void process(Record<String, ParsedSkeleton> record) {
+    public void process(Record<String, byte[]> record) {
         String taskId = record.key();
         if (taskId == null) {
             log.warn("registry record without a key ignored: the key must be the task id");
             return;
         }
-        ParsedSkeleton value = record.value();
+        Optional<String> untrusted = signer.flatMap(s -> s.problem(taskId, record.value(), record.headers()));
+        if (untrusted.isPresent()) {
+            registry.refuseRecord(taskId, (record.value() == null ? "tombstone " : "") + untrusted.get());
+            return;
+        }
+        ParsedSkeleton value = SkeletonSerdes.parseSkeleton(record.value());
         if (value instanceof ParsedSkeleton.Corrupt corrupt) {
-            registry.refuseCorrupt(taskId, corrupt.reason());
+            registry.refuseRecord(taskId, corrupt.reason());
         } else if (value instanceof ParsedSkeleton.Present present) {
             registry.apply(taskId, present.skeleton());
             store.put(taskId, present.skeleton().getVersion());

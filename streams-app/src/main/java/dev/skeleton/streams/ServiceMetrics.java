@@ -75,7 +75,8 @@ public final class ServiceMetrics {
         FunctionCounter.builder(SWAPS, skeletons, SkeletonRegistry::swapCount)
                 .description("skeleton versions swapped in (first loads and replacements)").register(registry);
         FunctionCounter.builder(REFUSALS, skeletons, SkeletonRegistry::refusalCount)
-                .description("skeleton versions refused (invalid, wrong base model, undecodable)").register(registry);
+                .description("skeleton versions refused (invalid, wrong base model, undecodable, unsigned)")
+                .register(registry);
         FunctionCounter.builder(RETIREMENTS, skeletons, SkeletonRegistry::retirementCount)
                 .description("tasks retired by a tombstone").register(registry);
         Gauge.builder(SERVING, skeletons, s -> s.versions().size())

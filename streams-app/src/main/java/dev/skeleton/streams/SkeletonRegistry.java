@@ -123,8 +123,11 @@ public final class SkeletonRegistry implements AutoCloseable {
         return previous == null ? Change.LOADED : Change.REPLACED;
     }
 
-    /** Records a registry value that could not be decoded at all; nothing changes for the task. */
-    public synchronized void refuseCorrupt(String taskId, String reason) {
+    /**
+     * Records a registry record refused before its value was decoded (corrupt, or not signed with the key);
+     * nothing changes for the task.
+     */
+    public synchronized void refuseRecord(String taskId, String reason) {
         refuse(taskId, -1, reason);
     }
 
@@ -144,7 +147,7 @@ public final class SkeletonRegistry implements AutoCloseable {
         refusals.incrementAndGet();
         refused.put(taskId, new RefusedSkeleton(taskId, version, reason, System.currentTimeMillis()));
         LoadedTask current = serving.get(taskId);
-        log.warn("task {}: refused {}: {}; {}", taskId, version < 0 ? "an undecodable value" : "v" + version, reason,
+        log.warn("task {}: refused {}: {}; {}", taskId, version < 0 ? "a record" : "v" + version, reason,
                 current == null ? "the task is not served" : "v" + current.model().version() + " keeps serving");
     }
 

@@ -18,9 +18,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * Every value format on the service's topics. Values are Avro single-object encoded: each message carries its
  * writer schema's fingerprint, so schemas can evolve without a schema registry server.
  *
- * <p>The deserializers that Kafka Streams uses ({@link #requests()}, {@link #skeletons()}) never throw: a bad
- * value becomes a value that says what is wrong, routed to the dead-letter topic or refused by the registry.
- * Poison pills and broken global-store restores (KAFKA-8037) are impossible by construction.
+ * <p>What Kafka Streams reads never throws: a bad request becomes a value that says what is wrong, routed to the
+ * dead-letter topic ({@link #requests()}), and registry values arrive as bytes, checked for a signature first and
+ * parsed by {@link #parseSkeleton} into a value the registry refuses. Poison pills and broken global-store restores
+ * (KAFKA-8037) are impossible by construction.
  */
 public final class SkeletonSerdes {
 
@@ -38,10 +39,6 @@ public final class SkeletonSerdes {
     private static final Serde<ClassificationResult> RESULTS = Serdes.serdeFrom(
             (topic, result) -> result == null ? null : bytes(encode(result)),
             (topic, bytes) -> bytes == null ? null : decodeResult(bytes));
-
-    private static final Serde<ParsedSkeleton> SKELETONS = Serdes.serdeFrom(
-            (topic, parsed) -> parsed instanceof ParsedSkeleton.Present p ? serializeSkeleton(p.skeleton()) : null,
-            (topic, bytes) -> parseSkeleton(bytes));
 
     private SkeletonSerdes() {}
 
@@ -68,11 +65,6 @@ public final class SkeletonSerdes {
         return RESULTS;
     }
 
-    /** Registry values: a skeleton, a tombstone or a corrupt value; never throws. */
-    public static Serde<ParsedSkeleton> skeletons() {
-        return SKELETONS;
-    }
-
     /** For producers of requests (clients, tests, benchmarks): Avro single-object encoding. */
     public static Serializer<ClassificationRequest> requestSerializer() {
         return (topic, request) -> request == null ? null : bytes(encode(request));
@@ -88,7 +80,11 @@ public final class SkeletonSerdes {
         return RESULTS.deserializer();
     }
 
-    static ParsedSkeleton parseSkeleton(byte[] bytes) {
+    /**
+     * A registry value, read with the service's bounded decoder: a skeleton, a tombstone (null) or a corrupt value;
+     * never throws.
+     */
+    public static ParsedSkeleton parseSkeleton(byte[] bytes) {
         if (bytes == null) {
             return new ParsedSkeleton.Tombstone();
         }

@@ -1,5 +1,6 @@
 package dev.skeleton.streams;
 
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -64,12 +65,13 @@ public final class SkeletonTopology {
     public static StreamsBuilder addRegistry(StreamsBuilder builder, StreamsAppConfig config,
             SkeletonRegistry registry) {
         Topics topics = new Topics(config);
+        Optional<RegistrySigner> signer = config.registrySigner();
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(REGISTRY_STORE), Serdes.String(),
                         Serdes.Long()).withLoggingDisabled(),
                 topics.registryTopic(),
                 topics.skeletons().withName("registry"),
-                () -> new RegistryUpdater(registry, REGISTRY_STORE));
+                () -> new RegistryUpdater(registry, REGISTRY_STORE, signer));
         return builder;
     }
 }

@@ -4,6 +4,7 @@ import dev.skeleton.engine.runtime.Device;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,7 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String OUTPUT_PER_TASK = "output.per.task";
     public static final String DLQ_TOPIC = "dlq.topic";
     public static final String REGISTRY_TOPIC = "registry.topic";
+    public static final String REGISTRY_SIGNING_KEY = "registry.signing.key";
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
     public static final String TOPIC_TASK_MAPPING = "topic.task.mapping";
     public static final String MAX_TEXT_CHARS = "max.text.chars";
@@ -108,6 +110,13 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(REGISTRY_TOPIC, Type.STRING, "skeleton.tasks", topicName(), Importance.HIGH,
                     "Compacted topic of task skeletons keyed by task id; a null value retires the task. Created "
                             + "with cleanup.policy=compact at start if missing.")
+            .define(REGISTRY_SIGNING_KEY, Type.PASSWORD, null, secretReference(), Importance.MEDIUM,
+                    "Where the key that signs registry records is: env:NAME or file:PATH (e.g. a mounted Kubernetes "
+                            + "Secret), never the key itself; at least " + RegistrySigner.MIN_KEY_BYTES + " bytes "
+                            + "(e.g. openssl rand -hex 32). When set, publish and retire sign every record "
+                            + "(HMAC-SHA256 in the " + RegistrySigner.HEADER + " header) and the service refuses "
+                            + "records that are unsigned or signed with another key: the serving version stays. "
+                            + "Unset by default: whoever may write to the registry topic decides what runs.")
             .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, replicationFactorRule(), Importance.LOW,
                     "Replication factor of the topics the service creates when missing (registry, dead-letter, output, "
                             + "input topics named in " + INPUT_TOPICS + "); -1 uses the broker's default.")
@@ -177,7 +186,7 @@ public final class StreamsAppConfig extends AbstractConfig {
                             + "loopback by default, 0.0.0.0 for every interface.")
             .define(HTTP_PORT, Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM,
                     "Port of the HTTP endpoints; 0 picks a free port, -1 turns them off.")
-            .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, tokenReference(), Importance.MEDIUM,
+            .define(HTTP_AUTH_TOKEN, Type.PASSWORD, null, secretReference(), Importance.MEDIUM,
                     "Where the bearer token of the HTTP endpoints is: env:NAME (an environment variable) or "
                             + "file:PATH (a file, e.g. a mounted Kubernetes Secret), never the token itself. When "
                             + "set, every endpoint but /health and /ready answers 401 without 'Authorization: Bearer "
@@ -424,26 +433,46 @@ public final class StreamsAppConfig extends AbstractConfig {
      * variable or file is a configuration error at start), the idle timeout and the connection cap.
      */
     public HttpAccess httpAccess() {
-        Password reference = getPassword(HTTP_AUTH_TOKEN);
-        Optional<String> token = Optional.empty();
-        if (reference != null) {
-            String where = reference.value();
-            String value;
-            if (where.startsWith("env:")) {
-                value = System.getenv(where.substring(4));
-            } else {
-                try {
-                    value = Files.readString(Path.of(where.substring(5)));
-                } catch (IOException e) {
-                    throw new ConfigException(HTTP_AUTH_TOKEN + ": cannot read " + where + ": " + e);
-                }
+        return new HttpAccess(secret(HTTP_AUTH_TOKEN).map(String::trim), Duration.ofMillis(getInt(HTTP_IDLE_TIMEOUT_MS)),
+                getInt(HTTP_MAX_CONNECTIONS));
+    }
+
+    /**
+     * The signer of registry records, with the key read from where {@value #REGISTRY_SIGNING_KEY} points (now, so a
+     * missing variable or file, or a short key, is a configuration error at start); empty when the key is unset.
+     */
+    public Optional<RegistrySigner> registrySigner() {
+        return secret(REGISTRY_SIGNING_KEY).map(key -> {
+            byte[] bytes = key.trim().getBytes(StandardCharsets.UTF_8);
+            if (bytes.length < RegistrySigner.MIN_KEY_BYTES) {
+                throw new ConfigException(REGISTRY_SIGNING_KEY + ": the key has " + bytes.length + " bytes, at least "
+                        + RegistrySigner.MIN_KEY_BYTES + " are needed (e.g. openssl rand -hex 32)");
             }
-            if (value == null || value.isBlank()) {
-                throw new ConfigException(HTTP_AUTH_TOKEN + ": " + where + " is " + (value == null ? "not set" : "empty"));
-            }
-            token = Optional.of(value.trim());
+            return new RegistrySigner(bytes);
+        });
+    }
+
+    /** The secret that password key {@code key} points to (env:NAME or file:PATH), or empty when unset. */
+    private Optional<String> secret(String key) {
+        Password reference = getPassword(key);
+        if (reference == null) {
+            return Optional.empty();
         }
-        return new HttpAccess(token, Duration.ofMillis(getInt(HTTP_IDLE_TIMEOUT_MS)), getInt(HTTP_MAX_CONNECTIONS));
+        String where = reference.value();
+        String value;
+        if (where.startsWith("env:")) {
+            value = System.getenv(where.substring(4));
+        } else {
+            try {
+                value = Files.readString(Path.of(where.substring(5)));
+            } catch (IOException e) {
+                throw new ConfigException(key + ": cannot read " + where + ": " + e);
+            }
+        }
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key + ": " + where + " is " + (value == null ? "not set" : "empty"));
+        }
+        return Optional.of(value);
     }
 
     /** The {@value #KAFKA_PREFIX} keys, prefix removed: Kafka Streams and client settings given by the user. */
@@ -482,14 +511,14 @@ public final class StreamsAppConfig extends AbstractConfig {
     // Each tolerates null: ConfigDef runs validators even after a value failed to parse, and that failure has
     // already been reported.
 
-    /** A token reference: env:NAME or file:PATH. */
-    private static ConfigDef.Validator tokenReference() {
+    /** Where a secret is: env:NAME or file:PATH. */
+    private static ConfigDef.Validator secretReference() {
         return ConfigDef.LambdaValidator.with((name, value) -> {
             String v = value == null ? null : ((Password) value).value();
             if (v != null && !(v.matches("env:[A-Za-z_][A-Za-z0-9_]*") || v.matches("file:.+"))) {
-                // the value is not shown: someone may have put the token itself here
+                // the value is not shown: someone may have put the secret itself here
                 throw new ConfigException("Invalid value [hidden] for configuration " + name + ": must be env:NAME "
-                        + "or file:PATH, never the token itself");
+                        + "or file:PATH, never the secret itself");
             }
         }, () -> "env:NAME or file:PATH, or unset");
     }

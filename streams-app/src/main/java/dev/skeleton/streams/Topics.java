@@ -88,8 +88,9 @@ public final class Topics {
         return registryTopic;
     }
 
-    public Consumed<String, ParsedSkeleton> skeletons() {
-        return Consumed.with(Serdes.String(), SkeletonSerdes.skeletons())
+    /** Registry records: raw values, so that their signature is checked before anything decodes them. */
+    public Consumed<String, byte[]> skeletons() {
+        return Consumed.with(Serdes.String(), Serdes.ByteArray())
                 .withTimestampExtractor(new UsePartitionTimeOnInvalidTimestamp());
     }
 

@@ -7,7 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.LabelProbability;
 import dev.skeleton.avro.TaskSkeleton;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -21,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The whole topology, registry topic included, with the real engine: publish, swap, retire, refuse. */
 class RegistryTopologyTest {
@@ -47,9 +53,18 @@ class RegistryTopologyTest {
     private TestOutputTopic<byte[], ClassificationResult> results;
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
+    @TempDir
+    Path dir;
+
     @BeforeEach
     void start() {
-        StreamsAppConfig config = new StreamsAppConfig(Map.of(StreamsAppConfig.BOOTSTRAP_SERVERS, "unused:9092"));
+        start(Map.of());
+    }
+
+    private void start(Map<String, String> settings) {
+        Map<String, String> props = new HashMap<>(settings);
+        props.put(StreamsAppConfig.BOOTSTRAP_SERVERS, "unused:9092");
+        StreamsAppConfig config = new StreamsAppConfig(props);
         registry = new SkeletonRegistry(TestEngine.engine()::load);
         StreamsBuilder builder = new StreamsBuilder();
         SkeletonTopology.build(builder, config, new RegistryTaskClassifier(registry), workers,
@@ -134,6 +149,52 @@ class RegistryTopologyTest {
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
         assertThat(header(dead, DeadLetters.KIND_HEADER)).isEqualTo("WRONG_INPUT_SHAPE");
         assertThat(header(dead, DeadLetters.REASON_HEADER)).contains("single texts");
+    }
+
+    @Test
+    void shouldServeOnlyRecordsSignedWithTheConfiguredKey() throws Exception {
+        // Given a service with a signing key, serving sst2 v1 signed with it
+        Path key = Files.writeString(dir.resolve("signing.key"), "0123456789abcdef".repeat(4) + "\n");
+        close();
+        start(Map.of(StreamsAppConfig.REGISTRY_SIGNING_KEY, "file:" + key));
+        RegistrySigner signer = new RegistrySigner("0123456789abcdef".repeat(4).getBytes(StandardCharsets.UTF_8));
+        RegistrySigner other = new RegistrySigner("fedcba9876543210".repeat(4).getBytes(StandardCharsets.UTF_8));
+        byte[] v1 = SkeletonSerdes.skeletonSerializer().serialize("skeleton.tasks", TestEngine.skeleton("sst2", 1));
+        registryTopic.pipeInput(signed("sst2", v1, signer));
+        assertThat(registry.versions()).containsEntry("sst2", 1L);
+
+        // When v2 arrives unsigned, v3 signed with another key, v4 signed but changed after signing, an unsigned
+        // tombstone, and the signed v1 record replayed under another task's key
+        byte[] v2 = SkeletonSerdes.skeletonSerializer().serialize("skeleton.tasks", TestEngine.skeleton("sst2", 2));
+        publish(TestEngine.skeleton("sst2", 2));
+        registryTopic.pipeInput(signed("sst2", v2, other));
+        TestRecord<String, byte[]> tampered = signed("sst2", v2, signer);
+        registryTopic.pipeInput(new TestRecord<>("sst2",
+                SkeletonSerdes.skeletonSerializer().serialize("skeleton.tasks", TestEngine.skeleton("sst2", 4)),
+                tampered.headers()));
+        registryTopic.pipeInput("sst2", (byte[]) null);
+        TestRecord<String, byte[]> replayed = signed("sst2", v1, signer);
+        registryTopic.pipeInput(new TestRecord<>("other", v1, replayed.headers()));
+
+        // Then each is refused, saying why, and v1 keeps serving
+        assertThat(registry.refusalCount()).isEqualTo(5);
+        assertThat(registry.refusal("sst2").orElseThrow().reason()).startsWith("tombstone not signed");
+        assertThat(registry.refusal("other").orElseThrow().reason()).contains("does not match");
+        assertThat(registry.versions()).containsOnly(Map.entry("sst2", 1L));
+        request("a", "still served");
+        assertThat(results.readValue().getSkeletonVersion()).isEqualTo(1);
+
+        // and a signed v2 and a signed tombstone are applied
+        registryTopic.pipeInput(signed("sst2", v2, signer));
+        assertThat(registry.versions()).containsEntry("sst2", 2L);
+        registryTopic.pipeInput(signed("sst2", null, signer));
+        assertThat(registry.versions()).isEmpty();
+    }
+
+    private static TestRecord<String, byte[]> signed(String taskId, byte[] value, RegistrySigner signer) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(RegistrySigner.HEADER, signer.sign(taskId, value));
+        return new TestRecord<>(taskId, value, headers);
     }
 
     private void publish(TaskSkeleton skeleton) {

@@ -194,7 +194,7 @@ class SkeletonRegistryTest {
 
     @Test
     void shouldRecordUndecodableValueAsRefusal() {
-        registry.refuseCorrupt("sst2", "corrupt TaskSkeleton value");
+        registry.refuseRecord("sst2", "corrupt TaskSkeleton value");
 
         RefusedSkeleton refused = registry.refusal("sst2").orElseThrow();
         assertThat(refused.version()).isEqualTo(-1);

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 class SkeletonSerdesTest {
 
     private final Deserializer<ParsedRequest> requests = SkeletonSerdes.requests().deserializer();
-    private final Deserializer<ParsedSkeleton> skeletons = SkeletonSerdes.skeletons().deserializer();
 
     @Test
     void shouldDecodeAvroSingleObjectRequestWithFingerprintHeader() {
@@ -99,7 +98,7 @@ class SkeletonSerdesTest {
                 header(bytes, TaskSkeleton.getClassSchema());
             }
             assertThat(requests.deserialize("t", bytes)).isNotNull();
-            assertThat(skeletons.deserialize("t", bytes)).isInstanceOf(ParsedSkeleton.Corrupt.class);
+            assertThat(SkeletonSerdes.parseSkeleton(bytes)).isInstanceOf(ParsedSkeleton.Corrupt.class);
         }
     }
 
@@ -120,13 +119,13 @@ class SkeletonSerdesTest {
         byte[] varint = {(byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0D}; // zigzag of ~1.9e9
         System.arraycopy(varint, 0, hostile, 10, 5);
 
-        assertThat(skeletons.deserialize("t", hostile)).isInstanceOf(ParsedSkeleton.Corrupt.class);
+        assertThat(SkeletonSerdes.parseSkeleton(hostile)).isInstanceOf(ParsedSkeleton.Corrupt.class);
         assertThat(requests.deserialize("t", hostile)).isInstanceOf(ParsedRequest.Unparseable.class);
     }
 
     @Test
     void shouldTreatNullSkeletonValueAsTombstone() {
-        assertThat(skeletons.deserialize("t", null)).isInstanceOf(ParsedSkeleton.Tombstone.class);
+        assertThat(SkeletonSerdes.parseSkeleton(null)).isInstanceOf(ParsedSkeleton.Tombstone.class);
     }
 
     @Test
@@ -155,7 +154,7 @@ class SkeletonSerdesTest {
         encoder.flush();
 
         // When the registry reads it
-        ParsedSkeleton parsed = skeletons.deserialize("t", out.toByteArray());
+        ParsedSkeleton parsed = SkeletonSerdes.parseSkeleton(out.toByteArray());
 
         // Then it is the same skeleton, with a shallow prompt
         assertThat(parsed).isInstanceOf(ParsedSkeleton.Present.class);

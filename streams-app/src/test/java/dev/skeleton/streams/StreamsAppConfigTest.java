@@ -66,6 +66,27 @@ class StreamsAppConfigTest {
     }
 
     @Test
+    void shouldReadTheRegistrySigningKeyFromAFileAndRefuseAShortOneWithoutShowingIt(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("signing.key");
+        java.nio.file.Files.writeString(file, "k".repeat(RegistrySigner.MIN_KEY_BYTES) + "\n");
+        java.nio.file.Path shortKey = dir.resolve("short.key");
+        java.nio.file.Files.writeString(shortKey, "tooshort");
+
+        assertThat(config(Map.of(StreamsAppConfig.REGISTRY_SIGNING_KEY, "file:" + file)).registrySigner()).isPresent();
+        assertThat(config(Map.of()).registrySigner()).isEmpty();
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.REGISTRY_SIGNING_KEY, "file:" + shortKey))
+                .registrySigner())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("registry.signing.key: the key has 8 bytes, at least 32")
+                .message().doesNotContain("tooshort");
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.REGISTRY_SIGNING_KEY, "tooshort")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("registry.signing.key: must be env:NAME or file:PATH")
+                .message().doesNotContain("tooshort");
+    }
+
+    @Test
     void shouldRefuseDeadLetterLimitsTheProducerCouldNotSendAndInstallTheOutputRejectedHandler() {
         assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.DLQ_MAX_VALUE_BYTES, "1048576")))
                 .isInstanceOf(ConfigException.class)

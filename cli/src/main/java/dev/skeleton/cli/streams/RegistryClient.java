@@ -2,19 +2,20 @@ package dev.skeleton.cli.streams;
 
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.cli.CliException;
+import dev.skeleton.streams.ParsedSkeleton;
+import dev.skeleton.streams.RegistrySigner;
 import dev.skeleton.streams.SkeletonSerdes;
 import dev.skeleton.streams.StreamsAppConfig;
 import dev.skeleton.streams.TopicBootstrap;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,8 +33,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Writes to the registry topic for {@code publish} and {@code retire}: creates it compacted when missing (the same
- * way the service does), then sends records keyed by task id and waits for each to be acknowledged by all
- * in-sync replicas.
+ * way the service does), then sends records keyed by task id, signed when {@code registry.signing.key} is set, and
+ * waits for each to be acknowledged by all in-sync replicas.
  */
 public final class RegistryClient implements AutoCloseable {
 
@@ -42,9 +43,11 @@ public final class RegistryClient implements AutoCloseable {
     private final StreamsAppConfig config;
     private final Admin admin;
     private final KafkaProducer<String, byte[]> producer;
+    private final Optional<RegistrySigner> signer;
 
     public RegistryClient(StreamsAppConfig config) {
         this.config = config;
+        this.signer = config.registrySigner();
         Map<String, Object> adminProps = clientProps(config, AdminClientConfig.configNames());
         // a command line should give up on an unreachable cluster sooner than a service would
         adminProps.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
@@ -75,11 +78,15 @@ public final class RegistryClient implements AutoCloseable {
         return send(skeleton.getTaskId(), SkeletonSerdes.skeletonSerializer().serialize(topic(), skeleton));
     }
 
-    /** Sends {@code value} (null: a tombstone) under key {@code taskId} and waits for the acknowledgement. */
+    /**
+     * Sends {@code value} (null: a tombstone) under key {@code taskId}, signed when the configuration has a signing
+     * key, and waits for the acknowledgement.
+     */
     public RecordMetadata send(String taskId, byte[] value) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic(), taskId, value);
+        signer.ifPresent(s -> record.headers().add(RegistrySigner.HEADER, s.sign(taskId, value)));
         try {
-            return producer.send(new ProducerRecord<>(topic(), taskId, value)).get(SEND_TIMEOUT_SECONDS,
-                    TimeUnit.SECONDS);
+            return producer.send(record).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new CliException("cannot write task '" + taskId + "' to " + topic() + " on "
                     + config.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
@@ -114,13 +121,10 @@ public final class RegistryClient implements AutoCloseable {
                             + " s");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        versions.remove(record.key());
-                        continue;
-                    }
-                    try {
-                        versions.put(record.key(), TaskSkeleton.getDecoder().decode(record.value()).getVersion());
-                    } catch (IOException | AvroRuntimeException e) {
+                    // the service's own bounded decoder: a hostile value costs nothing here either
+                    if (SkeletonSerdes.parseSkeleton(record.value()) instanceof ParsedSkeleton.Present present) {
+                        versions.put(record.key(), present.skeleton().getVersion());
+                    } else {
                         versions.remove(record.key());
                     }
                 }

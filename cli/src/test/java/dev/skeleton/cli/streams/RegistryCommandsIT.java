@@ -10,7 +10,9 @@ import dev.skeleton.embedded.EmbeddedKafka;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.engine.skeleton.SyntheticSkeletons;
+import dev.skeleton.streams.RegistrySigner;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,6 +162,32 @@ class RegistryCommandsIT {
         // Then the skeleton lands on the file's registry topic
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(readAll("registry-d", 1)).extracting(ConsumerRecord::key).containsExactly("sst2");
+    }
+
+    @Test
+    void shouldSignPublishedAndRetiredRecordsWithTheConfiguredKey() throws Exception {
+        // Given the service's properties file with a signing key from a file
+        String key = "0123456789abcdef".repeat(4);
+        Path keyFile = Files.writeString(root.resolve("signing.key"), key + "\n");
+        Path config = root.resolve("signed.properties");
+        Files.writeString(config, "bootstrap.servers=" + cluster.bootstrapServers() + "\n"
+                + "registry.topic=registry-f\n"
+                + "registry.signing.key=file:" + keyFile + "\n");
+
+        // When sst2 is published, then retired
+        CliRun publish = CliRun.of("publish", "--config", config.toString(), "--root", root.toString(), "sst2");
+        CliRun retire = CliRun.of("retire", "--config", config.toString(), "sst2");
+
+        // Then both records carry a signature that the service's signer accepts, and the key shows nowhere
+        assertThat(publish.exitCode()).as(publish.err()).isZero();
+        assertThat(retire.exitCode()).as(retire.err()).isZero();
+        RegistrySigner signer = new RegistrySigner(key.getBytes(StandardCharsets.UTF_8));
+        List<ConsumerRecord<String, byte[]>> records = readAll("registry-f", 2);
+        for (ConsumerRecord<String, byte[]> r : records) {
+            assertThat(signer.problem(r.key(), r.value(), r.headers())).as("signature of " + r).isEmpty();
+        }
+        assertThat(records.get(1).value()).as("tombstone").isNull();
+        assertThat(publish.out() + publish.err() + retire.out() + retire.err()).doesNotContain(key);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import dev.skeleton.engine.graph.SkeletonGraph;
 import dev.skeleton.engine.graph.SkeletonGraphBuilder;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.model.FloatTensor;
+import dev.skeleton.engine.skeleton.InvalidSkeletonException;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
 import dev.skeleton.engine.text.TaskTokenizer;
 import dev.skeleton.engine.text.TextInput;
@@ -73,7 +74,7 @@ public final class SkeletonEngine implements AutoCloseable {
     }
 
     /**
-     * Validates {@code skeleton}, builds its sliced model and runs one warm-up batch. Throws
+     * Validates {@code skeleton}, builds its sliced model and runs a warm-up batch whose outputs must be finite. Throws
      * {@link dev.skeleton.engine.skeleton.InvalidSkeletonException} with every reason if it cannot run here.
      */
     public TaskModel load(TaskSkeleton skeleton) {
@@ -138,11 +139,38 @@ public final class SkeletonEngine implements AutoCloseable {
         }
     }
 
-    /** First runs allocate and plan; do it before the task takes traffic. */
+    /** Sentences of a few kinds and lengths that every working skeleton turns into finite outputs. */
+    private static final List<String> WARM_UP_SENTENCES = List.of(
+            "a gorgeous, witty, seductive movie.",
+            "The committee could not agree on whether the new rules should apply to contracts signed last year.",
+            "where is the nearest train station?");
+
+    /**
+     * First runs allocate and plan; do it before the task takes traffic, on a few real sentences, and refuse a
+     * version whose outputs are not finite: finite weights can still overflow (a head scaled to 1e38), and such a
+     * version would label every request at random.
+     */
     private static void warmUp(TaskModel task, TaskSkeleton skeleton) {
-        TextInput probe = skeleton.getInput().getKind() == dev.skeleton.avro.InputKind.PAIR
-                ? TextInput.pair("warm up", "warm up") : TextInput.of("warm up");
-        task.forward(List.of(probe));
+        boolean pair = skeleton.getInput().getKind() == dev.skeleton.avro.InputKind.PAIR;
+        List<TextInput> probes = WARM_UP_SENTENCES.stream()
+                .map(s -> pair ? TextInput.pair(s, WARM_UP_SENTENCES.get(0)) : TextInput.of(s)).toList();
+        ForwardOutput out = task.forward(probes);
+        for (int i = 0; i < probes.size(); i++) {
+            if (!allFinite(out.logits()[i]) || !allFinite(out.probabilities()[i])) {
+                throw new InvalidSkeletonException("'" + skeleton.getTaskId() + "' v" + skeleton.getVersion(),
+                        List.of("its outputs are not finite (NaN or infinity) on the warm-up sentence \""
+                                + WARM_UP_SENTENCES.get(i) + "\": the weights overflow"));
+            }
+        }
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Bytes of base-model weights held natively for the sessions. */

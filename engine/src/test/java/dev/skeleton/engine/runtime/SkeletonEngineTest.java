@@ -226,6 +226,24 @@ class SkeletonEngineTest {
                 .hasMessage("task 'closed' v1 is closed (retired or replaced)");
     }
 
+    @Test
+    void shouldRefuseASkeletonWhoseFiniteWeightsOverflowOnRealSentences() {
+        // Given a head whose weights are finite but near Float.MAX_VALUE: it passes the validator's checks
+        TaskSkeleton skeleton = SyntheticSkeletons.random(base, "overflow", 2, 0.5, 1.0, 6);
+        FloatTensor head = Matrices.toTensor(skeleton.getHead().getWeight());
+        float[] huge = new float[head.rows() * head.cols()];
+        java.util.Arrays.fill(huge, 3e38f);
+        TaskSkeleton overflowing = TaskSkeleton.newBuilder(skeleton).setHead(new dev.skeleton.avro.ClassifierHead(
+                Matrices.toAvro(new FloatTensor(new int[] {head.rows(), head.cols()}, huge)),
+                skeleton.getHead().getBias())).build();
+
+        // When it loads, then the warm-up refuses it, saying why
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.load(overflowing))
+                .isInstanceOf(dev.skeleton.engine.skeleton.InvalidSkeletonException.class)
+                .hasMessageContaining("'overflow' v1").hasMessageContaining("not finite")
+                .hasMessageContaining("warm-up sentence");
+    }
+
     static float maxAbsDiff(float[] a, float[] b) {
         assertThat(a).hasSameSizeAs(b);
         float max = 0;
