@@ -4,8 +4,8 @@ import dev.skeleton.avro.TaskSkeleton;
 
 /**
  * What a registry value is, as read by {@link SkeletonSerdes#parseSkeleton}. It never throws: a corrupt value on
- * the registry
- * topic must not break the global store's restore (KAFKA-8037); it becomes {@link Corrupt} and is refused.
+ * the registry topic must not break the global store's restore (KAFKA-8037); it becomes {@link Corrupt} and is
+ * refused.
  */
 public sealed interface ParsedSkeleton
         permits ParsedSkeleton.Present, ParsedSkeleton.Tombstone, ParsedSkeleton.Corrupt {
