@@ -360,6 +360,44 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"deployment.yaml", "deployment-gpu.yaml"})
+    void shouldTakeEverySecretFromTheMountedSecretAndNoneFromTheConfigMap(String file) {
+        Map<String, Object> deployment = deployment(file);
+        Map<String, Object> container = container(deployment);
+        Map<String, Object> secret = resources(K8S.resolve("secret.example.yaml"), "Secret").get(0);
+        String secretName = str(get(secret, "metadata", "name"));
+        String volume = list(get(deployment, "spec", "template", "spec", "volumes"), "volumes").stream()
+                .filter(v -> secretName.equals(str(get(v, "secret", "secretName"))))
+                .map(v -> str(get(v, "name"))).findFirst().orElse(null);
+        assertThat(volume).as("k8s/%s must have a volume of Secret %s", file, secretName).isNotNull();
+        String mountPath = list(container.get("volumeMounts"), "volumeMounts").stream()
+                .filter(m -> volume.equals(str(get(m, "name"))))
+                .map(m -> str(get(m, "mountPath"))).findFirst().orElseThrow();
+        List<String> secretFiles = map(secret.get("stringData"), "stringData of the Secret").keySet().stream()
+                .map(key -> mountPath + "/" + key).toList();
+
+        // the Kafka login: a second --config, from the Secret
+        List<String> args = strings(container.get("args"));
+        List<String> configs = new ArrayList<>();
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).equals("--config")) {
+                configs.add(args.get(i + 1));
+            }
+        }
+        assertThat(configs).as("args of k8s/%s: a --config from Secret %s", file, secretName)
+                .anyMatch(secretFiles::contains);
+        // the HTTP token and the signing key: file references into the Secret
+        Properties settings = configMapProperties();
+        for (String key : List.of(StreamsAppConfig.HTTP_AUTH_TOKEN, StreamsAppConfig.REGISTRY_SIGNING_KEY)) {
+            assertThat(settings.getProperty(key)).as("%s of k8s/configmap.yaml must name a file of Secret %s", key,
+                    secretName).isIn(secretFiles.stream().map(f -> "file:" + f).toList());
+        }
+        // and no credential in the ConfigMap
+        assertThat(settings.stringPropertyNames()).as("credentials belong in the Secret, not k8s/configmap.yaml")
+                .noneMatch(k -> k.contains("jaas") || k.contains("password") || k.contains("secret"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"deployment.yaml", "deployment-gpu.yaml"})
     void shouldRequestAndLimitCpuAndMemory(String file) {
         Map<String, Object> resources = map(container(deployment(file)).get("resources"), "resources of " + file);
         for (String kind : List.of("requests", "limits")) {

@@ -13,13 +13,16 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates the topics the service needs when they are missing, before Kafka Streams starts (it does not create
- * source or sink topics itself). The registry topic is created compacted: it must keep the latest skeleton of
+ * source or sink topics itself). Each topic is described first and only a missing one is created, so a principal
+ * without CREATE works against topics created beforehand. The registry topic is created compacted: it must keep the latest skeleton of
  * every task forever. Partition counts are the broker's default; size real deployments' topics beforehand.
  * Also used by the command line's {@code publish} and {@code retire}, so the registry topic is compacted whoever
  * creates it first.
@@ -55,17 +58,41 @@ public final class TopicBootstrap {
         checkCompacted(topic);
     }
 
-    /** Creates {@code topic} with {@code configs} unless it exists. */
+    /**
+     * Creates {@code topic} with {@code configs} unless it exists. Asks first and creates only a missing topic, so
+     * that a principal without CREATE starts against topics created beforehand.
+     */
     void ensure(String topic, Map<String, String> configs) {
+        if (exists(topic)) {
+            return;
+        }
         NewTopic newTopic = new NewTopic(topic, Optional.empty(), replicationFactor).configs(configs);
         try {
             await(admin.createTopics(List.of(newTopic)).all());
             log.info("created topic {} {}", topic, configs.isEmpty() ? "" : configs);
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(),
-                        e.getCause());
+            if (e.getCause() instanceof TopicExistsException) {
+                return; // another instance created it meanwhile
             }
+            String hint = e.getCause() instanceof AuthorizationException
+                    ? " (the principal may not CREATE topics: create it beforehand, see the README's ACL list)" : "";
+            throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage() + hint,
+                    e.getCause());
+        }
+    }
+
+    private boolean exists(String topic) {
+        try {
+            await(admin.describeTopics(List.of(topic)).allTopicNames());
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            String hint = e.getCause() instanceof AuthorizationException
+                    ? " (grant the principal DESCRIBE on it; READ or WRITE include DESCRIBE)" : "";
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage() + hint,
+                    e.getCause());
         }
     }
 
@@ -90,7 +117,7 @@ public final class TopicBootstrap {
             return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+            throw new IllegalStateException("interrupted while checking topics", e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("the Kafka cluster did not answer within " + TIMEOUT_SECONDS + " s", e);
         }

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParameterException;
 /**
  * {@code --bootstrap-server} and {@code --config FILE}: the streaming service's settings, shared by {@code run},
  * {@code publish} and {@code retire} so that one properties file serves all three. Precedence, later wins: the
- * file, the command's own settings ({@code key=value} arguments, {@code --registry-topic}), then
+ * files in order, the command's own settings ({@code key=value} arguments, {@code --registry-topic}), then
  * {@code --bootstrap-server}.
  */
 public final class ServiceConfigOptions {
@@ -28,8 +28,9 @@ public final class ServiceConfigOptions {
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "The service's .properties file (keys: streams-app/README.md); its kafka.* keys "
-                    + "configure the Kafka clients (security etc.).")
-    private Path file;
+                    + "configure the Kafka clients (security etc.). Repeatable, later files win: e.g. settings "
+                    + "from a ConfigMap, then credentials from a Secret.")
+    private List<Path> files = List.of();
 
     /**
      * The checked configuration. A bad or missing value is a usage error whose one line names every problem
@@ -37,7 +38,7 @@ public final class ServiceConfigOptions {
      */
     public StreamsAppConfig build(CommandSpec spec, Map<String, String> settings) {
         Properties props = new Properties();
-        if (file != null) {
+        for (Path file : files) {
             try (Reader in = Files.newBufferedReader(file)) {
                 props.load(in);
             } catch (IOException | IllegalArgumentException e) {
