@@ -124,7 +124,8 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             // before start: /health and /ready answer while the registry restores (start blocks until it has)
             if (config.httpPort().isPresent()) {
                 KafkaStreams s = streams;
-                direct = new DirectClassifier(config.batchSettings(), classifier, workers, metrics::batch);
+                direct = new DirectClassifier(config.batchSettings(), classifier,
+                        new WorkerShare(workers, config.httpClassifyMaxWorkers()), metrics::batch);
                 app.direct = direct;
                 http = HttpEndpoints.start(vertx, config.httpHost(), config.httpPort().get(), config.httpAccess(),
                         s::state, new TasksView(registry, base), prometheus,

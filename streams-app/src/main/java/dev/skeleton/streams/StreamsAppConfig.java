@@ -76,6 +76,7 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String BATCH_QUEUE_MAX_BYTES = "batch.queue.max.bytes";
     public static final String INFERENCE_TIMEOUT_MS = "inference.timeout.ms";
     public static final String INFERENCE_WORKERS = "inference.workers";
+    public static final String HTTP_CLASSIFY_MAX_WORKERS = "http.classify.max.workers";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_AUTH_TOKEN = "http.auth.token";
@@ -191,6 +192,10 @@ public final class StreamsAppConfig extends AbstractConfig {
                             + "file:PATH (a file, e.g. a mounted Kubernetes Secret), never the token itself. When "
                             + "set, every endpoint but /health and /ready answers 401 without 'Authorization: Bearer "
                             + "TOKEN'. Unset by default: keep http.host on loopback then.")
+            .define(HTTP_CLASSIFY_MAX_WORKERS, Type.INT, 1, ConfigDef.Range.between(1, 256), Importance.LOW,
+                    "Most " + INFERENCE_WORKERS + " that POST /classify batches hold at once, queued or running; "
+                            + "the others stay free for the stream, however heavy the HTTP load. Must be below "
+                            + INFERENCE_WORKERS + " unless that is 1 (then the two take turns).")
             .define(HTTP_IDLE_TIMEOUT_MS, Type.INT, 60_000, ConfigDef.Range.between(1_000, 3_600_000), Importance.LOW,
                     "An HTTP connection idle this long, in milliseconds, is closed.")
             .define(HTTP_MAX_CONNECTIONS, Type.INT, 100, ConfigDef.Range.between(1, 100_000), Importance.LOW,
@@ -307,6 +312,13 @@ public final class StreamsAppConfig extends AbstractConfig {
             problems.add("Invalid value " + capacity + " for configuration " + BATCH_QUEUE_CAPACITY + ": must be at "
                     + "least " + BATCH_MAX_SIZE + "=" + maxSize + ", else no batch could ever fill");
         }
+        int workers = (Integer) values.get(INFERENCE_WORKERS);
+        int httpWorkers = (Integer) values.get(HTTP_CLASSIFY_MAX_WORKERS);
+        if (httpWorkers >= workers && workers > 1) {
+            problems.add("Invalid value " + httpWorkers + " for configuration " + HTTP_CLASSIFY_MAX_WORKERS + ": must "
+                    + "be below " + INFERENCE_WORKERS + "=" + workers + ", else POST /classify could hold every "
+                    + "worker and starve the stream");
+        }
         long deadLetterBytes = new OutputLimits(0, 0, (Integer) values.get(DLQ_MAX_REASON_CHARS),
                 (Integer) values.get(DLQ_MAX_HEADER_BYTES), (Integer) values.get(DLQ_MAX_VALUE_BYTES))
                 .maxDeadLetterBytes();
@@ -416,6 +428,11 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public int inferenceWorkers() {
         return getInt(INFERENCE_WORKERS);
+    }
+
+    /** Inference workers that {@code POST /classify} may hold at once ({@value #HTTP_CLASSIFY_MAX_WORKERS}). */
+    public int httpClassifyMaxWorkers() {
+        return getInt(HTTP_CLASSIFY_MAX_WORKERS);
     }
 
     public String httpHost() {

@@ -70,6 +70,33 @@ class DirectClassifierTest {
         }
     }
 
+    @Test
+    void shouldLeaveTheOtherWorkersToTheStreamHoweverHeavyTheHttpLoad() throws Exception {
+        // Given 2 shared workers, POST /classify limited to 1 of them, and a model that holds HTTP batches
+        CountDownLatch release = new CountDownLatch(1);
+        TaskClassifier classifier = heldUntil(release);
+        try (VertxInferenceWorkers workers = VertxInferenceWorkers.standalone(2);
+                DirectClassifier direct = new DirectClassifier(new BatchSettings(1, Duration.ofMillis(1), 100),
+                        classifier, new WorkerShare(workers, 1), MicroBatcher.BatchObserver.NONE)) {
+            // When 20 HTTP requests come, each a batch of its own
+            List<CompletableFuture<BatchResult>> flood = java.util.stream.IntStream.range(0, 20)
+                    .mapToObj(i -> direct.classify("sst2", TextInput.of("t" + i))).toList();
+            Thread.sleep(200); // time for the HTTP batcher to hand over all it may
+
+            // Then a stream batch still finds an idle worker and runs at once
+            assertThat(workers.idle()).as("workers left to the stream").isEqualTo(1);
+            CountDownLatch streamRan = new CountDownLatch(1);
+            workers.execute(streamRan::countDown, e -> { });
+            assertThat(streamRan.await(5, TimeUnit.SECONDS)).as("the stream's batch ran while HTTP waits").isTrue();
+
+            // and every HTTP request is answered once the model is free
+            release.countDown();
+            for (CompletableFuture<BatchResult> f : flood) {
+                assertThat(f.get(10, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
+            }
+        }
+    }
+
     /** Labels every input with its own text, once {@code release} opens. */
     private static TaskClassifier heldUntil(CountDownLatch release) {
         return (task, inputs) -> {

@@ -87,6 +87,15 @@ class StreamsAppConfigTest {
     }
 
     @Test
+    void shouldKeepAWorkerForTheStreamBeyondThoseOfPostClassify() {
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.INFERENCE_WORKERS, "4",
+                StreamsAppConfig.HTTP_CLASSIFY_MAX_WORKERS, "4")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.classify.max.workers: must be below inference.workers=4");
+        assertThat(config(Map.of(StreamsAppConfig.INFERENCE_WORKERS, "1")).httpClassifyMaxWorkers()).isEqualTo(1);
+    }
+
+    @Test
     void shouldRefuseDeadLetterLimitsTheProducerCouldNotSendAndInstallTheOutputRejectedHandler() {
         assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.DLQ_MAX_VALUE_BYTES, "1048576")))
                 .isInstanceOf(ConfigException.class)
