@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The service's HTTP endpoints on Vert.x. All are {@code GET} and cheap enough for the event loop, except
  * {@code POST /classify}, whose inference runs on the inference workers ({@link ClassifyEndpoint}):
  * <ul>
- *   <li>{@code /health}: 200 while the service is alive, 503 once Kafka Streams has failed or stopped;</li>
+ *   <li>{@code /health}: 200 while the service is alive, 503 once Kafka Streams has failed or stopped, or while an
+ *       inference worker is stuck ({@link StuckWorkers});</li>
  *   <li>{@code /ready}: 200 once Kafka Streams is {@code RUNNING}, which it only becomes after the registry topic
  *       has been restored (every published skeleton built), 503 before and while rebalancing;</li>
  *   <li>{@code /tasks}: serving skeletons and refused versions as JSON ({@link TasksView});</li>
@@ -56,17 +58,19 @@ public final class HttpEndpoints implements AutoCloseable {
 
     private final HttpServer server;
     private final Supplier<State> state;
+    private final Supplier<Optional<String>> trouble;
     private final TasksView tasks;
     private final PrometheusMeterRegistry prometheus;
     private final DashboardStats stats;
     private final String dashboard;
     private final ClassifyEndpoint classify;
 
-    private HttpEndpoints(HttpServer server, Supplier<State> state, TasksView tasks,
-            PrometheusMeterRegistry prometheus, ClassifyEndpoint classify) {
+    private HttpEndpoints(HttpServer server, Supplier<State> state, Supplier<Optional<String>> trouble,
+            TasksView tasks, PrometheusMeterRegistry prometheus, ClassifyEndpoint classify) {
         this.server = server;
         this.classify = classify;
         this.state = state;
+        this.trouble = trouble;
         this.tasks = tasks;
         this.prometheus = prometheus;
         this.stats = new DashboardStats(prometheus, tasks);
@@ -78,10 +82,11 @@ public final class HttpEndpoints implements AutoCloseable {
      * {@link IllegalStateException} naming them.
      */
     static HttpEndpoints start(Vertx vertx, String host, int port, HttpAccess access, Supplier<State> state,
-            TasksView tasks, PrometheusMeterRegistry prometheus, ClassifyEndpoint classify) {
+            Supplier<Optional<String>> trouble, TasksView tasks, PrometheusMeterRegistry prometheus,
+            ClassifyEndpoint classify) {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setIdleTimeout((int) access.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
-        HttpEndpoints endpoints = new HttpEndpoints(server, state, tasks, prometheus, classify);
+        HttpEndpoints endpoints = new HttpEndpoints(server, state, trouble, tasks, prometheus, classify);
         AtomicInteger open = new AtomicInteger();
         server.connectionHandler(connection -> {
             connection.closeHandler(v -> open.decrementAndGet());
@@ -137,9 +142,11 @@ public final class HttpEndpoints implements AutoCloseable {
 
     private void health(HttpServerRequest request) {
         State now = state.get();
-        boolean up = !DOWN.contains(now);
-        json(request, up ? 200 : 503, JSON.createObjectNode().put("status", up ? "UP" : "DOWN")
-                .put("streams", now.name()));
+        Optional<String> problem = trouble.get();
+        boolean up = !DOWN.contains(now) && problem.isEmpty();
+        ObjectNode body = JSON.createObjectNode().put("status", up ? "UP" : "DOWN").put("streams", now.name());
+        problem.ifPresent(p -> body.put("problem", p));
+        json(request, up ? 200 : 503, body);
     }
 
     private void ready(HttpServerRequest request) {

@@ -1,5 +1,6 @@
 package dev.skeleton.streams;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +21,14 @@ public interface InferenceWorkers extends AutoCloseable {
      */
     default int idle() {
         return Integer.MAX_VALUE;
+    }
+
+    /**
+     * How long the job that has run longest is running so far; zero when none runs. A job far past the inference
+     * timeout means a worker is stuck ({@link StuckWorkers}).
+     */
+    default Duration longestRunning() {
+        return Duration.ZERO;
     }
 
     /** Stops the workers; jobs already running finish. */

@@ -3,6 +3,9 @@ package dev.skeleton.streams;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +37,8 @@ public final class VertxInferenceWorkers implements InferenceWorkers {
     private final int size;
     /** Jobs handed over and not finished: running, or queued for a thread. */
     private final AtomicInteger busy = new AtomicInteger();
+    /** Start time (nanos) of each running job, keyed by a token of its own. */
+    private final Map<Object, Long> running = new ConcurrentHashMap<>();
 
     /** A pool of {@code workers} threads on {@code vertx}, which the caller keeps and closes. */
     public VertxInferenceWorkers(Vertx vertx, int workers) {
@@ -62,9 +67,12 @@ public final class VertxInferenceWorkers implements InferenceWorkers {
         busy.incrementAndGet();
         Future<Void> done = executor.executeBlocking(() -> {
             started.set(true);
+            Object token = new Object();
+            running.put(token, System.nanoTime());
             try {
                 job.run();
             } finally {
+                running.remove(token);
                 busy.decrementAndGet();
             }
             return null;
@@ -78,6 +86,12 @@ public final class VertxInferenceWorkers implements InferenceWorkers {
                 log.error("an inference job failed", e);
             }
         });
+    }
+
+    @Override
+    public Duration longestRunning() {
+        long now = System.nanoTime();
+        return Duration.ofNanos(running.values().stream().mapToLong(start -> now - start).max().orElse(0));
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,7 +71,7 @@ class DashboardBrowserIT {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics = new ServiceMetrics(prometheus);
         metrics.watch(registry);
-        endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, HttpAccess.OPEN, () -> State.RUNNING,
+        endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, HttpAccess.OPEN, () -> State.RUNNING, Optional::empty,
                 new TasksView(registry, TestEngine.base()), prometheus, null);
     }
 

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams.State;
@@ -36,6 +37,8 @@ class HttpEndpointsTest {
     private HttpEndpoints endpoints;
     private VertxInferenceWorkers workers;
     private DirectClassifier direct;
+    /** Stuck once a batch runs 2 x 100 ms. */
+    private StuckWorkers stuck;
 
     @BeforeEach
     void start() {
@@ -45,9 +48,10 @@ class HttpEndpointsTest {
         metrics = new ServiceMetrics(prometheus);
         metrics.watch(registry);
         workers = new VertxInferenceWorkers(vertx, 1);
+        stuck = new StuckWorkers(workers, Duration.ofMillis(100));
         direct = new DirectClassifier(new BatchSettings(4, Duration.ofMillis(5), 8),
                 new RegistryTaskClassifier(registry), workers, metrics::batch);
-        endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, HttpAccess.OPEN, state::get,
+        endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, HttpAccess.OPEN, state::get, stuck,
                 new TasksView(registry, TestEngine.base()), prometheus, new ClassifyEndpoint(direct, metrics, 100));
     }
 
@@ -83,6 +87,32 @@ class HttpEndpointsTest {
         HttpResponse<String> down = get("/health");
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.body()).isEqualTo("{\"status\":\"DOWN\",\"streams\":\"ERROR\"}");
+    }
+
+    @Test
+    void shouldBeDownWhileAnInferenceWorkerIsStuckAndUpOnceItIsFree() throws Exception {
+        // Given a batch that does not end (inference timeout 100 ms in this test, stuck after 200 ms)
+        state.set(State.RUNNING);
+        CountDownLatch release = new CountDownLatch(1);
+        workers.execute(() -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, e -> { });
+
+        // When it has run past twice the timeout, then /health is DOWN and says why
+        Thread.sleep(300);
+        HttpResponse<String> down = get("/health");
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.body()).contains("\"status\":\"DOWN\"", "\"streams\":\"RUNNING\"",
+                "an inference worker is stuck");
+
+        // and once the worker is free again, UP
+        release.countDown();
+        Thread.sleep(100);
+        assertThat(get("/health").statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -234,7 +264,7 @@ class HttpEndpointsTest {
     @Test
     void shouldAskForTheBearerTokenEverywhereButTheProbes() throws Exception {
         HttpAccess access = new HttpAccess(Optional.of("s3cret"), Duration.ofSeconds(5), 10);
-        try (HttpEndpoints guarded = HttpEndpoints.start(vertx, "127.0.0.1", 0, access, state::get,
+        try (HttpEndpoints guarded = HttpEndpoints.start(vertx, "127.0.0.1", 0, access, state::get, stuck,
                 new TasksView(registry, TestEngine.base()), prometheus, new ClassifyEndpoint(direct, metrics, 100))) {
             URI tasks = URI.create("http://127.0.0.1:" + guarded.port() + "/tasks");
 
@@ -262,7 +292,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldNameHostAndPortWhenThePortIsTaken() {
-        assertThatThrownBy(() -> HttpEndpoints.start(vertx, "127.0.0.1", endpoints.port(), HttpAccess.OPEN, state::get,
+        assertThatThrownBy(() -> HttpEndpoints.start(vertx, "127.0.0.1", endpoints.port(), HttpAccess.OPEN, state::get, stuck,
                 new TasksView(registry, TestEngine.base()), prometheus, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot listen on 127.0.0.1:" + endpoints.port())
