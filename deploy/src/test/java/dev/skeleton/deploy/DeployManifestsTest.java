@@ -398,6 +398,16 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"deployment.yaml", "deployment-gpu.yaml"})
+    void shouldStopWithinThePodsGracePeriod(String file) {
+        Object seconds = get(deployment(file), "spec", "template", "spec", "terminationGracePeriodSeconds");
+        long podGraceMillis = seconds == null ? 30_000 : ((Number) seconds).longValue() * 1_000;
+        assertThat(configMapConfig().shutdownGrace().toMillis())
+                .as("shutdown.grace.ms of k8s/configmap.yaml must end before k8s/%s kills the pod", file)
+                .isLessThan(podGraceMillis);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"deployment.yaml", "deployment-gpu.yaml"})
     void shouldRequestAndLimitCpuAndMemory(String file) {
         Map<String, Object> resources = map(container(deployment(file)).get("resources"), "resources of " + file);
         for (String kind : List.of("requests", "limits")) {

@@ -31,6 +31,14 @@ public interface InferenceWorkers extends AutoCloseable {
         return Duration.ZERO;
     }
 
+    /**
+     * Waits until no job is queued or running, at most {@code timeout}; returns whether none is. Until then, native
+     * memory that a job may use (models, the base model's weights) must not be freed.
+     */
+    default boolean awaitIdle(Duration timeout) {
+        return true;
+    }
+
     /** Stops the workers; jobs already running finish. */
     @Override
     void close();

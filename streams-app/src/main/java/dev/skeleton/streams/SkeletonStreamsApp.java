@@ -42,6 +42,8 @@ public final class SkeletonStreamsApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SkeletonStreamsApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** Of the grace period, what Kafka Streams leaves to the rest of the stop (workers, HTTP, Vert.x, admin). */
+    private static final Duration AFTER_STREAMS = Duration.ofSeconds(3);
 
     private final SkeletonEngine engine;
     private final SkeletonRegistry registry;
@@ -50,14 +52,16 @@ public final class SkeletonStreamsApp implements AutoCloseable {
     private final Admin admin;
     private final KafkaStreams streams;
     private final ServiceMetrics metrics;
+    private final Duration grace;
     private HttpEndpoints http;
     private DirectClassifier direct;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private SkeletonStreamsApp(SkeletonEngine engine, SkeletonRegistry registry, Vertx vertx, InferenceWorkers workers,
-            Admin admin, KafkaStreams streams, ServiceMetrics metrics) {
+            Admin admin, KafkaStreams streams, ServiceMetrics metrics, Duration grace) {
         this.engine = engine;
+        this.grace = grace;
         this.registry = registry;
         this.vertx = vertx;
         this.workers = workers;
@@ -108,7 +112,8 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             log.debug("topology:\n{}", topology.describe());
 
             streams = new KafkaStreams(topology, props);
-            SkeletonStreamsApp app = new SkeletonStreamsApp(engine, registry, vertx, workers, admin, streams, metrics);
+            SkeletonStreamsApp app = new SkeletonStreamsApp(engine, registry, vertx, workers, admin, streams, metrics,
+                    config.shutdownGrace());
             streams.setStateListener((now, before) -> {
                 log.info("Kafka Streams {} -> {}", before, now);
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -145,7 +150,7 @@ public final class SkeletonStreamsApp implements AutoCloseable {
                 direct.close();
             }
             workers.close();
-            closeVertx(vertx);
+            closeVertx(vertx, CLOSE_TIMEOUT);
             registry.close();
             engine.close();
             if (admin != null) {
@@ -223,15 +228,23 @@ public final class SkeletonStreamsApp implements AutoCloseable {
 
     /**
      * Stops Kafka Streams (which forwards every held result and commits), then the inference workers, then releases
-     * models and the engine. Idempotent.
+     * models and the engine, all within the grace period ({@code shutdown.grace.ms}). The models and the base model's
+     * native weights are freed only once no batch runs: a batch still running at the end of the grace period keeps
+     * them until the process exits. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        log.info("stopping");
-        streams.close(CLOSE_TIMEOUT);
+        long start = System.nanoTime();
+        long deadline = start + grace.toNanos();
+        log.info("stopping within {} ms (shutdown.grace.ms)", grace.toMillis());
+        Duration forStreams = left(deadline).minus(AFTER_STREAMS);
+        if (!streams.close(forStreams.isNegative() ? Duration.ZERO : forStreams)) {
+            log.warn("Kafka Streams did not stop within {} ms; results not yet committed will be processed again "
+                    + "(at least once) or aborted (exactly once)", forStreams.toMillis());
+        }
         stopped.countDown();
         if (http != null) {
             http.close();
@@ -240,16 +253,26 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             direct.close();
         }
         workers.close();
-        closeVertx(vertx);
-        registry.close();
-        engine.close();
-        admin.close(CLOSE_TIMEOUT);
-        log.info("stopped");
+        boolean idle = workers.awaitIdle(left(deadline));
+        closeVertx(vertx, left(deadline));
+        if (idle) {
+            registry.close();
+            engine.close();
+        } else {
+            log.warn("an inference batch still runs at the end of the grace period: its models and the base model's "
+                    + "weights stay allocated until the process exits");
+        }
+        admin.close(left(deadline));
+        log.info("stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
     }
 
-    private static void closeVertx(Vertx vertx) {
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    private static void closeVertx(Vertx vertx, Duration timeout) {
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

@@ -77,6 +77,7 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String INFERENCE_TIMEOUT_MS = "inference.timeout.ms";
     public static final String INFERENCE_WORKERS = "inference.workers";
     public static final String HTTP_CLASSIFY_MAX_WORKERS = "http.classify.max.workers";
+    public static final String SHUTDOWN_GRACE_MS = "shutdown.grace.ms";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_AUTH_TOKEN = "http.auth.token";
@@ -182,6 +183,11 @@ public final class StreamsAppConfig extends AbstractConfig {
                     "Vert.x worker threads that run inference batches, shared by all stream threads and tasks. "
                             + "Each batch also uses " + ENGINE_THREADS + " ONNX Runtime threads, so more workers "
                             + "than cores rarely help.")
+            .define(SHUTDOWN_GRACE_MS, Type.INT, 25_000, ConfigDef.Range.between(1_000, 3_600_000), Importance.MEDIUM,
+                    "The whole stop after SIGTERM or Ctrl-C fits in this many milliseconds: Kafka Streams writes the "
+                            + "results it holds and commits, then the workers, HTTP and clients close. Keep it below "
+                            + "the orchestrator's grace period (Kubernetes: terminationGracePeriodSeconds, 30 s by "
+                            + "default). Weights stay allocated when a batch still runs at the end.")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyStringWithoutControlChars(),
                     Importance.MEDIUM, "Address the HTTP endpoints (/health, /ready, /tasks, /metrics) listen on; "
                             + "loopback by default, 0.0.0.0 for every interface.")
@@ -428,6 +434,11 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public int inferenceWorkers() {
         return getInt(INFERENCE_WORKERS);
+    }
+
+    /** How long the whole stop may take ({@value #SHUTDOWN_GRACE_MS}). */
+    public Duration shutdownGrace() {
+        return Duration.ofMillis(getInt(SHUTDOWN_GRACE_MS));
     }
 
     /** Inference workers that {@code POST /classify} may hold at once ({@value #HTTP_CLASSIFY_MAX_WORKERS}). */

@@ -95,6 +95,23 @@ public final class VertxInferenceWorkers implements InferenceWorkers {
     }
 
     @Override
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (busy.get() > 0) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public int idle() {
         return Math.max(0, size - busy.get());
     }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * Micro-batching against a real broker under {@code exactly_once_v2}, with the real engine: every request labeled
  * exactly once, in per-key order, in batches of more than one; and the same after the service is killed with
  * SIGKILL mid-stream (a child JVM), which is where results held in a batch would be lost if offsets were
- * committed before them.
+ * committed before them; and a SIGTERM mid-stream under {@code at_least_once}, which must stop within the grace
+ * period having committed exactly what it wrote.
  */
 class MicroBatchingIT {
 
@@ -104,6 +105,55 @@ class MicroBatchingIT {
         try {
             // Then every request is labeled exactly once, in order per key
             KeyedRequests.assertExactlyOnceInKeyOrder(results("labels-kill", ids.size()), ids);
+        } finally {
+            second.destroy();
+            if (!second.waitFor(60, TimeUnit.SECONDS)) {
+                second.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void shouldStopWithinTheGracePeriodOnSigtermMidStreamLosingAndDuplicatingNothingUnderAtLeastOnce()
+            throws Exception {
+        // Given a service in a child JVM under at_least_once with a 10 s grace period, sst2 and topic serving
+        Map<String, String> props = serviceProps("term");
+        props.put(StreamsAppConfig.PROCESSING_GUARANTEE, StreamsAppConfig.AT_LEAST_ONCE);
+        props.put(StreamsAppConfig.SHUTDOWN_GRACE_MS, "10000");
+        props.put("kafka.commit.interval.ms", "500");
+        props.put("kafka.session.timeout.ms", "6000");
+        broker.createTopic("requests-term", 2, false);
+        broker.createTopic("tasks-term", 1, true);
+        broker.publish("tasks-term", TestEngine.skeleton("sst2", 1));
+        broker.publish("tasks-term", TestEngine.skeleton("topic", 1));
+        List<String> ids = produce("requests-term", 600);
+
+        Process first = startChild(props, "term-first");
+        int labeledAtTerm;
+        long stopMillis;
+        try (KafkaConsumer<byte[], byte[]> reader = broker.committedReader("labels-term")) {
+            // When it has labeled some requests (and is working on the rest), it gets SIGTERM
+            labeledAtTerm = awaitAtLeast(reader, 100, first);
+            long start = System.nanoTime();
+            first.destroy();
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("stopped at all").isTrue();
+            stopMillis = (System.nanoTime() - start) / 1_000_000;
+        }
+        assertThat(labeledAtTerm).as("stopped mid-stream, not after the end").isLessThan(ids.size());
+
+        // Then it exits 0 within the grace period (and a second of JVM exit), without a crash file
+        assertThat(first.exitValue()).as("exit status (see target/child-term-first.log)").isZero();
+        assertThat(stopMillis).as("stop time, ms").isLessThan(11_000);
+        try (var files = Files.list(Path.of("."))) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .as("JVM crash file").noneMatch(n -> n.equals("hs_err_pid" + first.pid() + ".log"));
+        }
+        assertThat(Files.readString(Path.of("target", "child-term-first.log"))).contains("stopped in");
+
+        // and a new instance labels the rest: every request exactly once, in order per key
+        Process second = startChild(props, "term-second");
+        try {
+            KeyedRequests.assertExactlyOnceInKeyOrder(results("labels-term", ids.size()), ids);
         } finally {
             second.destroy();
             if (!second.waitFor(60, TimeUnit.SECONDS)) {
