@@ -87,6 +87,13 @@ class StreamsAppConfigTest {
     }
 
     @Test
+    void shouldSelectInt8Arithmetic() {
+        assertThat(config(Map.of(StreamsAppConfig.ENGINE_PRECISION, "INT8")).engineConfig().precision())
+                .isEqualTo(dev.skeleton.engine.graph.Precision.INT8);
+        assertThat(config(Map.of()).engineConfig().precision()).isEqualTo(dev.skeleton.engine.graph.Precision.FP32);
+    }
+
+    @Test
     void shouldKeepAWorkerForTheStreamBeyondThoseOfPostClassify() {
         assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.INFERENCE_WORKERS, "4",
                 StreamsAppConfig.HTTP_CLASSIFY_MAX_WORKERS, "4")))

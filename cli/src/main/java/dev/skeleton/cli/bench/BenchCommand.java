@@ -2,15 +2,18 @@ package dev.skeleton.cli.bench;
 
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.cli.BaseModelOptions;
+import dev.skeleton.cli.PrecisionConverter;
 import dev.skeleton.cli.SkeletonCli;
 import dev.skeleton.cli.SkeletonLocator;
 import dev.skeleton.cli.ThreadsOption;
 import dev.skeleton.embedded.EmbeddedKafka;
+import dev.skeleton.engine.graph.Precision;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.streams.StreamsAppConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine.Command;
@@ -65,6 +68,12 @@ public final class BenchCommand implements Callable<Integer> {
     private Path data;
 
 
+    @Option(names = "--precision", paramLabel = "P[,P]", split = ",", defaultValue = "fp32",
+            converter = PrecisionConverter.class,
+            description = "Precisions of the engine variants: fp32, int8 or fp32,int8 (default: ${DEFAULT-VALUE}); "
+                    + "speed-ups are relative to the first precision's full model.")
+    private List<Precision> precisions;
+
     @Option(names = "--stream", description = "Benchmark the streaming service through a broker instead of the engine.")
     private boolean stream;
 
@@ -110,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (stream) {
             return streamBench(base, sentences, n, err);
         }
-        BenchReport report = new EngineBenchmark(base, settings, sentences, message -> {
+        BenchReport report = new EngineBenchmark(base, settings, sentences, precisions, message -> {
             err.println("bench: " + message);
             err.flush();
         }).run();

@@ -12,7 +12,8 @@ public final class BenchPrinter {
 
     public static void table(BenchReport r, PrintWriter out) {
         BenchSettings s = r.settings();
-        out.println("model:     " + r.model() + ", fp32, CPU, " + s.threads() + " ONNX Runtime threads");
+        out.println("model:     " + r.model() + ", CPU, " + s.threads() + " ONNX Runtime threads; int8 = dynamic "
+                + "quantization of the layer matrices (per-column int8 weights, activations quantized per batch)");
         out.println("sentences: " + r.sentences());
         out.println(f("tokens:    %.1f text tokens per sentence (with [CLS]/[SEP]) + %d prompt rows; dynamic padding"
                 + " (a batch runs as length-sorted runs, each padded to its longest member; padded = tokens computed"
@@ -20,12 +21,13 @@ public final class BenchPrinter {
         out.println("variants:  full = prompt on the full model; deep = the same with a deep prompt (an offset for the"
                 + " prompt positions before every later layer); skeleton = shallow prompt, FFN neurons kept at random");
         out.println("timing:    " + s.reps() + " repetitions, variants interleaved; seq/s = median over repetitions;"
-                + " speedup = median over repetitions of seq/s / full model's seq/s in the same repetition");
+                + " speedup = median over repetitions of seq/s / the first full model's seq/s in the same repetition");
         out.println();
-        out.println(f("%-9s %5s %6s %10s %8s %14s %8s", "variant", "keep", "batch", "seq/s", "speedup",
+        out.println(f("%-9s %-5s %5s %6s %10s %8s %14s %8s", "variant", "prec", "keep", "batch", "seq/s", "speedup",
                 "min..max seq/s", "padded"));
         for (BenchResult row : r.results()) {
-            out.println(f("%-9s %5.2f %6d %10.1f %8.2f %14s %8.1f", row.variant(), row.keep(), row.batch(),
+            out.println(f("%-9s %-5s %5.2f %6d %10.1f %8.2f %14s %8.1f", row.variant(), row.precision(), row.keep(),
+                    row.batch(),
                     row.seqPerSecond(), row.speedup(),
                     f("%.0f..%.0f", row.minSeqPerSecond(), row.maxSeqPerSecond()), row.paddedTokens()));
         }
@@ -48,6 +50,7 @@ public final class BenchPrinter {
         for (BenchResult row : r.results()) {
             ObjectNode o = Json.object();
             o.put("variant", row.variant());
+            o.put("precision", row.precision());
             o.put("keep", row.keep());
             o.put("batch", row.batch());
             o.put("seq_per_s", round(row.seqPerSecond(), 2));

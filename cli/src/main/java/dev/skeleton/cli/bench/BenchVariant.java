@@ -1,5 +1,6 @@
 package dev.skeleton.cli.bench;
 
+import dev.skeleton.engine.graph.Precision;
 import dev.skeleton.engine.runtime.TaskModel;
 
 /**
@@ -7,9 +8,10 @@ import dev.skeleton.engine.runtime.TaskModel;
  *
  * @param keep FFN keep ratio; 1.0 is the full model (prompt on the unpruned encoder)
  * @param deep whether the prompt is deep (an offset for the prompt positions before every later layer)
+ * @param precision fp32 or int8 layer matrices
  * @param task the loaded task
  */
-record BenchVariant(double keep, boolean deep, TaskModel task) {
+record BenchVariant(double keep, boolean deep, Precision precision, TaskModel task) {
 
     /** "full", "deep" (the full model with a deep prompt) or "skeleton", as reported. */
     String name() {

@@ -1,12 +1,14 @@
 package dev.skeleton.cli.bench;
 
 import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.graph.Precision;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
 import dev.skeleton.engine.skeleton.SyntheticSkeletons;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -24,9 +26,13 @@ public final class EngineBenchmark {
     private final BenchSettings settings;
     private final SentenceSource sentences;
     private final Consumer<String> progress;
+    private final List<Precision> precisions;
 
-    public EngineBenchmark(BaseModel base, BenchSettings settings, SentenceSource sentences, Consumer<String> progress) {
+    /** Every variant in each of {@code precisions}, fp32 first if present (speed-ups are relative to the first). */
+    public EngineBenchmark(BaseModel base, BenchSettings settings, SentenceSource sentences, List<Precision> precisions,
+            Consumer<String> progress) {
         this.base = base;
+        this.precisions = List.copyOf(precisions);
         this.settings = settings;
         this.sentences = sentences;
         this.progress = progress;
@@ -34,8 +40,15 @@ public final class EngineBenchmark {
 
     public BenchReport run() {
         EngineConfig config = EngineConfig.defaults().withThreads(settings.threads());
-        try (SkeletonEngine engine = new SkeletonEngine(base, config)) {
-            List<BenchVariant> variants = loadVariants(engine);
+        List<SkeletonEngine> engines = new ArrayList<>();
+        try {
+            List<BenchVariant> variants = new ArrayList<>();
+            for (Precision precision : precisions) {
+                SkeletonEngine engine = new SkeletonEngine(base, config.withPrecision(precision));
+                engines.add(engine);
+                variants.addAll(loadVariants(engine, precision));
+            }
+            SkeletonEngine engine = engines.get(0);
             try {
                 TokenStats tokens = new TokenStats(variants.get(0).task(), sentences);
                 ThroughputMeter meter = new ThroughputMeter(settings, sentences, progress);
@@ -51,23 +64,26 @@ public final class EngineBenchmark {
             } finally {
                 variants.forEach(v -> v.task().close());
             }
+        } finally {
+            engines.forEach(SkeletonEngine::close);
         }
     }
 
-    private List<BenchVariant> loadVariants(SkeletonEngine engine) {
+    private List<BenchVariant> loadVariants(SkeletonEngine engine, Precision precision) {
         List<BenchVariant> variants = new ArrayList<>();
         for (double keep : settings.keeps()) {
-            progress.accept("loading " + (keep >= 1 ? "full model" : "skeleton at keep " + keep));
+            progress.accept("loading " + (keep >= 1 ? "full model" : "skeleton at keep " + keep) + ", "
+                    + precision.name().toLowerCase(Locale.ROOT));
             String id = keep >= 1 ? "bench-full" : "bench-keep" + Math.round(keep * 100);
             // the same seed everywhere: identical prompt and head, so only the kept neurons differ
             TaskSkeleton skeleton = SyntheticSkeletons.random(base, id, settings.promptLength(), keep, 1.0, settings.seed());
-            variants.add(new BenchVariant(keep, false, engine.load(skeleton)));
+            variants.add(new BenchVariant(keep, false, precision, engine.load(skeleton)));
             if (keep >= 1 && settings.promptLength() > 0) {
                 // what a deep prompt costs: the same full model with an offset added before every later layer
                 progress.accept("loading full model with a deep prompt");
                 TaskSkeleton deep = SyntheticSkeletons.withDeepPrompt(TaskSkeleton.newBuilder(skeleton)
                         .setTaskId("bench-deep").build(), base.weights().layers().size(), settings.seed());
-                variants.add(new BenchVariant(keep, true, engine.load(deep)));
+                variants.add(new BenchVariant(keep, true, precision, engine.load(deep)));
             }
         }
         return variants;

@@ -6,6 +6,7 @@ import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.text.TextInput;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /** Times every variant at one batch size with the engine's {@link InterleavedTimer} and makes the report's rows. */
@@ -21,7 +22,7 @@ final class ThroughputMeter {
         this.progress = progress;
     }
 
-    /** Rows for {@code variants} (the full model first) at batch size {@code size}. */
+    /** Rows for {@code variants} (the fp32 full model first) at batch size {@code size}. */
     List<BenchResult> measure(List<BenchVariant> variants, int size, double paddedTokens) {
         progress.accept("batch " + size + ": " + settings.reps() + " reps of about " + settings.targetSeconds()
                 + " s per variant");
@@ -32,7 +33,9 @@ final class ThroughputMeter {
         List<BenchResult> rows = new ArrayList<>();
         for (int v = 0; v < variants.size(); v++) {
             double[] seqPerSecond = timings.seqPerSecond()[v];
-            rows.add(new BenchResult(variants.get(v).name(), variants.get(v).keep(), size, SpeedStats.median(seqPerSecond),
+            BenchVariant variant = variants.get(v);
+            rows.add(new BenchResult(variant.name(), variant.precision().name().toLowerCase(Locale.ROOT),
+                    variant.keep(), size, SpeedStats.median(seqPerSecond),
                     SpeedStats.min(seqPerSecond), SpeedStats.max(seqPerSecond), timings.pairedSpeedup(v, 0),
                     timings.batchesPerTiming(), paddedTokens));
         }

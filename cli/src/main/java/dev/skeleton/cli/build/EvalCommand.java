@@ -9,7 +9,10 @@ import dev.skeleton.builder.train.GlueMetric;
 import dev.skeleton.cli.BaseModelOptions;
 import dev.skeleton.cli.CliException;
 import dev.skeleton.cli.Json;
+import dev.skeleton.cli.PrecisionConverter;
 import dev.skeleton.cli.SkeletonCli;
+import dev.skeleton.engine.graph.Precision;
+import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
@@ -53,6 +56,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per line: variant, metric, value, examples.")
     private boolean json;
 
+    @Option(names = "--precision", paramLabel = "P[,P]", split = ",", defaultValue = "fp32",
+            converter = PrecisionConverter.class,
+            description = "Engine precisions to evaluate in: fp32, int8 or fp32,int8 (default: ${DEFAULT-VALUE}).")
+    private List<Precision> precisions;
+
     @Mixin
     private BaseModelOptions baseModel;
 
@@ -67,18 +75,22 @@ public final class EvalCommand implements Callable<Integer> {
         }
         GlueMetric metric = GlueMetric.forTask(task);
         PrintWriter out = spec.commandLine().getOut();
-        try (SkeletonEngine engine = new SkeletonEngine(baseModel.load(), EngineConfig.defaults())) {
-            for (Map.Entry<String, Path> v : variants.entrySet()) {
-                TaskSkeleton skeleton = SkeletonFiles.read(v.getValue());
-                List<LabeledExample> examples = DatasetReader.read(data, withLabels(skeleton)).examples();
-                double value = SkeletonEvaluator.evaluate(engine, skeleton, examples, metric);
-                if (json) {
-                    out.println(Json.line(Json.object().put("task", task).put("variant", v.getKey())
-                            .put("version", skeleton.getVersion()).put("metric", metric.key()).put("value", value)
-                            .put("examples", examples.size())));
-                } else {
-                    out.printf(Locale.ROOT, "%-8s v%d  %s %.2f  (%d examples)%n", v.getKey(), skeleton.getVersion(),
-                            metric.key(), 100 * value, examples.size());
+        BaseModel base = baseModel.load();
+        for (Precision precision : precisions) {
+            String p = precision.name().toLowerCase(Locale.ROOT);
+            try (SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults().withPrecision(precision))) {
+                for (Map.Entry<String, Path> v : variants.entrySet()) {
+                    TaskSkeleton skeleton = SkeletonFiles.read(v.getValue());
+                    List<LabeledExample> examples = DatasetReader.read(data, withLabels(skeleton)).examples();
+                    double value = SkeletonEvaluator.evaluate(engine, skeleton, examples, metric);
+                    if (json) {
+                        out.println(Json.line(Json.object().put("task", task).put("variant", v.getKey())
+                                .put("precision", p).put("version", skeleton.getVersion()).put("metric", metric.key())
+                                .put("value", value).put("examples", examples.size())));
+                    } else {
+                        out.printf(Locale.ROOT, "%-8s %-4s v%d  %s %.2f  (%d examples)%n", v.getKey(), p,
+                                skeleton.getVersion(), metric.key(), 100 * value, examples.size());
+                    }
                 }
             }
         }

@@ -86,6 +86,27 @@ final class GraphWriter {
         return name;
     }
 
+    /** An int8 initializer whose data lives in this model. */
+    String ownedInt8(String name, byte[] data, int... shape) {
+        graph.addInitializer(tensorHeader(name, shape, TensorProto.DataType.INT8).setRawData(ByteString.copyFrom(data)));
+        ownedBytes += data.length;
+        return name;
+    }
+
+    /** A node with {@code outputs} outputs; returns their names in order. */
+    String[] nodeOutputs(String opType, String domain, int outputs, String... inputs) {
+        String base = opType.toLowerCase() + "_" + (counter++);
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(base).setDomain(domain)
+                .addAllInput(Arrays.asList(inputs));
+        String[] names = new String[outputs];
+        for (int i = 0; i < outputs; i++) {
+            names[i] = base + "_" + i;
+            n.addOutput(names[i]);
+        }
+        graph.addNode(n);
+        return names;
+    }
+
     /**
      * An initializer shared by every session of the same base model: declared with external data here and
      * handed to ONNX Runtime from the engine's memory, so it is held once however many tasks run.

@@ -27,9 +27,11 @@ import java.util.Map;
 public final class SkeletonGraphBuilder {
 
     private final EncoderWeights base;
+    private final Precision precision;
 
-    public SkeletonGraphBuilder(EncoderWeights base) {
+    public SkeletonGraphBuilder(EncoderWeights base, Precision precision) {
         this.base = base;
+        this.precision = precision;
     }
 
     /** The graph of {@code skeleton}, which must already be valid for this base model. */
@@ -135,26 +137,26 @@ public final class SkeletonGraphBuilder {
             attended = layerNorm(g, g.node("Add", hidden, g.shared(prefix + ".attention.out.bias", l.attentionOutBias())),
                     l.attentionNorm(), prefix + ".attention.norm");
         } else {
-            String qkv;
+            FloatTensor qkv;
             String qkvBias;
-            String outWeight;
+            FloatTensor outWeight;
             if (allHeads) {
-                qkv = layerWeight(g, prefix + ".attention.qkv", FloatTensor.concatColumns(l.query(), l.key(), l.value()));
+                qkv = FloatTensor.concatColumns(l.query(), l.key(), l.value());
                 qkvBias = g.shared(prefix + ".attention.qkv.bias",
                         FloatTensor.concatEntries(l.queryBias(), l.keyBias(), l.valueBias()));
-                outWeight = layerWeight(g, prefix + ".attention.out", l.attentionOut());
+                outWeight = l.attentionOut();
             } else {
                 int[] columns = headColumns(heads, headSize);
-                qkv = g.owned("layer" + index + ".qkv", FloatTensor.concatColumns(
-                        l.query().selectColumns(columns), l.key().selectColumns(columns), l.value().selectColumns(columns)));
+                qkv = FloatTensor.concatColumns(
+                        l.query().selectColumns(columns), l.key().selectColumns(columns), l.value().selectColumns(columns));
                 qkvBias = g.owned("layer" + index + ".qkv.bias", FloatTensor.concatEntries(
                         l.queryBias().selectEntries(columns), l.keyBias().selectEntries(columns),
                         l.valueBias().selectEntries(columns)));
-                outWeight = g.owned("layer" + index + ".attention.out", l.attentionOut().selectRows(columns));
+                outWeight = l.attentionOut().selectRows(columns);
             }
             int keptHeads = allHeads ? numHeads : heads.length;
-            String context = g.node("Attention", MICROSOFT, Map.of("num_heads", keptHeads), hidden, qkv, qkvBias, mask);
-            String projected = g.node("MatMul", context, outWeight);
+            String context = attention(g, hidden, "layer" + index + ".attention.qkv", qkv, qkvBias, mask, keptHeads);
+            String projected = matMul(g, context, "layer" + index + ".attention.out", outWeight);
             attended = skipLayerNorm(g, projected, hidden, g.shared(prefix + ".attention.out.bias", l.attentionOutBias()),
                     l.attentionNorm(), prefix + ".attention.norm");
         }
@@ -165,23 +167,43 @@ public final class SkeletonGraphBuilder {
             return layerNorm(g, g.node("Add", attended, outBias), l.ffnNorm(), prefix + ".ffn.norm");
         }
         boolean allNeurons = neurons == null || neurons.length == l.intermediateSize();
-        String in = allNeurons ? layerWeight(g, prefix + ".ffn.in", l.ffnIn())
-                : g.owned("layer" + index + ".ffn.in", l.ffnIn().selectColumns(neurons));
+        FloatTensor in = allNeurons ? l.ffnIn() : l.ffnIn().selectColumns(neurons);
         String inBias = allNeurons ? g.shared(prefix + ".ffn.in.bias", l.ffnInBias())
                 : g.owned("layer" + index + ".ffn.in.bias", l.ffnInBias().selectEntries(neurons));
-        String out = allNeurons ? layerWeight(g, prefix + ".ffn.out", l.ffnOut())
-                : g.owned("layer" + index + ".ffn.out", l.ffnOut().selectRows(neurons));
-        String activated = g.node("BiasGelu", MICROSOFT, Map.of(), g.node("MatMul", attended, in), inBias);
-        return skipLayerNorm(g, g.node("MatMul", activated, out), attended, outBias, l.ffnNorm(), prefix + ".ffn.norm");
+        FloatTensor out = allNeurons ? l.ffnOut() : l.ffnOut().selectRows(neurons);
+        String activated = g.node("BiasGelu", MICROSOFT, Map.of(), matMul(g, attended, "layer" + index + ".ffn.in", in),
+                inBias);
+        return skipLayerNorm(g, matMul(g, activated, "layer" + index + ".ffn.out", out), attended, outBias, l.ffnNorm(),
+                prefix + ".ffn.norm");
     }
 
     /**
-     * An unpruned layer matrix. The task owns it even though it equals the base model's: ONNX Runtime
-     * pre-packs MatMul weights into a private copy per session anyway (sharing the unpacked one saved no
-     * memory), and for an owned initializer it frees the unpacked original.
+     * {@code x} times a layer matrix, which the task owns even where it equals the base model's: ONNX Runtime
+     * pre-packs MatMul weights into a private copy per session anyway (sharing the unpacked one saved no memory),
+     * and for an owned initializer it frees the unpacked original. In int8, {@code DynamicQuantizeMatMul}
+     * quantizes {@code x} per batch and multiplies in int8.
      */
-    private static String layerWeight(GraphWriter g, String name, FloatTensor weight) {
-        return g.owned(name.replace("base.", ""), weight);
+    private String matMul(GraphWriter g, String x, String name, FloatTensor weight) {
+        if (precision == Precision.FP32) {
+            return g.node("MatMul", x, g.owned(name, weight));
+        }
+        Int8Weight q = Int8Weight.perColumn(weight);
+        return g.node("DynamicQuantizeMatMul", MICROSOFT, Map.of(), x, g.ownedInt8(name, q.data(), weight.shape()),
+                g.owned(name + ".scale", FloatTensor.vector(q.scales())));
+    }
+
+    /** Fused self-attention with the task's QKV projection: {@code Attention}, or {@code QAttention} in int8. */
+    private String attention(GraphWriter g, String hidden, String name, FloatTensor qkv, String qkvBias, String mask,
+            int heads) {
+        if (precision == Precision.FP32) {
+            return g.node("Attention", MICROSOFT, Map.of("num_heads", heads), hidden, g.owned(name, qkv), qkvBias, mask);
+        }
+        Int8Weight q = Int8Weight.perColumn(qkv);
+        // uint8 input, its scale and zero point, computed per batch
+        String[] input = g.nodeOutputs("DynamicQuantizeLinear", "", 3, hidden);
+        return g.node("QAttention", MICROSOFT, Map.of("num_heads", heads), input[0],
+                g.ownedInt8(name, q.data(), qkv.shape()), qkvBias, input[1],
+                g.owned(name + ".scale", FloatTensor.vector(q.scales())), mask, input[2]);
     }
 
     private static int[] headColumns(int[] heads, int headSize) {

@@ -1,5 +1,6 @@
 package dev.skeleton.engine.runtime;
 
+import dev.skeleton.engine.graph.Precision;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,8 +11,9 @@ import java.util.List;
  *                       process sets it; later ones share that pool)
  * @param device         execution provider; CUDA falls back to CPU with a warning when unavailable
  * @param cudaDeviceId   GPU ordinal for CUDA, >= 0
+ * @param precision      arithmetic of the layer matrices: fp32, or dynamic int8 (CPU)
  */
-public record EngineConfig(int intraOpThreads, Device device, int cudaDeviceId) {
+public record EngineConfig(int intraOpThreads, Device device, int cudaDeviceId, Precision precision) {
 
     public EngineConfig {
         List<String> problems = new ArrayList<>();
@@ -21,6 +23,9 @@ public record EngineConfig(int intraOpThreads, Device device, int cudaDeviceId) 
         if (device == null) {
             problems.add("device must be one of CPU, CUDA");
         }
+        if (precision == null) {
+            problems.add("precision must be one of FP32, INT8");
+        }
         if (cudaDeviceId < 0) {
             problems.add("cudaDeviceId=" + cudaDeviceId + " must be >= 0");
         }
@@ -29,17 +34,26 @@ public record EngineConfig(int intraOpThreads, Device device, int cudaDeviceId) 
         }
     }
 
-    /** CPU, one thread per available core. */
+    /** fp32. */
+    public EngineConfig(int intraOpThreads, Device device, int cudaDeviceId) {
+        this(intraOpThreads, device, cudaDeviceId, Precision.FP32);
+    }
+
+    /** CPU, fp32, one thread per available core. */
     public static EngineConfig defaults() {
         return new EngineConfig(Runtime.getRuntime().availableProcessors(), Device.CPU, 0);
     }
 
     public EngineConfig withThreads(int threads) {
-        return new EngineConfig(threads, device, cudaDeviceId);
+        return new EngineConfig(threads, device, cudaDeviceId, precision);
     }
 
     public EngineConfig withDevice(Device newDevice) {
-        return new EngineConfig(intraOpThreads, newDevice, cudaDeviceId);
+        return new EngineConfig(intraOpThreads, newDevice, cudaDeviceId, precision);
+    }
+
+    public EngineConfig withPrecision(Precision newPrecision) {
+        return new EngineConfig(intraOpThreads, device, cudaDeviceId, newPrecision);
     }
 
 }

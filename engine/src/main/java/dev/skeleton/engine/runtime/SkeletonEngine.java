@@ -62,7 +62,7 @@ public final class SkeletonEngine implements AutoCloseable {
         Engine.getEngine("OnnxRuntime");
         this.env = OrtEnvironment.getEnvironment();
         this.shared = new SharedWeights(env);
-        this.graphs = new SkeletonGraphBuilder(base.weights());
+        this.graphs = new SkeletonGraphBuilder(base.weights(), config.precision());
     }
 
     public BaseModel baseModel() {

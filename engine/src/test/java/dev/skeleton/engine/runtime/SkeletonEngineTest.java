@@ -244,6 +244,39 @@ class SkeletonEngineTest {
                 .hasMessageContaining("warm-up sentence");
     }
 
+    @Test
+    void shouldGiveNearlyTheSamePooledOutputsInInt8AsInFp32() {
+        // Given one pruned skeleton (heads and neurons) with a deep prompt, on an fp32 and an int8 engine
+        TaskSkeleton skeleton = SyntheticSkeletons.withDeepPrompt(
+                SyntheticSkeletons.random(base, "int8", 10, 0.3, 0.5, 12), base.weights().layers().size(), 13);
+        try (SkeletonEngine int8Engine = new SkeletonEngine(base, EngineConfig.defaults().withThreads(2)
+                        .withPrecision(dev.skeleton.engine.graph.Precision.INT8));
+                TaskModel fp32 = engine.load(skeleton);
+                TaskModel int8 = int8Engine.load(skeleton)) {
+            // When both run the same sentences
+            float[][] a = fp32.forward(SENTENCES).pooled();
+            float[][] b = int8.forward(SENTENCES).pooled();
+
+            // Then every pooled vector points the same way (cosine > 0.99), and int8 owns under a third the bytes
+            for (int i = 0; i < a.length; i++) {
+                assertThat(cosine(a[i], b[i])).as("cosine of sentence %d", i).isGreaterThan(0.99);
+            }
+            assertThat(int8.ownedBytes()).isLessThan(fp32.ownedBytes() / 3);
+        }
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
     static float maxAbsDiff(float[] a, float[] b) {
         assertThat(a).hasSameSizeAs(b);
         float max = 0;
