@@ -159,7 +159,7 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(ENGINE_PRECISION, Type.STRING, "fp32", ConfigDef.CaseInsensitiveValidString.in("fp32", "int8"),
                     Importance.MEDIUM, "Arithmetic of the skeletons' layer matrices: fp32, or int8 (dynamic "
                             + "quantization: per-column int8 weights, activations quantized per batch; about 1.7-1.9x "
-                            + "the fp32 speed on CPU, see the README's figures; CPU only).")
+                            + "the fp32 speed on CPU, see the README's figures; not with " + ENGINE_DEVICE + "=cuda).")
             .define(BATCH_MAX_SIZE, Type.INT, 32, ConfigDef.Range.between(1, 1024), Importance.MEDIUM,
                     "Most requests of one task run as one inference batch; a batch that reaches this size runs as "
                             + "soon as an inference worker is idle. While all workers are busy, batches fill up to "
@@ -323,6 +323,11 @@ public final class StreamsAppConfig extends AbstractConfig {
         if (capacity < maxSize) {
             problems.add("Invalid value " + capacity + " for configuration " + BATCH_QUEUE_CAPACITY + ": must be at "
                     + "least " + BATCH_MAX_SIZE + "=" + maxSize + ", else no batch could ever fill");
+        }
+        if ("int8".equalsIgnoreCase((String) values.get(ENGINE_PRECISION))
+                && "cuda".equalsIgnoreCase((String) values.get(ENGINE_DEVICE))) {
+            problems.add("Invalid configuration: " + ENGINE_PRECISION + "=int8 runs on the CPU only; use fp32 with "
+                    + ENGINE_DEVICE + "=cuda");
         }
         int workers = (Integer) values.get(INFERENCE_WORKERS);
         int httpWorkers = (Integer) values.get(HTTP_CLASSIFY_MAX_WORKERS);

@@ -91,6 +91,9 @@ class StreamsAppConfigTest {
         assertThat(config(Map.of(StreamsAppConfig.ENGINE_PRECISION, "INT8")).engineConfig().precision())
                 .isEqualTo(dev.skeleton.engine.graph.Precision.INT8);
         assertThat(config(Map.of()).engineConfig().precision()).isEqualTo(dev.skeleton.engine.graph.Precision.FP32);
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.ENGINE_PRECISION, "int8",
+                StreamsAppConfig.ENGINE_DEVICE, "cuda")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("engine.precision=int8 runs on the CPU only");
     }
 
     @Test
