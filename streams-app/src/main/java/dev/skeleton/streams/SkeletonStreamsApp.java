@@ -133,8 +133,9 @@ public final class SkeletonStreamsApp implements AutoCloseable {
                         new WorkerShare(workers, config.httpClassifyMaxWorkers()), metrics::batch);
                 app.direct = direct;
                 http = HttpEndpoints.start(vertx, config.httpHost(), config.httpPort().get(), config.httpAccess(),
-                        s::state, new StuckWorkers(workers, config.batchSettings().inferenceTimeout()), new TasksView(registry, base), prometheus,
-                        new ClassifyEndpoint(direct, metrics, config.maxTextChars()));
+                        s::state, new StuckWorkers(workers, config.batchSettings().inferenceTimeout()),
+                        new TasksView(registry, base), prometheus, new ClassifyEndpoint(direct, metrics,
+                        config.maxTextChars()));
                 app.http = http;
             }
             streams.start();

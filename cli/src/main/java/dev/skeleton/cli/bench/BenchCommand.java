@@ -74,6 +74,17 @@ public final class BenchCommand implements Callable<Integer> {
                     + "speed-ups are relative to the first precision's full model.")
     private List<Precision> precisions;
 
+    private double headKeep = 1.0;
+
+    @Option(names = "--head-keep", paramLabel = "R",
+            description = "Share of attention heads the skeleton variants keep, at random (default: 1.0, all).")
+    void setHeadKeep(double r) {
+        if (!(r > 0 && r <= 1)) {
+            throw new ParameterException(spec.commandLine(), "--head-keep must be in (0, 1], got " + r);
+        }
+        headKeep = r;
+    }
+
     @Option(names = "--stream", description = "Benchmark the streaming service through a broker instead of the engine.")
     private boolean stream;
 
@@ -119,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (stream) {
             return streamBench(base, sentences, n, err);
         }
-        BenchReport report = new EngineBenchmark(base, settings, sentences, precisions, message -> {
+        BenchReport report = new EngineBenchmark(base, settings, sentences, precisions, headKeep, message -> {
             err.println("bench: " + message);
             err.flush();
         }).run();

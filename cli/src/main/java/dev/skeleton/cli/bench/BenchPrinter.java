@@ -19,15 +19,16 @@ public final class BenchPrinter {
                 + " (a batch runs as length-sorted runs, each padded to its longest member; padded = tokens computed"
                 + " per sentence)", r.meanTokens(), s.promptLength()));
         out.println("variants:  full = prompt on the full model; deep = the same with a deep prompt (an offset for the"
-                + " prompt positions before every later layer); skeleton = shallow prompt, FFN neurons kept at random");
+                + " prompt positions before every later layer); skeleton = shallow prompt, FFN neurons (keep) and"
+                + " attention heads (heads) kept at random");
         out.println("timing:    " + s.reps() + " repetitions, variants interleaved; seq/s = median over repetitions;"
                 + " speedup = median over repetitions of seq/s / the first full model's seq/s in the same repetition");
         out.println();
-        out.println(f("%-9s %-5s %5s %6s %10s %8s %14s %8s", "variant", "prec", "keep", "batch", "seq/s", "speedup",
-                "min..max seq/s", "padded"));
+        out.println(f("%-9s %-5s %5s %5s %6s %10s %8s %14s %8s", "variant", "prec", "keep", "heads", "batch", "seq/s",
+                "speedup", "min..max seq/s", "padded"));
         for (BenchResult row : r.results()) {
-            out.println(f("%-9s %-5s %5.2f %6d %10.1f %8.2f %14s %8.1f", row.variant(), row.precision(), row.keep(),
-                    row.batch(),
+            out.println(f("%-9s %-5s %5.2f %5.2f %6d %10.1f %8.2f %14s %8.1f", row.variant(), row.precision(),
+                    row.keep(), row.headKeep(), row.batch(),
                     row.seqPerSecond(), row.speedup(),
                     f("%.0f..%.0f", row.minSeqPerSecond(), row.maxSeqPerSecond()), row.paddedTokens()));
         }
@@ -52,6 +53,7 @@ public final class BenchPrinter {
             o.put("variant", row.variant());
             o.put("precision", row.precision());
             o.put("keep", row.keep());
+            o.put("head_keep", row.headKeep());
             o.put("batch", row.batch());
             o.put("seq_per_s", round(row.seqPerSecond(), 2));
             o.put("speedup", round(row.speedup(), 3));

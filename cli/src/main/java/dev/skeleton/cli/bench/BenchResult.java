@@ -6,6 +6,7 @@ package dev.skeleton.cli.bench;
  * @param variant        "full", "deep" (full model, deep prompt) or "skeleton"
  * @param precision      "fp32" or "int8"
  * @param keep           FFN keep ratio
+ * @param headKeep       attention-head keep ratio
  * @param batch          batch size
  * @param seqPerSecond   median sequences per second over the repetitions
  * @param minSeqPerSecond slowest repetition
@@ -14,5 +15,6 @@ package dev.skeleton.cli.bench;
  * @param batchesPerRep  batches timed per repetition
  * @param paddedTokens   mean padded text length of a batch (prompt excluded), or NaN if unknown
  */
-public record BenchResult(String variant, String precision, double keep, int batch, double seqPerSecond, double minSeqPerSecond,
-        double maxSeqPerSecond, double speedup, int batchesPerRep, double paddedTokens) {}
+public record BenchResult(String variant, String precision, double keep, double headKeep, int batch,
+        double seqPerSecond, double minSeqPerSecond, double maxSeqPerSecond, double speedup, int batchesPerRep,
+        double paddedTokens) {}

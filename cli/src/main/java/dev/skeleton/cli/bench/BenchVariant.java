@@ -8,10 +8,11 @@ import dev.skeleton.engine.runtime.TaskModel;
  *
  * @param keep FFN keep ratio; 1.0 is the full model (prompt on the unpruned encoder)
  * @param deep whether the prompt is deep (an offset for the prompt positions before every later layer)
+ * @param headKeep attention heads kept per layer (1.0: all)
  * @param precision fp32 or int8 layer matrices
  * @param task the loaded task
  */
-record BenchVariant(double keep, boolean deep, Precision precision, TaskModel task) {
+record BenchVariant(double keep, double headKeep, boolean deep, Precision precision, TaskModel task) {
 
     /** "full", "deep" (the full model with a deep prompt) or "skeleton", as reported. */
     String name() {

@@ -27,11 +27,16 @@ public final class EngineBenchmark {
     private final SentenceSource sentences;
     private final Consumer<String> progress;
     private final List<Precision> precisions;
+    private final double headKeep;
 
-    /** Every variant in each of {@code precisions}, fp32 first if present (speed-ups are relative to the first). */
+    /**
+     * Every variant in each of {@code precisions}, fp32 first if present (speed-ups are relative to the first); the
+     * skeleton variants keep {@code headKeep} of the attention heads.
+     */
     public EngineBenchmark(BaseModel base, BenchSettings settings, SentenceSource sentences, List<Precision> precisions,
-            Consumer<String> progress) {
+            double headKeep, Consumer<String> progress) {
         this.base = base;
+        this.headKeep = headKeep;
         this.precisions = List.copyOf(precisions);
         this.settings = settings;
         this.sentences = sentences;
@@ -76,14 +81,16 @@ public final class EngineBenchmark {
                     + precision.name().toLowerCase(Locale.ROOT));
             String id = keep >= 1 ? "bench-full" : "bench-keep" + Math.round(keep * 100);
             // the same seed everywhere: identical prompt and head, so only the kept neurons differ
-            TaskSkeleton skeleton = SyntheticSkeletons.random(base, id, settings.promptLength(), keep, 1.0, settings.seed());
-            variants.add(new BenchVariant(keep, false, precision, engine.load(skeleton)));
+            double heads = keep >= 1 ? 1.0 : headKeep;
+            TaskSkeleton skeleton = SyntheticSkeletons.random(base, id, settings.promptLength(), keep, heads,
+                    settings.seed());
+            variants.add(new BenchVariant(keep, heads, false, precision, engine.load(skeleton)));
             if (keep >= 1 && settings.promptLength() > 0) {
                 // what a deep prompt costs: the same full model with an offset added before every later layer
                 progress.accept("loading full model with a deep prompt");
                 TaskSkeleton deep = SyntheticSkeletons.withDeepPrompt(TaskSkeleton.newBuilder(skeleton)
                         .setTaskId("bench-deep").build(), base.weights().layers().size(), settings.seed());
-                variants.add(new BenchVariant(keep, true, precision, engine.load(deep)));
+                variants.add(new BenchVariant(keep, 1.0, true, precision, engine.load(deep)));
             }
         }
         return variants;

@@ -14,8 +14,8 @@ class BenchPrinterTest {
 
     private static final BenchReport REPORT = new BenchReport("all-MiniLM-L6-v2", BenchSettings.quick(2, 20),
             "test sentences", 24.5,
-            List.of(new BenchResult("full", "fp32", 1.0, 8, 200, 190, 210, 1.0, 10, 40),
-                    new BenchResult("skeleton", "int8", 0.3, 8, 300, 280, 310, 1.5, 10, 40)),
+            List.of(new BenchResult("full", "fp32", 1.0, 1.0, 8, 200, 190, 210, 1.0, 10, 40),
+                    new BenchResult("skeleton", "int8", 0.3, 0.5, 8, 300, 280, 310, 1.5, 10, 40)),
             new MemoryResult(8, 0.3, 500, 580, 4.0, 86.0, 0.0));
 
     @Test
@@ -27,6 +27,7 @@ class BenchPrinterTest {
         JsonNode skeleton = mapper.readTree(lines.get(1));
         assertThat(skeleton.get("variant").asText()).isEqualTo("skeleton");
         assertThat(skeleton.get("precision").asText()).isEqualTo("int8");
+        assertThat(skeleton.get("head_keep").asDouble()).isEqualTo(0.5);
         assertThat(skeleton.get("keep").asDouble()).isEqualTo(0.3);
         assertThat(skeleton.get("batch").asInt()).isEqualTo(8);
         assertThat(skeleton.get("seq_per_s").asDouble()).isEqualTo(300);
@@ -49,8 +50,8 @@ class BenchPrinterTest {
         String table = print(false);
 
         assertThat(table).contains("variant", "speedup")
-                .containsPattern("full\\s+fp32\\s+1\\.00\\s+8\\s+200\\.0\\s+1\\.00")
-                .containsPattern("skeleton\\s+int8\\s+0\\.30\\s+8\\s+300\\.0\\s+1\\.50")
+                .containsPattern("full\\s+fp32\\s+1\\.00\\s+1\\.00\\s+8\\s+200\\.0\\s+1\\.00")
+                .containsPattern("skeleton\\s+int8\\s+0\\.30\\s+0\\.50\\s+8\\s+300\\.0\\s+1\\.50")
                 .contains("+10.0 MiB RSS per task", "4.0 MiB", "2.50");
     }
 
