@@ -76,6 +76,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     private double headKeep = 1.0;
 
+    @Option(names = "--memory-tasks", paramLabel = "N", defaultValue = "8",
+            description = "Extra tasks (FFN keep 0.3) loaded for the memory row, e.g. 100 for a load test "
+                    + "(default: ${DEFAULT-VALUE}); their RSS, load time and time to the first label are reported.")
+    private int memoryTasks;
+
     @Option(names = "--head-keep", paramLabel = "R",
             description = "Share of attention heads the skeleton variants keep, at random (default: 1.0, all).")
     void setHeadKeep(double r) {
@@ -122,8 +127,11 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SentenceSource sentences = SentenceSource.load(data);
         int n = threads.orElse(DEFAULT_THREADS);
-        BenchSettings settings = quick ? BenchSettings.quick(n, promptLength)
-                : BenchSettings.full(n, promptLength);
+        if (memoryTasks < 1) {
+            throw new ParameterException(spec.commandLine(), "--memory-tasks must be >= 1, got " + memoryTasks);
+        }
+        BenchSettings settings = (quick ? BenchSettings.quick(n, promptLength)
+                : BenchSettings.full(n, promptLength)).withMemoryTasks(memoryTasks);
         err.println("bench: loading base model");
         err.flush();
         BaseModel base = baseModel.load();

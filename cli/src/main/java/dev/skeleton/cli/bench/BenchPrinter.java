@@ -37,11 +37,14 @@ public final class BenchPrinter {
         if (m == null) {
             out.println("memory:    not measured (no /proc/self/status on this system)");
         } else {
-            out.println(f("memory:    %d extra tasks at keep %.2f: +%.1f MiB RSS per task; each owns %.1f MiB of"
-                    + " weights (RSS/owned %.2f)", m.tasks(), m.keep(), m.rssPerTaskMib(), m.ownedMib(), m.ratio()));
+            out.println(f("memory:    %d extra %s tasks at keep %.2f: +%.1f MiB RSS per task; each owns %.1f MiB of"
+                    + " weights (RSS/owned %.2f)", m.tasks(), m.precision(), m.keep(), m.rssPerTaskMib(), m.ownedMib(),
+                    m.ratio()));
             out.println(f("           RSS %.0f -> %.0f MiB after loading them, one batch each and a GC (Java heap"
                     + " committed %+.0f MiB of that); shared base weights %.1f MiB, held once",
                     m.rssBeforeMib(), m.rssAfterMib(), m.heapDeltaMib(), m.sharedMib()));
+            out.println(f("           loading them took %.1f s; median time from load to the first batch of 8 labeled:"
+                    + " %.0f ms per task", m.loadSeconds(), m.firstLabelMs()));
         }
         out.flush();
     }
@@ -72,6 +75,7 @@ public final class BenchPrinter {
         if (m != null) {
             ObjectNode o = Json.object();
             o.put("variant", "memory");
+            o.put("precision", m.precision());
             o.put("tasks", m.tasks());
             o.put("keep", m.keep());
             o.put("rss_per_task_mib", round(m.rssPerTaskMib(), 2));
@@ -81,6 +85,8 @@ public final class BenchPrinter {
             o.put("rss_after_mib", round(m.rssAfterMib(), 1));
             o.put("shared_mib", round(m.sharedMib(), 1));
             o.put("heap_delta_mib", round(m.heapDeltaMib(), 1));
+            o.put("load_s", round(m.loadSeconds(), 2));
+            o.put("first_label_ms", round(m.firstLabelMs(), 1));
             o.put("threads", s.threads());
             o.put("prompt_length", s.promptLength());
             out.println(Json.line(o));

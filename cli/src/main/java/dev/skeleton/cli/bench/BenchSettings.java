@@ -32,6 +32,12 @@ public record BenchSettings(int threads, int promptLength, List<Integer> batchSi
         }
     }
 
+    /** These settings with {@code tasks} extra tasks loaded for the memory measurement. */
+    public BenchSettings withMemoryTasks(int tasks) {
+        return new BenchSettings(threads, promptLength, batchSizes, keeps, reps, targetSeconds, warmupBatches, tasks,
+                memoryKeep, seed);
+    }
+
     /** The reported figures: 7 repetitions of about 1.5 s each. */
     public static BenchSettings full(int threads, int promptLength) {
         return new BenchSettings(threads, promptLength, BATCH_SIZES, KEEPS, 7, 1.5, 3, 8, 0.3, 42);

@@ -3,6 +3,7 @@ package dev.skeleton.cli.bench;
 /**
  * Resident memory added per extra loaded task.
  *
+ * @param precision      "fp32" or "int8": the engine they were loaded into
  * @param tasks          extra tasks loaded
  * @param keep           their FFN keep ratio
  * @param rssBeforeMib   process RSS before loading them
@@ -11,9 +12,13 @@ package dev.skeleton.cli.bench;
  * @param sharedMib      base-model weight bytes the engine holds once for all tasks
  * @param heapDeltaMib   growth of the committed Java heap over the same span: the part of the RSS growth
  *                       that is the JVM's, not the tasks' native memory
+ * @param loadSeconds    wall time to load all of them, one after the other (validate, build the graph, create the
+ *                       session, warm up)
+ * @param firstLabelMs   median over the tasks of load plus their first batch of 8: how long a newly published
+ *                       task takes to label, without Kafka
  */
-public record MemoryResult(int tasks, double keep, double rssBeforeMib, double rssAfterMib, double ownedMib,
-        double sharedMib, double heapDeltaMib) {
+public record MemoryResult(String precision, int tasks, double keep, double rssBeforeMib, double rssAfterMib,
+        double ownedMib, double sharedMib, double heapDeltaMib, double loadSeconds, double firstLabelMs) {
 
     public double rssPerTaskMib() {
         return (rssAfterMib - rssBeforeMib) / tasks;

@@ -16,7 +16,7 @@ class BenchPrinterTest {
             "test sentences", 24.5,
             List.of(new BenchResult("full", "fp32", 1.0, 1.0, 8, 200, 190, 210, 1.0, 10, 40),
                     new BenchResult("skeleton", "int8", 0.3, 0.5, 8, 300, 280, 310, 1.5, 10, 40)),
-            new MemoryResult(8, 0.3, 500, 580, 4.0, 86.0, 0.0));
+            new MemoryResult("fp32", 8, 0.3, 500, 580, 4.0, 86.0, 0.0, 1.5, 120.0));
 
     @Test
     void shouldWriteOneJsonObjectPerRowThenMemory() throws Exception {
