@@ -3,6 +3,7 @@ package dev.skeleton.cli;
 import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.runtime.Classification;
+import dev.skeleton.engine.graph.Precision;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
 import dev.skeleton.engine.runtime.TaskModel;
@@ -58,6 +59,10 @@ final class ClassifyCommand implements Callable<Integer> {
         threads.set(spec, n);
     }
 
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", converter = PrecisionConverter.class,
+            description = "fp32 or int8 (dynamic quantization of the layer matrices; default: ${DEFAULT-VALUE}).")
+    private Precision precision;
+
     @Mixin
     private BaseModelOptions baseModel;
 
@@ -69,7 +74,7 @@ final class ClassifyCommand implements Callable<Integer> {
         Path file = source.file != null ? source.file : SkeletonLocator.locate(root, source.task);
         TaskSkeleton skeleton = SkeletonFiles.read(file);
         List<TextInput> inputs = inputs(skeleton);
-        EngineConfig config = threads.applyTo(EngineConfig.defaults());
+        EngineConfig config = threads.applyTo(EngineConfig.defaults()).withPrecision(precision);
         try (SkeletonEngine engine = new SkeletonEngine(baseModel.load(), config);
                 TaskModel task = engine.load(skeleton)) {
             List<Classification> results = task.classify(inputs);

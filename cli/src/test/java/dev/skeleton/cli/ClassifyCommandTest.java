@@ -43,6 +43,19 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void shouldClassifyInInt8AndRefuseAnUnknownPrecision() {
+        CliRun int8 = CliRun.of("classify", "--threads", "1", "--precision", "int8", "--skeleton",
+                skeletonFile.toString(), "a great movie");
+        CliRun bad = CliRun.of("classify", "--precision", "int4", "--skeleton", skeletonFile.toString(), "x");
+
+        assertThat(int8.exitCode()).as(int8.err()).isZero();
+        assertThat(int8.out().lines()).hasSize(1)
+                .allMatch(line -> line.matches("(negative|positive)\t[01]\\.\\d{4}\t.+"));
+        assertThat(bad.exitCode()).isEqualTo(SkeletonCli.USAGE);
+        assertThat(bad.err()).contains("'int4' is not a precision: fp32 or int8");
+    }
+
+    @Test
     void shouldPrintJsonObjectPerTextForTaskUnderRoot() throws Exception {
         CliRun run = CliRun.of("classify", "--json", "--threads", "1", "--root", root.toString(), "--task", "sentiment",
                 "a great movie", "not my thing");
