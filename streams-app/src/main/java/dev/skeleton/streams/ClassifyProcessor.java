@@ -20,7 +20,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 
 /**
  * Decides each request's task, checks the fields its output would copy and its text, and hands it to a {@link MicroBatcher} that labels it in a batch on
@@ -55,12 +54,12 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
      * One request on its way through the batcher.
      *
      * @param record  the input record (key, headers and timestamp carry over to the output)
-     * @param context the input's record context, restored when the output is forwarded
+     * @param origin  the input's origin, restored when the output is forwarded
      * @param source  where it was read, for dead letters
      * @param request the parsed request, or null when unparseable
      * @param taskId  the decided task, or null when none could be decided
      */
-    private record Pending(Record<byte[], ParsedRequest> record, ProcessorRecordContext context, Source source,
+    private record Pending(Record<byte[], ParsedRequest> record, DeferredForwarder.Origin origin, Source source,
             ClassificationRequest request, String taskId) {}
 
     ClassifyProcessor(TaskClassifier classifier, TaskResolver tasks, int maxTextChars, OutputLimits limits,
@@ -88,7 +87,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
     @Override
     public void process(Record<byte[], ParsedRequest> record) {
         Source source = source();
-        ProcessorRecordContext captured = forwarder.capture();
+        DeferredForwarder.Origin captured = forwarder.capture();
         long bytes = bytes(record);
         if (record.value() instanceof ParsedRequest.Unparseable bad) {
             batcher.addDecided(new Pending(record, captured, source, null, null),
@@ -130,7 +129,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
             ClassificationResult result = result(p.request(), p.taskId(), labeled, r);
             metrics.labeled(p.taskId(), labeled.classification().label(), r.queueMs(),
                     System.currentTimeMillis() - p.record().timestamp());
-            forwarder.forward(p.record().withValue(new Routed.Labeled(result)), p.context());
+            forwarder.forward(p.record().withValue(new Routed.Labeled(result)), p.origin());
             return;
         }
         Refused refused = (Refused) r.outcome();
@@ -143,7 +142,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
                 p.record().headers(), refused.kind(), reason, p.source(), p.taskId(), limits);
         forwarder.forward(p.record()
                 .withValue((Routed) new Routed.DeadLetter(letter.value()))
-                .withHeaders(letter.headers()), p.context());
+                .withHeaders(letter.headers()), p.origin());
     }
 
     private static ClassificationResult result(ClassificationRequest request, String taskId, Labeled labeled,
