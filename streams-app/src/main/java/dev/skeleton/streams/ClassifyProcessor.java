@@ -129,7 +129,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
             ClassificationResult result = result(p.request(), p.taskId(), labeled, r);
             metrics.labeled(p.taskId(), labeled.classification().label(), r.queueMs(),
                     System.currentTimeMillis() - p.record().timestamp());
-            forwarder.forward(p.record().withValue(new Routed.Labeled(result)), p.origin());
+            forwarder.forward(p.record().withValue(new Routed.Output(result)), p.origin());
             return;
         }
         Refused refused = (Refused) r.outcome();

@@ -44,9 +44,9 @@ public final class SkeletonTopology {
         requests.process(() -> new ClassifyProcessor(classifier, resolver, maxTextChars, limits, batchSettings,
                         workers, metrics), Named.as("classify"), ClassifyProcessor.COMMIT_HOOK_STORE)
                 .split(Named.as("route-"))
-                .branch((key, routed) -> routed instanceof Routed.Labeled,
+                .branch((key, routed) -> routed instanceof Routed.Output,
                         Branched.withConsumer(labeled -> labeled
-                                .mapValues(routed -> ((Routed.Labeled) routed).result(), Named.as("result"))
+                                .mapValues(routed -> ((Routed.Output) routed).result(), Named.as("result"))
                                 .to(topics.resultTopics(), topics.results().withName("results")), "labeled"))
                 .defaultBranch(Branched.withConsumer(dead -> dead
                         .mapValues(routed -> ((Routed.DeadLetter) routed).value(), Named.as("dead-letter-value"))

@@ -52,7 +52,7 @@ class ClassifyProcessorTest {
         hook.flushCache();
         List<CapturedForward<? extends byte[], ? extends Routed>> out = context.forwarded();
         assertThat(out).hasSize(2);
-        assertThat(out.get(0).record().value()).isInstanceOfSatisfying(Routed.Labeled.class,
+        assertThat(out.get(0).record().value()).isInstanceOfSatisfying(Routed.Output.class,
                 labeled -> assertThat(labeled.result().getLabel()).isEqualTo("positive"));
         assertThat(out.get(1).record().value()).isInstanceOf(Routed.DeadLetter.class);
         assertThat(new String(out.get(1).record().headers().lastHeader(DeadLetters.KIND_HEADER).value(),
