@@ -31,6 +31,17 @@ public record BatchSettings(int maxSize, Duration maxDelay, int queueCapacity, l
         }
     }
 
+    /** Longest a due batch waits when no input arrives: how often the batcher's owner polls it. */
+    private static final long MAX_TICK_MS = 10;
+
+    /**
+     * How often, in milliseconds, the owner of a batcher polls it for due batches and ready results when no input
+     * arrives: the batch delay, between 1 and {@value #MAX_TICK_MS} ms.
+     */
+    public long tickMs() {
+        return Math.max(1, Math.min(MAX_TICK_MS, maxDelay.toMillis()));
+    }
+
     /** Settings with the default byte bound and inference timeout. */
     public BatchSettings(int maxSize, Duration maxDelay, int queueCapacity) {
         this(maxSize, maxDelay, queueCapacity, DEFAULT_QUEUE_MAX_BYTES);

@@ -36,9 +36,6 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
     /** Name of the processor's {@link PreCommitHook} store. */
     static final String COMMIT_HOOK_STORE = "classify-pre-commit";
 
-    /** Forward ready results at least this often when no input arrives (bounded below by Kafka's poll.ms). */
-    private static final long MAX_TICK_MS = 10;
-
     private final TaskClassifier classifier;
     private final TaskResolver tasks;
     private final int maxTextChars;
@@ -80,8 +77,8 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
         this.batcher = new MicroBatcher<>(batchSettings, classifier, workers, this::emit, metrics::batch);
         PreCommitHook hook = context.getStateStore(COMMIT_HOOK_STORE);
         hook.onCommit(batcher::flush);
-        long tickMs = Math.max(1, Math.min(MAX_TICK_MS, batchSettings.maxDelay().toMillis()));
-        context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, now -> batcher.poll());
+        // bounded below by Kafka's poll.ms: the punctuation runs between polls
+        context.schedule(Duration.ofMillis(batchSettings.tickMs()), PunctuationType.WALL_CLOCK_TIME, now -> batcher.poll());
     }
 
     @Override

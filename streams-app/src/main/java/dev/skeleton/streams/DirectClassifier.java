@@ -47,8 +47,8 @@ final class DirectClassifier implements AutoCloseable {
         this.capacityLimit = settings.queueCapacity();
         this.capacity = new Semaphore(capacityLimit);
         this.maxBytes = settings.queueMaxBytes();
-        long tickMs = Math.max(1, Math.min(10, settings.maxDelay().toMillis()));
-        owner.scheduleWithFixedDelay(() -> onOwner(batcher::poll), tickMs, tickMs, TimeUnit.MILLISECONDS);
+        owner.scheduleWithFixedDelay(() -> onOwner(batcher::poll), settings.tickMs(), settings.tickMs(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Labels {@code input} with {@code taskId} in the next batch; the future fails if the service is overloaded. */
