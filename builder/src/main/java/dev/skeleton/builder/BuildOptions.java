@@ -48,6 +48,9 @@ import java.util.TreeSet;
  *                             tuning: attribution, localization and re-tuning run on it; null to train one
  * @param timeLimit            wall time the whole build should take at most: the search starts no candidate and
  *                             no re-tuning round that would end later, and ships the best found by then; zero = none
+ * @param validation           a validation file to make every choice on instead of a split held out of {@code train}
+ *                             (same columns; never the dev file), or null: for training data unlike the inputs to
+ *                             serve (e.g. phrases), whose held-out split would misjudge a skeleton
  */
 public record BuildOptions(
         String taskId, Path train, Path dev, ColumnSpec columns, Path root,
@@ -55,7 +58,7 @@ public record BuildOptions(
         List<Double> ffnKeeps, List<Double> headKeeps, double maxDrop, Localization.Scope scope,
         AttributionMethod method, int integrationSteps, int attributionExamples, int maxTrainExamples,
         TrainingOptions training, int retuneEpochs, double distill, boolean linearProbe, boolean allowWeak,
-        Path fromPrompt, Duration timeLimit) {
+        Path fromPrompt, Duration timeLimit, Path validation) {
 
     /** The default candidate grid: FFN keep ratios. */
     public static final List<Double> FFN_KEEPS = List.of(0.1, 0.2, 0.3, 0.4, 0.5);
@@ -95,6 +98,11 @@ public record BuildOptions(
             problems.add("integration steps, attribution examples and re-tune epochs must be >= 1, max train examples"
                     + " >= 0");
         }
+        if (validation != null && dev != null
+                && validation.toAbsolutePath().normalize().equals(dev.toAbsolutePath().normalize())) {
+            problems.add("the validation file must not be the dev file: choices made on dev would make its figures "
+                    + "meaningless");
+        }
         if (timeLimit.isNegative()) {
             problems.add("time limit " + timeLimit + " must not be negative");
         }
@@ -111,6 +119,9 @@ public record BuildOptions(
         Map<String, String> m = new LinkedHashMap<>();
         m.put("train", train.getFileName().toString());
         m.put("dev", dev.getFileName().toString());
+        if (validation != null) {
+            m.put("validation", validation.getFileName().toString());
+        }
         m.put("text_column", columns.text());
         m.put("pair_column", String.valueOf(columns.pair()));
         m.put("label_column", columns.label());

@@ -83,11 +83,11 @@ public final class SkeletonBuilder {
                         o.columns().header())
                 : o.columns());
         List<String> labels = train.labels();
-        ValidationSplit split = ValidationSplit.of(sample(train.examples(), o.maxTrainExamples(), o.training().seed()),
-                VALIDATION_FRACTION, VALIDATION_MIN, VALIDATION_MAX, o.training().seed());
+        ValidationSplit split = split(o, train);
         GlueMetric metric = GlueMetric.forTask(o.taskId());
         log.accept("task " + o.taskId() + ": " + split.train().size() + " training and " + split.validation().size()
-                + " validation examples (held out of " + train.examples().size() + "), " + dev.examples().size()
+                + " validation examples (" + (o.validation() == null ? "held out of " + train.examples().size()
+                        : "from " + o.validation().getFileName()) + "), " + dev.examples().size()
                 + " dev examples (reported only), labels " + labels + ", metric " + metric.key());
         InputTemplate template = InputTemplate.newBuilder()
                 .setKind(o.columns().pair() == null ? InputKind.SINGLE : InputKind.PAIR)
@@ -345,13 +345,35 @@ public final class SkeletonBuilder {
                         .setTool("skeleton-builder " + version())
                         .setSeed(o.training().seed())
                         .setOptions(o.asMap())
-                        .setDataHashes(DataHashes.of(o.train(), o.dev()))
+                        .setDataHashes(o.validation() == null ? DataHashes.of(o.train(), o.dev())
+                                : DataHashes.of(o.train(), o.dev(), o.validation()))
                         .build())
                 .build();
     }
 
     private static TaskSkeleton withMetrics(TaskSkeleton s, Map<String, Double> metrics) {
         return TaskSkeleton.newBuilder(s).setMetrics(new HashMap<>(metrics)).build();
+    }
+
+    /**
+     * The training and validation examples: a split held out of the (sampled) training data, or all of it with the
+     * given validation file, which must not hold the same data as the dev file.
+     */
+    private static ValidationSplit split(BuildOptions o, Dataset train) {
+        List<LabeledExample> sampled = sample(train.examples(), o.maxTrainExamples(), o.training().seed());
+        if (o.validation() == null) {
+            return ValidationSplit.of(sampled, VALIDATION_FRACTION, VALIDATION_MIN, VALIDATION_MAX, o.training().seed());
+        }
+        if (DataHashes.sha256(o.validation()).equals(DataHashes.sha256(o.dev()))) {
+            throw new IllegalArgumentException("the validation file " + o.validation() + " holds the same data as the "
+                    + "dev file " + o.dev() + ": choices made on it would make the dev figures meaningless");
+        }
+        List<LabeledExample> shuffled = new ArrayList<>(sampled);
+        Collections.shuffle(shuffled, new Random(o.training().seed()));
+        ColumnSpec c = o.columns();
+        List<LabeledExample> validation = DatasetReader.read(o.validation(), c.labels().isEmpty()
+                ? new ColumnSpec(c.text(), c.pair(), c.label(), train.labels(), c.header()) : c).examples();
+        return new ValidationSplit(shuffled, validation);
     }
 
     /** A seeded sample of {@code max} examples (all when max is 0 or larger than the set), in sampled order. */

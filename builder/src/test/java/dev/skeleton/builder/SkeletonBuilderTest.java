@@ -17,6 +17,7 @@ import dev.skeleton.engine.runtime.SkeletonEngine;
 import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.engine.text.TextInput;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -36,7 +37,7 @@ class SkeletonBuilderTest {
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, List.of(0.1, 0.5),
                 List.of(0.75, 1.0), 100, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16,
-                48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, true, true, null, Duration.ZERO);
+                48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, true, true, null, Duration.ZERO, null);
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
 
@@ -108,17 +109,28 @@ class SkeletonBuilderTest {
     }
 
     @Test
-    void shouldShipNothingWhenTheTaskDidNotLearn() {
-        // 40 training sentences and one epoch: prompt tuning cannot clearly beat the majority label
+    void shouldShipNothingWhenTheTaskDidNotLearnJudgedOnAGivenValidationFile() throws Exception {
+        // 48 training sentences, a validation file of 12 others, and one epoch: prompt tuning cannot clearly beat
+        // the majority label
+        List<String> dev = Files.readAllLines(TestData.file("sst2-dev-32.tsv"));
+        Path validationFile = Files.write(root.resolve("validation.tsv"), dev.subList(0, 13));
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, false, 64, Pooling.MEAN, List.of(0.3),
                 List.of(1.0), 1, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48,
-                new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, false, false, null, Duration.ZERO);
+                new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, false, false, null, Duration.ZERO, validationFile);
+        assertThatThrownBy(() -> new BuildOptions("sst2", options.train(), options.dev(), TestData.SST2, root, 4,
+                false, 64, Pooling.MEAN, List.of(0.3), List.of(1.0), 1, Localization.Scope.PER_LAYER,
+                AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, options.training(), 1, 0, false, false, null,
+                Duration.ZERO, options.dev()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the validation file must not be the dev file");
         ArtifactWriter writer = new ArtifactWriter(root);
 
         BuildResult result = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(options, 1);
         writer.write(result, "weak build");
 
+        assertThat(result.trainExamples()).as("all 48 sampled for training").isEqualTo(48);
+        assertThat(result.validationExamples()).as("the validation file's rows").isEqualTo(12);
         assertThat(result.learning().learned()).as(result.learning().message()).isFalse();
         assertThat(result.ships()).isFalse();
         assertThat(result.summary()).containsEntry("shipped", false).containsEntry("skeleton", null);
@@ -132,6 +144,6 @@ class SkeletonBuilderTest {
         return new BuildOptions(o.taskId(), o.train(), o.dev(), o.columns(), o.root(), o.promptLength(), deep,
                 o.maxTokens(), o.pooling(), List.of(0.3), List.of(1.0), o.maxDrop(), o.scope(), o.method(),
                 o.integrationSteps(), o.attributionExamples(), o.maxTrainExamples(), o.training(), o.retuneEpochs(), 0,
-                false, true, prompt, timeLimit);
+                false, true, prompt, timeLimit, null);
     }
 }

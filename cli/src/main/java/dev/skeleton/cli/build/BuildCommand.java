@@ -47,6 +47,11 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--dev", required = true, paramLabel = "FILE", description = "Development data (evaluation).")
     private Path dev;
 
+    @Option(names = "--validation", paramLabel = "FILE",
+            description = "Make every choice on this labeled file (same columns, never the dev file) instead of a "
+                    + "split held out of --train: for training data unlike what will be served, e.g. phrases.")
+    private Path validation;
+
     @Mixin
     private DataColumnsOptions columns;
 
@@ -167,7 +172,7 @@ public final class BuildCommand implements Callable<Integer> {
             options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens, pooling,
                     ffnKeeps, headKeeps, maxDrop, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs, distill,
-                    linearProbe, allowWeak, fromPrompt, Duration.ofMinutes(timeLimitMinutes));
+                    linearProbe, allowWeak, fromPrompt, Duration.ofMinutes(timeLimitMinutes), validation);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
