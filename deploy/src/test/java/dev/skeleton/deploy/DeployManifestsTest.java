@@ -338,20 +338,11 @@ class DeployManifestsTest {
     @ParameterizedTest
     @ValueSource(strings = {"deployment.yaml", "deployment-gpu.yaml"})
     void shouldReadItsSettingsFromTheMountedConfigMap(String file) {
-        Map<String, Object> deployment = deployment(file);
-        Map<String, Object> container = container(deployment);
-        String configPath = optionValue(strings(container.get("args")), "--config");
+        String configPath = optionValue(strings(container(deployment(file)).get("args")), "--config");
         assertThat(configPath).as("args of k8s/%s must give --config", file).isNotNull();
         Map<String, Object> configMap = configMap();
         String configMapName = str(get(configMap, "metadata", "name"));
-        String volume = list(get(deployment, "spec", "template", "spec", "volumes"), "volumes").stream()
-                .filter(v -> configMapName.equals(str(get(v, "configMap", "name"))))
-                .map(v -> str(get(v, "name"))).findFirst().orElse(null);
-        assertThat(volume).as("k8s/%s must have a volume of ConfigMap %s", file, configMapName).isNotNull();
-        String mountPath = list(container.get("volumeMounts"), "volumeMounts").stream()
-                .filter(m -> volume.equals(str(get(m, "name"))))
-                .map(m -> str(get(m, "mountPath"))).findFirst().orElse(null);
-        assertThat(mountPath).as("k8s/%s must mount volume %s", file, volume).isNotNull();
+        String mountPath = mountPath(file, "configMap", "name", configMapName);
         Map<String, Object> data = map(configMap.get("data"), "data of the ConfigMap");
         assertThat(data.keySet().stream().map(key -> mountPath + "/" + key).toList())
                 .as("--config %s of k8s/%s must be a file of ConfigMap %s mounted at %s", configPath, file,
@@ -361,28 +352,14 @@ class DeployManifestsTest {
     @ParameterizedTest
     @ValueSource(strings = {"deployment.yaml", "deployment-gpu.yaml"})
     void shouldTakeEverySecretFromTheMountedSecretAndNoneFromTheConfigMap(String file) {
-        Map<String, Object> deployment = deployment(file);
-        Map<String, Object> container = container(deployment);
         Map<String, Object> secret = resources(K8S.resolve("secret.example.yaml"), "Secret").get(0);
         String secretName = str(get(secret, "metadata", "name"));
-        String volume = list(get(deployment, "spec", "template", "spec", "volumes"), "volumes").stream()
-                .filter(v -> secretName.equals(str(get(v, "secret", "secretName"))))
-                .map(v -> str(get(v, "name"))).findFirst().orElse(null);
-        assertThat(volume).as("k8s/%s must have a volume of Secret %s", file, secretName).isNotNull();
-        String mountPath = list(container.get("volumeMounts"), "volumeMounts").stream()
-                .filter(m -> volume.equals(str(get(m, "name"))))
-                .map(m -> str(get(m, "mountPath"))).findFirst().orElseThrow();
+        String mountPath = mountPath(file, "secret", "secretName", secretName);
         List<String> secretFiles = map(secret.get("stringData"), "stringData of the Secret").keySet().stream()
                 .map(key -> mountPath + "/" + key).toList();
 
         // the Kafka login: a second --config, from the Secret
-        List<String> args = strings(container.get("args"));
-        List<String> configs = new ArrayList<>();
-        for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i).equals("--config")) {
-                configs.add(args.get(i + 1));
-            }
-        }
+        List<String> configs = optionValues(strings(container(deployment(file)).get("args")), "--config");
         assertThat(configs).as("args of k8s/%s: a --config from Secret %s", file, secretName)
                 .anyMatch(secretFiles::contains);
         // the HTTP token and the signing key: file references into the Secret
@@ -682,6 +659,34 @@ class DeployManifestsTest {
     private static String optionValue(List<String> args, String option) {
         int i = args.indexOf(option);
         return i < 0 || i + 1 >= args.size() ? null : args.get(i + 1);
+    }
+
+    /** Every value of a repeatable option, in order. */
+    private static List<String> optionValues(List<String> args, String option) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).equals(option)) {
+                values.add(args.get(i + 1));
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Where the container of k8s/{@code file} mounts the volume whose {@code source} ("configMap", "secret") has
+     * {@code key} = {@code name}; fails if there is no such volume or mount.
+     */
+    private static String mountPath(String file, String source, String key, String name) {
+        Map<String, Object> deployment = deployment(file);
+        String volume = list(get(deployment, "spec", "template", "spec", "volumes"), "volumes").stream()
+                .filter(v -> name.equals(str(get(v, source, key))))
+                .map(v -> str(get(v, "name"))).findFirst().orElse(null);
+        assertThat(volume).as("k8s/%s must have a volume of %s %s", file, source, name).isNotNull();
+        String mountPath = list(container(deployment).get("volumeMounts"), "volumeMounts").stream()
+                .filter(m -> volume.equals(str(get(m, "name"))))
+                .map(m -> str(get(m, "mountPath"))).findFirst().orElse(null);
+        assertThat(mountPath).as("k8s/%s must mount volume %s", file, volume).isNotNull();
+        return mountPath;
     }
 
     private static String read(Path file) {

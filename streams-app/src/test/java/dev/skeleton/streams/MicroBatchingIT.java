@@ -85,11 +85,7 @@ class MicroBatchingIT {
         props.put("kafka.session.timeout.ms", "6000");
         props.put("kafka.heartbeat.interval.ms", "1000");
         props.put("kafka.producer.transaction.timeout.ms", "5000");
-        broker.createTopic("requests-kill", 2, false);
-        broker.createTopic("tasks-kill", 1, true);
-        broker.publish("tasks-kill", TestEngine.skeleton("sst2", 1));
-        broker.publish("tasks-kill", TestEngine.skeleton("topic", 1));
-        List<String> ids = produce("requests-kill", 600);
+        List<String> ids = backlogForSst2AndTopic("kill", 600);
 
         Process first = startChild(props, "first");
         int committedAtKill;
@@ -100,17 +96,9 @@ class MicroBatchingIT {
         }
         assertThat(committedAtKill).as("killed mid-stream, not after the end").isLessThan(ids.size());
 
-        // and a new instance takes over from the committed offsets
-        Process second = startChild(props, "second");
-        try {
-            // Then every request is labeled exactly once, in order per key
-            KeyedRequests.assertExactlyOnceInKeyOrder(results("labels-kill", ids.size()), ids);
-        } finally {
-            second.destroy();
-            if (!second.waitFor(60, TimeUnit.SECONDS)) {
-                second.destroyForcibly();
-            }
-        }
+        // and a new instance takes over from the committed offsets: then every request is labeled exactly once,
+        // in order per key
+        assertSecondInstanceCompletesExactlyOnce(props, "kill", "second", ids);
     }
 
     @Test
@@ -122,11 +110,7 @@ class MicroBatchingIT {
         props.put(StreamsAppConfig.SHUTDOWN_GRACE_MS, "10000");
         props.put("kafka.commit.interval.ms", "500");
         props.put("kafka.session.timeout.ms", "6000");
-        broker.createTopic("requests-term", 2, false);
-        broker.createTopic("tasks-term", 1, true);
-        broker.publish("tasks-term", TestEngine.skeleton("sst2", 1));
-        broker.publish("tasks-term", TestEngine.skeleton("topic", 1));
-        List<String> ids = produce("requests-term", 600);
+        List<String> ids = backlogForSst2AndTopic("term", 600);
 
         Process first = startChild(props, "term-first");
         int labeledAtTerm;
@@ -151,15 +135,7 @@ class MicroBatchingIT {
         assertThat(Files.readString(Path.of("target", "child-term-first.log"))).contains("stopped in");
 
         // and a new instance labels the rest: every request exactly once, in order per key
-        Process second = startChild(props, "term-second");
-        try {
-            KeyedRequests.assertExactlyOnceInKeyOrder(results("labels-term", ids.size()), ids);
-        } finally {
-            second.destroy();
-            if (!second.waitFor(60, TimeUnit.SECONDS)) {
-                second.destroyForcibly();
-            }
-        }
+        assertSecondInstanceCompletesExactlyOnce(props, "term", "term-second", ids);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
@@ -178,6 +154,32 @@ class MicroBatchingIT {
         props.put(StreamsAppConfig.ENGINE_THREADS, "2");
         props.put(StreamsAppConfig.HTTP_PORT, "0");
         return props;
+    }
+
+    /**
+     * Topics of {@code suffix} (2 input partitions) with sst2 and topic published, and {@code count} requests
+     * produced before any service starts; returns their ids.
+     */
+    private static List<String> backlogForSst2AndTopic(String suffix, int count) throws Exception {
+        broker.createTopic("requests-" + suffix, 2, false);
+        broker.createTopic("tasks-" + suffix, 1, true);
+        broker.publish("tasks-" + suffix, TestEngine.skeleton("sst2", 1));
+        broker.publish("tasks-" + suffix, TestEngine.skeleton("topic", 1));
+        return produce("requests-" + suffix, count);
+    }
+
+    /** Starts another child on the same settings and asserts that every request of {@code ids} ends labeled once. */
+    private static void assertSecondInstanceCompletesExactlyOnce(Map<String, String> props, String suffix,
+            String name, List<String> ids) throws Exception {
+        Process second = startChild(props, name);
+        try {
+            KeyedRequests.assertExactlyOnceInKeyOrder(results("labels-" + suffix, ids.size()), ids);
+        } finally {
+            second.destroy();
+            if (!second.waitFor(60, TimeUnit.SECONDS)) {
+                second.destroyForcibly();
+            }
+        }
     }
 
     /** {@code count} requests over {@value KeyedRequests#KEYS} keys, every third of a key's for "topic". */
