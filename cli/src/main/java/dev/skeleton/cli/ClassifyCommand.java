@@ -2,8 +2,8 @@ package dev.skeleton.cli;
 
 import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.TaskSkeleton;
-import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.graph.Precision;
+import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
 import dev.skeleton.engine.runtime.TaskModel;

@@ -1,6 +1,6 @@
 package dev.skeleton.streams;
 
-import dev.skeleton.streams.TaskClassifier.Outcome;
+import dev.skeleton.streams.classify.TaskClassifier.Outcome;
 
 /**
  * What became of one request in the {@link MicroBatcher}.

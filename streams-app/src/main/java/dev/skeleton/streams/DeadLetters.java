@@ -1,5 +1,6 @@
 package dev.skeleton.streams;
 
+import dev.skeleton.streams.classify.DeadLetterKind;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;

@@ -1,6 +1,7 @@
 package dev.skeleton.streams;
 
 import dev.skeleton.engine.text.TextInput;
+import dev.skeleton.streams.classify.TaskClassifier;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,7 +2,8 @@ package dev.skeleton.streams;
 
 import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
-import dev.skeleton.streams.TaskClassifier.Refused;
+import dev.skeleton.streams.classify.DeadLetterKind;
+import dev.skeleton.streams.classify.TaskClassifier.Refused;
 
 /**
  * Checks of the request fields that outputs copy (id, metadata) and of the task it names, before anything is copied:

@@ -1,13 +1,15 @@
 package dev.skeleton.streams;
 
 import dev.skeleton.engine.text.TextInput;
-import dev.skeleton.streams.TaskClassifier.Outcome;
-import dev.skeleton.streams.TaskClassifier.Refused;
+import dev.skeleton.streams.classify.DeadLetterKind;
+import dev.skeleton.streams.classify.TaskClassifier;
+import dev.skeleton.streams.classify.TaskClassifier.Outcome;
+import dev.skeleton.streams.classify.TaskClassifier.Refused;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;

@@ -1,5 +1,6 @@
 package dev.skeleton.streams;
 
+import dev.skeleton.streams.classify.DeadLetterKind;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

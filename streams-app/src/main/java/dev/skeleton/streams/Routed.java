@@ -1,6 +1,7 @@
 package dev.skeleton.streams;
 
 import dev.skeleton.avro.ClassificationResult;
+import dev.skeleton.streams.classify.TaskClassifier;
 
 /** Where the classify step sends a record: a result to the output topic(s), or a dead letter. */
 sealed interface Routed permits Routed.Output, Routed.DeadLetter {

@@ -1,5 +1,7 @@
 package dev.skeleton.streams;
 
+import dev.skeleton.streams.classify.DeadLetterKind;
+import dev.skeleton.streams.registry.SkeletonRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;

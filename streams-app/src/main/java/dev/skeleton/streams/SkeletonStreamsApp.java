@@ -2,17 +2,20 @@ package dev.skeleton.streams;
 
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.runtime.SkeletonEngine;
+import dev.skeleton.streams.classify.TaskClassifier;
+import dev.skeleton.streams.registry.RegistryTaskClassifier;
+import dev.skeleton.streams.registry.SkeletonRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -32,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running service: configuration, base model and engine, skeleton registry, Vert.x with its inference workers
- * and HTTP endpoints, metrics, topology and Kafka Streams, wired together and shut down in reverse order (Kafka Streams first, so no thread
- * uses a model while it is closed).
+ * and HTTP endpoints, metrics, topology and Kafka Streams, opened in dependency order and closed in reverse, so
+ * that nothing uses a model while it is closed (see {@link CloseStack}).
  *
  * <p>{@link #run(StreamsAppConfig)} is the blocking entry point for a command line; {@link #start} returns a
  * running instance for embedding and tests.
@@ -41,33 +44,20 @@ import org.slf4j.LoggerFactory;
 public final class SkeletonStreamsApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SkeletonStreamsApp.class);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /** Of the grace period, what Kafka Streams leaves to the rest of the stop (workers, HTTP, Vert.x, admin). */
     private static final Duration AFTER_STREAMS = Duration.ofSeconds(3);
 
-    private final SkeletonEngine engine;
-    private final SkeletonRegistry registry;
-    private final Vertx vertx;
-    private final InferenceWorkers workers;
-    private final Admin admin;
-    private final KafkaStreams streams;
-    private final ServiceMetrics metrics;
     private final Duration grace;
-    private HttpEndpoints http;
-    private DirectClassifier direct;
+    private final CloseStack opened = new CloseStack();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private SkeletonRegistry registry;
+    private ServiceMetrics metrics;
+    private KafkaStreams streams;
+    private HttpEndpoints http;
 
-    private SkeletonStreamsApp(SkeletonEngine engine, SkeletonRegistry registry, Vertx vertx, InferenceWorkers workers,
-            Admin admin, KafkaStreams streams, ServiceMetrics metrics, Duration grace) {
-        this.engine = engine;
+    private SkeletonStreamsApp(Duration grace) {
         this.grace = grace;
-        this.registry = registry;
-        this.vertx = vertx;
-        this.workers = workers;
-        this.admin = admin;
-        this.streams = streams;
-        this.metrics = metrics;
     }
 
     /** Starts the service on the embedded default base model. */
@@ -77,88 +67,102 @@ public final class SkeletonStreamsApp implements AutoCloseable {
 
     /**
      * Starts the service on {@code base}: creates missing topics, then starts Kafka Streams, which first replays
-     * the registry topic (building every task's model) and then processes requests. Returns once started.
+     * the registry topic (building every task's model) and then processes requests. Returns once started; if
+     * starting fails, closes what it had opened, as {@link #close()} does, and rethrows.
      */
     public static SkeletonStreamsApp start(StreamsAppConfig config, BaseModel base) {
         log.info("starting {} on {}: {}", config.applicationId(), config.bootstrapServers(), config.values());
-        SkeletonEngine engine = new SkeletonEngine(base, config.engineConfig());
-        SkeletonRegistry registry = new SkeletonRegistry(engine::load);
+        SkeletonStreamsApp app = new SkeletonStreamsApp(config.shutdownGrace());
+        try {
+            app.open(config, base);
+            return app;
+        } catch (RuntimeException | Error e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    /** Opens every component in dependency order, pushing each on {@link #opened} as soon as it exists. */
+    private void open(StreamsAppConfig config, BaseModel base) {
         Vertx vertx = Vertx.vertx();
+        opened.push("Vert.x", timeout -> closeVertx(vertx, timeout));
         InferenceWorkers workers = new VertxInferenceWorkers(vertx, config.inferenceWorkers());
+        opened.push("inference workers", timeout -> workers.close());
+        SkeletonEngine engine = new SkeletonEngine(base, config.engineConfig());
+        SkeletonRegistry models = new SkeletonRegistry(engine::load);
+        registry = models;
+        // Closed once nothing submits batches any more (Kafka Streams and HTTP are closed by then). Native memory a
+        // running batch may still read is freed only when the workers are idle.
+        opened.push("models and engine", timeout -> {
+            if (workers.awaitIdle(timeout)) {
+                models.close();
+                engine.close();
+            } else {
+                log.warn("an inference batch still runs at the end of the grace period: its models and the base "
+                        + "model's weights stay allocated until the process exits");
+            }
+        });
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(prometheus);
         new ProcessorMetrics().bindTo(prometheus);
-        ServiceMetrics metrics = new ServiceMetrics(prometheus);
-        metrics.watch(registry);
-        Admin admin = null;
-        KafkaStreams streams = null;
-        HttpEndpoints http = null;
-        DirectClassifier direct = null;
-        try {
-            admin = Admin.create(config.adminProperties());
-            Topics topics = new Topics(config);
-            TopicBootstrap topicBootstrap = new TopicBootstrap(admin, config.replicationFactor());
-            topicBootstrap.ensureAll(topics);
-            if (topics.outputPerTask()) {
-                registry.onLoaded(model -> topicBootstrap.ensure(topics.outputTopicFor(model.taskId()), Map.of()));
-            }
+        metrics = new ServiceMetrics(prometheus);
+        metrics.watch(models);
 
-            StreamsBuilder builder = new StreamsBuilder();
-            TaskClassifier classifier = new RegistryTaskClassifier(registry);
-            SkeletonTopology.build(builder, config, classifier, workers, metrics);
-            SkeletonTopology.addRegistry(builder, config, registry);
-            Properties props = config.toStreamsProperties();
-            Topology topology = builder.build(props);
-            log.debug("topology:\n{}", topology.describe());
-
-            streams = new KafkaStreams(topology, props);
-            SkeletonStreamsApp app = new SkeletonStreamsApp(engine, registry, vertx, workers, admin, streams, metrics,
-                    config.shutdownGrace());
-            streams.setStateListener((now, before) -> {
-                log.info("Kafka Streams {} -> {}", before, now);
-                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-                    app.stopped.countDown();
-                }
-            });
-            // Record-level failures never reach here (they become dead letters). What does is infrastructure
-            // failure; stopping the client, not looping on it, lets the deployment restart from committed offsets.
-            streams.setUncaughtExceptionHandler(e -> {
-                log.error("stream thread failed; shutting the service down", e);
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            });
-            // before start: /health and /ready answer while the registry restores (start blocks until it has)
-            if (config.httpPort().isPresent()) {
-                KafkaStreams s = streams;
-                direct = new DirectClassifier(config.batchSettings(), classifier,
-                        new WorkerShare(workers, config.httpClassifyMaxWorkers()), metrics::batch);
-                app.direct = direct;
-                http = HttpEndpoints.start(vertx, config.httpHost(), config.httpPort().get(), config.httpAccess(),
-                        s::state, new StuckWorkers(workers, config.batchSettings().inferenceTimeout()),
-                        new TasksView(registry, base), prometheus, new ClassifyEndpoint(direct, metrics,
-                        config.maxTextChars()));
-                app.http = http;
-            }
-            streams.start();
-            return app;
-        } catch (RuntimeException e) {
-            if (streams != null) {
-                streams.close(CLOSE_TIMEOUT);
-            }
-            if (http != null) {
-                http.close();
-            }
-            if (direct != null) {
-                direct.close();
-            }
-            workers.close();
-            closeVertx(vertx, CLOSE_TIMEOUT);
-            registry.close();
-            engine.close();
-            if (admin != null) {
-                admin.close();
-            }
-            throw e;
+        Admin admin = Admin.create(config.adminProperties());
+        opened.push("admin client", admin::close);
+        Topics topics = new Topics(config);
+        TopicBootstrap topicBootstrap = new TopicBootstrap(admin, config.replicationFactor());
+        topicBootstrap.ensureAll(topics);
+        if (topics.outputPerTask()) {
+            models.onLoaded(model -> topicBootstrap.ensure(topics.outputTopicFor(model.taskId()), Map.of()));
         }
+
+        StreamsBuilder builder = new StreamsBuilder();
+        TaskClassifier classifier = new RegistryTaskClassifier(models);
+        SkeletonTopology.build(builder, config, classifier, workers, metrics);
+        SkeletonTopology.addRegistry(builder, config, models);
+        Properties props = config.toStreamsProperties();
+        Topology topology = builder.build(props);
+        log.debug("topology:\n{}", topology.describe());
+        streams = new KafkaStreams(topology, props);
+        opened.push("Kafka Streams", this::closeStreams);
+        streams.setStateListener((now, before) -> {
+            log.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        // Record-level failures never reach here (they become dead letters). What does is infrastructure
+        // failure; stopping the client, not looping on it, lets the deployment restart from committed offsets.
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("stream thread failed; shutting the service down", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+
+        // before start: /health and /ready answer while the registry restores (start blocks until it has)
+        if (config.httpPort().isPresent()) {
+            DirectClassifier direct = new DirectClassifier(config.batchSettings(), classifier,
+                    new WorkerShare(workers, config.httpClassifyMaxWorkers()), metrics::batch);
+            opened.push("direct classifier", timeout -> direct.close());
+            KafkaStreams s = streams;
+            http = HttpEndpoints.start(vertx, config.httpHost(), config.httpPort().get(), config.httpAccess(),
+                    s::state, new StuckWorkers(workers, config.batchSettings().inferenceTimeout()),
+                    new TasksView(models, base), prometheus, new ClassifyEndpoint(direct, metrics,
+                    config.maxTextChars()));
+            opened.push("HTTP endpoints", timeout -> http.close());
+        }
+        streams.start();
+    }
+
+    /** Kafka Streams forwards every held result and commits; the rest of the stop gets {@link #AFTER_STREAMS}. */
+    private void closeStreams(Duration timeout) {
+        Duration forStreams = timeout.minus(AFTER_STREAMS);
+        forStreams = forStreams.isNegative() ? Duration.ZERO : forStreams;
+        if (!streams.close(forStreams)) {
+            log.warn("Kafka Streams did not stop within {} ms; results not yet committed will be processed again "
+                    + "(at least once) or aborted (exactly once)", forStreams.toMillis());
+        }
+        stopped.countDown();
     }
 
     /**
@@ -228,10 +232,11 @@ public final class SkeletonStreamsApp implements AutoCloseable {
     }
 
     /**
-     * Stops Kafka Streams (which forwards every held result and commits), then the inference workers, then releases
-     * models and the engine, all within the grace period ({@code shutdown.grace.ms}). The models and the base model's
-     * native weights are freed only once no batch runs: a batch still running at the end of the grace period keeps
-     * them until the process exits. Idempotent.
+     * Stops the HTTP endpoints, then Kafka Streams (which forwards every held result and commits), then the inference
+     * workers, then releases models and the engine, all within the grace period ({@code shutdown.grace.ms}): the
+     * reverse of the order they were opened in. The models and the base model's native weights are freed only once
+     * no batch runs: a batch still running at the end of the grace period keeps them until the process exits.
+     * Idempotent.
      */
     @Override
     public void close() {
@@ -239,36 +244,10 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        long deadline = start + grace.toNanos();
         log.info("stopping within {} ms (shutdown.grace.ms)", grace.toMillis());
-        Duration forStreams = left(deadline).minus(AFTER_STREAMS);
-        if (!streams.close(forStreams.isNegative() ? Duration.ZERO : forStreams)) {
-            log.warn("Kafka Streams did not stop within {} ms; results not yet committed will be processed again "
-                    + "(at least once) or aborted (exactly once)", forStreams.toMillis());
-        }
+        opened.closeAll(grace);
         stopped.countDown();
-        if (http != null) {
-            http.close();
-        }
-        if (direct != null) {
-            direct.close();
-        }
-        workers.close();
-        boolean idle = workers.awaitIdle(left(deadline));
-        closeVertx(vertx, left(deadline));
-        if (idle) {
-            registry.close();
-            engine.close();
-        } else {
-            log.warn("an inference batch still runs at the end of the grace period: its models and the base model's "
-                    + "weights stay allocated until the process exits");
-        }
-        admin.close(left(deadline));
         log.info("stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
-    }
-
-    private static Duration left(long deadline) {
-        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     private static void closeVertx(Vertx vertx, Duration timeout) {
@@ -282,24 +261,23 @@ public final class SkeletonStreamsApp implements AutoCloseable {
     }
 
     /**
-     * {@code SkeletonStreamsApp [CONFIG.properties] [key=value...]}: settings from the file, then from the
-     * arguments (later wins). Exits 2 on a bad configuration.
+     * {@code java -jar skeleton-service.jar [CONFIG.properties...] [key=value...]}: settings from the files in order,
+     * then from the arguments (later wins), as {@code ./skeleton run}. Exits 2 on a bad configuration.
      */
-    public static void main(String[] args) throws IOException {
-        Properties props = new Properties();
+    public static void main(String[] args) {
+        List<Path> files = new ArrayList<>();
+        Map<String, String> settings = new LinkedHashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (eq > 0) {
-                props.setProperty(arg.substring(0, eq), arg.substring(eq + 1));
+                settings.put(arg.substring(0, eq).strip(), arg.substring(eq + 1).strip());
             } else {
-                try (Reader in = Files.newBufferedReader(Path.of(arg))) {
-                    props.load(in);
-                }
+                files.add(Path.of(arg));
             }
         }
         StreamsAppConfig config;
         try {
-            config = StreamsAppConfig.fromProperties(props);
+            config = StreamsAppConfig.fromFiles(files, settings);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);

@@ -1,5 +1,10 @@
 package dev.skeleton.streams;
 
+import dev.skeleton.streams.classify.TaskClassifier;
+import dev.skeleton.streams.registry.RegistrySigner;
+import dev.skeleton.streams.registry.RegistryUpdater;
+import dev.skeleton.streams.registry.SkeletonRegistry;
+import dev.skeleton.streams.serde.ParsedRequest;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;

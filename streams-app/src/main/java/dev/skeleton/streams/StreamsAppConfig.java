@@ -4,7 +4,9 @@ import dev.skeleton.engine.graph.Precision;
 import dev.skeleton.engine.runtime.Device;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
+import dev.skeleton.streams.registry.RegistrySigner;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +29,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
@@ -231,6 +233,25 @@ public final class StreamsAppConfig extends AbstractConfig {
         Map<String, Object> map = new HashMap<>();
         properties.stringPropertyNames().forEach(k -> map.put(k, properties.getProperty(k).trim()));
         return new StreamsAppConfig(map);
+    }
+
+    /**
+     * The configuration of {@code files} (properties files, read in order) and then {@code settings}: later wins.
+     * The one way the service's entry points ({@code ./skeleton run}, the service jar) read their settings.
+     *
+     * @throws ConfigException if a file cannot be read (naming it), or the settings break a rule
+     */
+    public static StreamsAppConfig fromFiles(List<Path> files, Map<String, String> settings) {
+        Properties props = new Properties();
+        for (Path file : files) {
+            try (Reader in = Files.newBufferedReader(file)) {
+                props.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException("cannot read the properties file " + file + ": " + e);
+            }
+        }
+        settings.forEach(props::setProperty);
+        return fromProperties(props);
     }
 
     /** The definition of every key, for documentation and tests. */

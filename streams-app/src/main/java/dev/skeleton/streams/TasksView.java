@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.model.EncoderLayer;
+import dev.skeleton.streams.registry.SkeletonRegistry;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,7 +1,8 @@
 package dev.skeleton.streams;
 
 import dev.skeleton.avro.ClassificationRequest;
-import dev.skeleton.streams.TaskClassifier.Refused;
+import dev.skeleton.streams.classify.DeadLetterKind;
+import dev.skeleton.streams.classify.TaskClassifier.Refused;
 
 /**
  * Checks of a request's text that come before inference, the same for the stream and for {@code POST /classify}:

@@ -1,6 +1,8 @@
 package dev.skeleton.streams;
 
 import dev.skeleton.avro.ClassificationResult;
+import dev.skeleton.streams.serde.ParsedRequest;
+import dev.skeleton.streams.serde.SkeletonSerdes;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;

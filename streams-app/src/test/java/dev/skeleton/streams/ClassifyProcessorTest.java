@@ -2,6 +2,8 @@ package dev.skeleton.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skeleton.streams.serde.ParsedRequest;
+import dev.skeleton.streams.serde.RequestParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

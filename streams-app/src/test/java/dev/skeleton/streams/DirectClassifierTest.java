@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.text.TextInput;
-import dev.skeleton.streams.TaskClassifier.Labeled;
+import dev.skeleton.streams.classify.TaskClassifier;
+import dev.skeleton.streams.classify.TaskClassifier.Labeled;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

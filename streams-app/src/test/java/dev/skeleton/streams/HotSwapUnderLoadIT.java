@@ -1,8 +1,10 @@
 package dev.skeleton.streams;
 
+import dev.skeleton.streams.testkit.TestEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.avro.ClassificationResult;
+import dev.skeleton.streams.serde.SkeletonSerdes;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.text.TextInput;
-import dev.skeleton.streams.TaskClassifier.Labeled;
-import dev.skeleton.streams.TaskClassifier.Outcome;
-import dev.skeleton.streams.TaskClassifier.Refused;
+import dev.skeleton.streams.classify.DeadLetterKind;
+import dev.skeleton.streams.classify.TaskClassifier;
+import dev.skeleton.streams.classify.TaskClassifier.Labeled;
+import dev.skeleton.streams.classify.TaskClassifier.Outcome;
+import dev.skeleton.streams.classify.TaskClassifier.Refused;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,12 +1,17 @@
 package dev.skeleton.streams;
 
+import dev.skeleton.streams.testkit.TestEngine;
 import static dev.skeleton.streams.SkeletonTopologyTest.header;
-import static dev.skeleton.streams.SkeletonTopologyTest.utf8;
+import static dev.skeleton.streams.serde.TestRequests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.LabelProbability;
 import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.streams.registry.RegistrySigner;
+import dev.skeleton.streams.registry.RegistryTaskClassifier;
+import dev.skeleton.streams.registry.SkeletonRegistry;
+import dev.skeleton.streams.serde.SkeletonSerdes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

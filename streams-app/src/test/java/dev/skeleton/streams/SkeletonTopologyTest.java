@@ -1,10 +1,14 @@
 package dev.skeleton.streams;
 
+import static dev.skeleton.streams.serde.TestRequests.avro;
+import static dev.skeleton.streams.serde.TestRequests.request;
+import static dev.skeleton.streams.serde.TestRequests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.LabelProbability;
+import dev.skeleton.streams.serde.SkeletonSerdes;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -334,19 +338,6 @@ class SkeletonTopologyTest {
 
     private TestOutputTopic<byte[], byte[]> deadLetters() {
         return driver.createOutputTopic("skeleton.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    static ClassificationRequest request(String id, String task, String text, String pair, Map<String, String> meta) {
-        return ClassificationRequest.newBuilder().setId(id).setTask(task).setText(text).setTextPair(pair)
-                .setMetadata(meta).build();
-    }
-
-    static byte[] avro(ClassificationRequest request) {
-        return SkeletonSerdes.requestSerializer().serialize("any", request);
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static Headers headers(String name, String value) {

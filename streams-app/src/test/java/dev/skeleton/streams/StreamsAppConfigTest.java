@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skeleton.engine.runtime.Device;
 import dev.skeleton.engine.runtime.EngineConfig;
+import dev.skeleton.streams.registry.RegistrySigner;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,8 @@ package dev.skeleton.streams;
 
 import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.text.TextInput;
+import dev.skeleton.streams.classify.DeadLetterKind;
+import dev.skeleton.streams.classify.TaskClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.skeleton.cli.live;
 
 import dev.skeleton.avro.ClassificationRequest;
-import dev.skeleton.streams.SkeletonSerdes;
+import dev.skeleton.streams.serde.SkeletonSerdes;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.OptionalLong;

@@ -2,7 +2,7 @@ package dev.skeleton.cli.live;
 
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.streams.DeadLetters;
-import dev.skeleton.streams.SkeletonSerdes;
+import dev.skeleton.streams.serde.SkeletonSerdes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package dev.skeleton.cli.streams;
 
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.cli.CliException;
-import dev.skeleton.streams.ParsedSkeleton;
-import dev.skeleton.streams.RegistrySigner;
-import dev.skeleton.streams.SkeletonSerdes;
 import dev.skeleton.streams.StreamsAppConfig;
 import dev.skeleton.streams.TopicBootstrap;
+import dev.skeleton.streams.registry.RegistrySigner;
+import dev.skeleton.streams.serde.ParsedSkeleton;
+import dev.skeleton.streams.serde.SkeletonSerdes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

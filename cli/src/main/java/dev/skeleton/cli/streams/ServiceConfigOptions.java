@@ -1,14 +1,10 @@
 package dev.skeleton.cli.streams;
 
 import dev.skeleton.streams.StreamsAppConfig;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,20 +33,12 @@ public final class ServiceConfigOptions {
      * (key, value and rule), as {@link StreamsAppConfig} reports them.
      */
     public StreamsAppConfig build(CommandSpec spec, Map<String, String> settings) {
-        Properties props = new Properties();
-        for (Path file : files) {
-            try (Reader in = Files.newBufferedReader(file)) {
-                props.load(in);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "cannot read --config " + file + ": " + e);
-            }
-        }
-        settings.forEach(props::setProperty);
+        Map<String, String> all = new LinkedHashMap<>(settings);
         if (bootstrapServers != null) {
-            props.setProperty(StreamsAppConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+            all.put(StreamsAppConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         }
         try {
-            return StreamsAppConfig.fromProperties(props);
+            return StreamsAppConfig.fromFiles(files, all);
         } catch (ConfigException e) {
             throw new ParameterException(spec.commandLine(), oneLine(e.getMessage()));
         }

@@ -10,7 +10,7 @@ import dev.skeleton.embedded.EmbeddedKafka;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.engine.skeleton.SyntheticSkeletons;
-import dev.skeleton.streams.RegistrySigner;
+import dev.skeleton.streams.registry.RegistrySigner;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

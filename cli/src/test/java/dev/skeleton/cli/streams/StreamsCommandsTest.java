@@ -62,7 +62,7 @@ class StreamsCommandsTest {
         CliRun run = CliRun.of("publish", "--config", root.resolve("missing.properties").toString(), "sst2");
 
         assertThat(run.exitCode()).isEqualTo(SkeletonCli.USAGE);
-        assertThat(run.err()).hasLineCount(1).contains("cannot read --config", "missing.properties");
+        assertThat(run.err()).hasLineCount(1).contains("cannot read the properties file", "missing.properties");
     }
 
     @Test

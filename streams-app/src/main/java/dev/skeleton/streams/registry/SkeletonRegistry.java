@@ -1,4 +1,4 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.registry;
 
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.runtime.TaskModel;

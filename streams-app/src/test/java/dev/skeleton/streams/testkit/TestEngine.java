@@ -1,4 +1,4 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.testkit;
 
 import dev.skeleton.avro.BaseModelRef;
 import dev.skeleton.avro.TaskSkeleton;
@@ -8,14 +8,14 @@ import dev.skeleton.engine.runtime.SkeletonEngine;
 import dev.skeleton.engine.skeleton.SyntheticSkeletons;
 
 /** The real base model and engine, loaded once per test JVM (the model takes a second or two). */
-final class TestEngine {
+public final class TestEngine {
 
     private static BaseModel base;
     private static SkeletonEngine engine;
 
     private TestEngine() {}
 
-    static synchronized BaseModel base() {
+    public static synchronized BaseModel base() {
         if (base == null) {
             base = BaseModel.loadDefault();
         }
@@ -23,7 +23,7 @@ final class TestEngine {
     }
 
     /** Never closed: it lives as long as the test JVM. */
-    static synchronized SkeletonEngine engine() {
+    public static synchronized SkeletonEngine engine() {
         if (engine == null) {
             engine = new SkeletonEngine(base(), EngineConfig.defaults().withThreads(2));
         }
@@ -31,13 +31,13 @@ final class TestEngine {
     }
 
     /** A small random single-text skeleton (4 prompt rows, 30% of FFN neurons): quick to build. */
-    static TaskSkeleton skeleton(String task, long version) {
+    public static TaskSkeleton skeleton(String task, long version) {
         TaskSkeleton s = SyntheticSkeletons.random(base(), task, 4, 0.3, 1.0, 31 * version + task.hashCode());
         return TaskSkeleton.newBuilder(s).setVersion(version).build();
     }
 
     /** A skeleton the validator refuses: it claims another base model. */
-    static TaskSkeleton foreignSkeleton(String task, long version) {
+    public static TaskSkeleton foreignSkeleton(String task, long version) {
         return TaskSkeleton.newBuilder(skeleton(task, version))
                 .setBaseModel(new BaseModelRef("sha256:0000", "some-other-model")).build();
     }

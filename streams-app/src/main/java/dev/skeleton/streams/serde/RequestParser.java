@@ -1,4 +1,4 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.serde;
 
 import dev.skeleton.avro.ClassificationRequest;
 import java.io.IOException;
@@ -9,14 +9,14 @@ import java.nio.ByteBuffer;
  * bytes: Avro single-object encoding starts with the marker {@code 0xC3 0x01} (then the writer schema's
  * fingerprint), a JSON object with <code>{</code>.
  */
-final class RequestParser {
+public final class RequestParser {
 
     private static final SingleObjectReader<ClassificationRequest> AVRO =
             new SingleObjectReader<>(ClassificationRequest.getClassSchema());
 
     private RequestParser() {}
 
-    static ParsedRequest parse(byte[] value) {
+    public static ParsedRequest parse(byte[] value) {
         if (value == null) {
             return new ParsedRequest.Unparseable("the record has no value (null)", null);
         }
@@ -61,12 +61,5 @@ final class RequestParser {
             sb.append(String.format("%02x ", b.get(i)));
         }
         return sb.toString().trim() + (value.length > 8 ? " ..." : "") + " (" + value.length + " bytes)";
-    }
-
-    /** A value that is recognizably meant as a request but breaks a rule; the message says which. */
-    static final class RequestFormatException extends RuntimeException {
-        RequestFormatException(String message) {
-            super(message, null, false, false);
-        }
     }
 }

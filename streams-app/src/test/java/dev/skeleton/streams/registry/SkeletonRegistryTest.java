@@ -1,9 +1,10 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.engine.text.TextInput;
-import dev.skeleton.streams.SkeletonRegistry.Change;
+import dev.skeleton.streams.testkit.TestEngine;
+import dev.skeleton.streams.registry.SkeletonRegistry.Change;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.registry;
 
+import dev.skeleton.streams.serde.ParsedSkeleton;
+import dev.skeleton.streams.serde.SkeletonSerdes;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <p>With a {@link RegistrySigner}, a record's signature is checked before its value is even decoded: an unsigned
  * or forged record (skeleton or tombstone) is refused and changes nothing.
  */
-final class RegistryUpdater implements Processor<String, byte[], Void, Void> {
+public final class RegistryUpdater implements Processor<String, byte[], Void, Void> {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryUpdater.class);
 
@@ -25,7 +27,7 @@ final class RegistryUpdater implements Processor<String, byte[], Void, Void> {
     private final Optional<RegistrySigner> signer;
     private KeyValueStore<String, Long> store;
 
-    RegistryUpdater(SkeletonRegistry registry, String storeName, Optional<RegistrySigner> signer) {
+    public RegistryUpdater(SkeletonRegistry registry, String storeName, Optional<RegistrySigner> signer) {
         this.registry = registry;
         this.storeName = storeName;
         this.signer = signer;

@@ -1,9 +1,11 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.registry;
 
 import dev.skeleton.avro.InputKind;
 import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.text.TextInput;
+import dev.skeleton.streams.classify.DeadLetterKind;
+import dev.skeleton.streams.classify.TaskClassifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

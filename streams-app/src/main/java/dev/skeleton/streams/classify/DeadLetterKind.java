@@ -1,8 +1,8 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.classify;
 
 /**
  * Why a record went to the dead-letter topic, as a stable machine-readable code (header
- * {@value DeadLetters#KIND_HEADER}); the human-readable detail is in {@value DeadLetters#REASON_HEADER}.
+ * {@code skeleton.dlq.kind}); the human-readable detail is in {@code skeleton.dlq.reason}.
  */
 public enum DeadLetterKind {
     /** The value is neither an Avro request nor a valid JSON request. */

@@ -1,4 +1,4 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.serde;
 
 import dev.skeleton.avro.TaskSkeleton;
 

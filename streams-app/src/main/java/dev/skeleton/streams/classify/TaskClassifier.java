@@ -1,4 +1,4 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.classify;
 
 import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.text.TextInput;
@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What the topology asks to label a batch of inputs with one task. Implementations never fall back to another
  * task or to the base model: a task they cannot serve is {@link Refused}. The production implementation is
- * {@link RegistryTaskClassifier}; tests of the topology use stubs. Called on inference worker threads, possibly
+ * {@code RegistryTaskClassifier} (package {@code registry}); tests of the topology use stubs. Called on inference worker threads, possibly
  * several batches at once, so implementations must be thread-safe.
  */
 public interface TaskClassifier {

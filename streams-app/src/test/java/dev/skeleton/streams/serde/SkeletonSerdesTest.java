@@ -1,14 +1,15 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.serde;
 
-import static dev.skeleton.streams.SkeletonTopologyTest.avro;
-import static dev.skeleton.streams.SkeletonTopologyTest.request;
-import static dev.skeleton.streams.SkeletonTopologyTest.utf8;
+import static dev.skeleton.streams.serde.TestRequests.avro;
+import static dev.skeleton.streams.serde.TestRequests.request;
+import static dev.skeleton.streams.serde.TestRequests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.avro.Timings;
+import dev.skeleton.streams.testkit.TestEngine;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.registry;
 
 /**
  * A skeleton version the registry would not serve, and why. Kept so operators can see it (e.g. in {@code /tasks}).

@@ -1,4 +1,4 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.serde;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skeleton.avro.ClassificationRequest;
-import dev.skeleton.streams.RequestParser.RequestFormatException;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,7 +18,7 @@ import java.util.Set;
  * {@code id} and {@code text} are required. Unknown fields are errors, so a misspelt {@code text_pair} is reported
  * instead of silently classifying the wrong input.
  */
-final class JsonRequests {
+public final class JsonRequests {
 
     static final Set<String> FIELDS = Set.of("id", "task", "text", "textPair", "metadata");
 
@@ -39,7 +38,7 @@ final class JsonRequests {
         return i < value.length && value[i] == '{';
     }
 
-    static ClassificationRequest read(byte[] value) {
+    public static ClassificationRequest read(byte[] value) {
         JsonNode root;
         try {
             root = MAPPER.readTree(value);

@@ -1,4 +1,4 @@
-package dev.skeleton.streams;
+package dev.skeleton.streams.registry;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
