@@ -113,7 +113,8 @@ public final class ArtifactWriter {
                 .append(p.getBaseModel().getName()).append(" (`").append(p.getBaseModel().getFingerprint())
                 .append("`), ").append(Runtime.getRuntime().availableProcessors()).append(" cores");
         String limit = o.getOrDefault("time_limit_s", "0");
-        md.append(limit.equals("0") ? "" : String.format(Locale.ROOT, ", time limit %.0f min", Long.parseLong(limit) / 60.0))
+        md.append(limit.equals("0") ? "" : String.format(Locale.ROOT, ", time limit %.0f min",
+                Long.parseLong(limit) / 60.0))
                 .append(".\n\n");
         md.append("```\n").append(command).append("\n```\n\n");
         md.append("| | validation ").append(key).append(" | dev ").append(key).append(" |\n|---|---|---|\n");
@@ -147,11 +148,12 @@ public final class ArtifactWriter {
                     r.speed().median(), r.speed().min(), r.speed().max(), CandidateSpeeds.REPETITIONS,
                     CandidateSpeeds.BATCH, Runtime.getRuntime().availableProcessors()));
             md.append("Candidates, fastest first (plot: `sweep.png`). Each was localized from the same attribution "
-                    + "scores, warm-started from the smallest candidate within the budget that keeps all it keeps (else "
-                    + "the prompt), and re-tuned in rounds of up to ").append(SkeletonBuilder.ROUND_EXAMPLES)
+                    + "scores, warm-started from the smallest candidate within the budget that keeps all it keeps "
+                    + "(else the prompt), and re-tuned in rounds of up to ").append(SkeletonBuilder.ROUND_EXAMPLES)
                     .append(" training examples until its validation metric stopped improving:\n\n");
-            md.append("| FFN keep | head keep | speed-up (range) | validation ").append(key).append(" | dev ").append(key)
-                    .append(" | rounds | warm start | outcome |\n|---|---|---|---|---|---|---|---|\n");
+            md.append("| FFN keep | head keep | speed-up (range) | validation ").append(key)
+                    .append(" | dev ").append(key).append(" | rounds | warm start | outcome |\n")
+                    .append("|---|---|---|---|---|---|---|---|\n");
             for (CandidateResult c : r.candidates()) {
                 md.append(String.format(Locale.ROOT, "| %.2f | %.2f | %.2fx (%.2f-%.2f) | %s | %s | %s | %s | %s |%n",
                         c.candidate().ffnKeep(), c.candidate().headKeep(), c.speed().median(), c.speed().min(),
@@ -161,7 +163,8 @@ public final class ArtifactWriter {
                         c.status().meaning()));
             }
             md.append("\nKept FFN neurons per layer: ").append(counts(r.skeleton().getFfnKept(), "all"))
-                    .append(". Kept heads per layer: ").append(counts(r.skeleton().getHeadsKept(), "all")).append(".\n\n");
+                    .append(". Kept heads per layer: ").append(counts(r.skeleton().getHeadsKept(), "all"))
+                    .append(".\n\n");
         }
         if (o.containsKey("from_prompt")) {
             md.append("The prompt was not trained in this build: it is `").append(o.get("from_prompt"))
@@ -177,7 +180,8 @@ public final class ArtifactWriter {
     }
 
     private static void row(StringBuilder md, String name, BuildResult.Metrics m) {
-        md.append("| ").append(name).append(" | ").append(percent(m.validation())).append(" | ").append(percent(m.dev()))
+        md.append("| ").append(name).append(" | ").append(percent(m.validation())).append(" | ")
+                .append(percent(m.dev()))
                 .append(" |\n");
     }
 

@@ -74,7 +74,8 @@ public record BuildOptions(
             problems.add("a deep prompt needs a prompt length >= 1");
         }
         if (maxTokens < promptLength + 4) {
-            problems.add("max tokens " + maxTokens + " must leave room for text after a " + promptLength + "-row prompt");
+            problems.add("max tokens " + maxTokens + " must leave room for text after a " + promptLength
+                    + "-row prompt");
         }
         ffnKeeps = List.copyOf(new TreeSet<>(ffnKeeps));
         headKeeps = List.copyOf(new TreeSet<>(headKeeps));

@@ -102,7 +102,8 @@ public final class SkeletonBuilder {
                 TaskParameters params = o.fromPrompt() != null
                         ? TaskParameters.of(manager, startingPrompt(o, labels, template))
                         : TaskParameters.initial(manager, base.weights().wordEmbeddings(), o.promptLength(),
-                                labels.size(), o.training().seed(), o.deepPrompt() ? base.weights().layers().size() : 0);
+                                labels.size(), o.training().seed(),
+                                o.deepPrompt() ? base.weights().layers().size() : 0);
                 SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults())) {
             Run run = new Run(o, split, dev, metric, labels.size(), manager, encoder,
                     new PromptTuner(encoder, tokenizer, o.pooling(), labels.size()), engine, maker,
@@ -314,14 +315,16 @@ public final class SkeletonBuilder {
             problems.add("pooling " + p.getPooling() + " differs from this build's " + o.pooling());
         }
         if (p.getPrompt().getRows() != o.promptLength()) {
-            problems.add("prompt length " + p.getPrompt().getRows() + " differs from --prompt-length " + o.promptLength());
+            problems.add("prompt length " + p.getPrompt().getRows()
+                    + " differs from --prompt-length " + o.promptLength());
         }
         if (p.getLayerPrompts().isEmpty() == o.deepPrompt()) {
             problems.add(o.deepPrompt() ? "its prompt is not deep, but this build's is (add --no-deep-prompt)"
                     : "its prompt is deep, but this build's is not (--no-deep-prompt)");
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("cannot start from " + o.fromPrompt() + ": " + String.join("; ", problems));
+            throw new IllegalArgumentException("cannot start from " + o.fromPrompt() + ": " +
+                    String.join("; ", problems));
         }
         return p;
     }
@@ -362,7 +365,8 @@ public final class SkeletonBuilder {
     private static ValidationSplit split(BuildOptions o, Dataset train) {
         List<LabeledExample> sampled = sample(train.examples(), o.maxTrainExamples(), o.training().seed());
         if (o.validation() == null) {
-            return ValidationSplit.of(sampled, VALIDATION_FRACTION, VALIDATION_MIN, VALIDATION_MAX, o.training().seed());
+            return ValidationSplit.of(sampled, VALIDATION_FRACTION, VALIDATION_MIN, VALIDATION_MAX,
+                    o.training().seed());
         }
         if (DataHashes.sha256(o.validation()).equals(DataHashes.sha256(o.dev()))) {
             throw new IllegalArgumentException("the validation file " + o.validation() + " holds the same data as the "

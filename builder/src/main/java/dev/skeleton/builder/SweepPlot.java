@@ -79,7 +79,8 @@ public final class SweepPlot {
             g.drawString(String.format(Locale.ROOT, "%.1f", 100 * metric), 28, y + 4);
         }
 
-        BasicStroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0);
+        BasicStroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
+                new float[] {6, 4}, 0);
         g.setStroke(dashed);
         reference(g, axes, prompt, VALIDATION, "prompt, full model (validation)");
         reference(g, axes, budget, new Color(200, 30, 30), "budget");
@@ -97,7 +98,8 @@ public final class SweepPlot {
         for (CandidateResult c : tried) {
             int x = axes.x(c.speed().median());
             g.setColor(Color.LIGHT_GRAY);
-            g.drawLine(axes.x(c.speed().min()), axes.y(c.validation()), axes.x(c.speed().max()), axes.y(c.validation()));
+            g.drawLine(axes.x(c.speed().min()), axes.y(c.validation()), axes.x(c.speed().max()),
+                    axes.y(c.validation()));
             g.setColor(VALIDATION);
             g.fillOval(x - 4, axes.y(c.validation()) - 4, 8, 8);
             g.setColor(DEV);

@@ -25,7 +25,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The whole build on a tiny SST-2 subset: the search, artifacts that round-trip and serve, a task that did not learn. */
+/**
+ * The whole build on a tiny SST-2 subset: the search, artifacts that round-trip and serve, a task that did not learn.
+ */
 class SkeletonBuilderTest {
 
     @TempDir

@@ -8,7 +8,8 @@ import java.util.List;
 /** The small GLUE samples under src/test/resources/data. */
 public final class TestData {
 
-    public static final ColumnSpec SST2 = new ColumnSpec("sentence", null, "label", List.of("negative", "positive"), true);
+    public static final ColumnSpec SST2 = new ColumnSpec("sentence", null, "label", List.of("negative", "positive"),
+            true);
 
     private TestData() {}
 

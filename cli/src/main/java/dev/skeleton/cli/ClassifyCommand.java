@@ -28,7 +28,8 @@ final class ClassifyCommand implements Callable<Integer> {
 
     /** Where the skeleton comes from: a task name under the root, or a file. */
     static final class Source {
-        @Option(names = "--task", paramLabel = "NAME", required = true, description = "Task to run, found under --root.")
+        @Option(names = "--task", paramLabel = "NAME", required = true,
+                description = "Task to run, found under --root.")
         String task;
 
         @Option(names = "--skeleton", paramLabel = "PATH", required = true, description = "Skeleton .avro file to run.")

@@ -10,7 +10,9 @@ public final class SkeletonLocator {
 
     private SkeletonLocator() {}
 
-    /** The file {@link SkeletonFiles#find} picks for {@code task}; a {@link CliException} naming both places if none. */
+    /**
+     * The file {@link SkeletonFiles#find} picks for {@code task}; a {@link CliException} naming both places if none.
+     */
     public static Path locate(Path root, String task) {
         if (!SkeletonValidator.TASK_ID.matcher(task).matches()) {
             // also keeps "../x" and the like from reaching outside the root

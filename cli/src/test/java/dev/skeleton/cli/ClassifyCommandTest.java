@@ -9,6 +9,7 @@ import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.engine.skeleton.SyntheticSkeletons;
 import java.nio.file.Path;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +68,7 @@ class ClassifyCommandTest {
         assertThat(first.get("label").asText()).isIn("negative", "positive");
         double total = first.get("probabilities").get("negative").asDouble()
                 + first.get("probabilities").get("positive").asDouble();
-        assertThat(total).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(total).isCloseTo(1.0, Offset.offset(1e-4));
     }
 
     @Test

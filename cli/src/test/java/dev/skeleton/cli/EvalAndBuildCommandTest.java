@@ -30,15 +30,18 @@ class EvalAndBuildCommandTest {
     @BeforeAll
     static void writeSkeletonsAndData() throws IOException {
         base = BaseModel.loadDefault();
-        SkeletonFiles.write(SyntheticSkeletons.random(base, "sst2", 4, 1.0, 1.0, 3), root.resolve("prompts/sst2/prompt.avro"));
-        SkeletonFiles.write(SyntheticSkeletons.random(base, "sst2", 4, 0.3, 1.0, 3), root.resolve("skeletons/sst2/skeleton.avro"));
+        SkeletonFiles.write(SyntheticSkeletons.random(base, "sst2", 4, 1.0, 1.0, 3),
+                root.resolve("prompts/sst2/prompt.avro"));
+        SkeletonFiles.write(SyntheticSkeletons.random(base, "sst2", 4, 0.3, 1.0, 3),
+                root.resolve("skeletons/sst2/skeleton.avro"));
         data = root.resolve("dev.tsv");
         Files.writeString(data, "sentence\tlabel\na gorgeous film\t1\na dull mess\t0\nfine work\t1\n");
     }
 
     @Test
     void shouldEvaluatePromptAndSkeletonAsJsonLines() throws IOException {
-        CliRun run = CliRun.of("eval", "--task", "sst2", "--data", data.toString(), "--root", root.toString(), "--json");
+        CliRun run = CliRun.of("eval", "--task", "sst2", "--data", data.toString(), "--root", root.toString(),
+                "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> lines = run.out().lines().toList();
@@ -93,10 +96,12 @@ class EvalAndBuildCommandTest {
                 .build();
         SkeletonFiles.write(cola, root.resolve("skeletons/cola/skeleton.avro"));
         Path file = root.resolve("cola-dev.tsv");
-        Files.writeString(file, "gj04\t1\t\tThe sailors rode the breeze clear of the rocks.\ngj04\t0\t*\tThe more we study"
+        Files.writeString(file,
+                "gj04\t1\t\tThe sailors rode the breeze clear of the rocks.\ngj04\t0\t*\tThe more we study"
                 + " verbs, the crazier they get get.\n");
 
-        CliRun run = CliRun.of("eval", "--task", "cola", "--data", file.toString(), "--root", root.toString(), "--json");
+        CliRun run = CliRun.of("eval", "--task", "cola", "--data", file.toString(), "--root", root.toString(),
+                "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(new ObjectMapper().readTree(run.out().strip()).get("examples").asInt()).isEqualTo(2);
@@ -107,7 +112,8 @@ class EvalAndBuildCommandTest {
         Path tiny = root.resolve("tiny.tsv");
         StringBuilder rows = new StringBuilder("sentence\tlabel\n");
         for (int i = 0; i < 24; i++) {
-            rows.append(i % 2 == 0 ? "a gorgeous film " : "a dull mess ").append(i).append('\t').append(i % 2).append('\n');
+            rows.append(i % 2 == 0 ? "a gorgeous film " : "a dull mess ").append(i).append('\t').append(i % 2)
+                    .append('\n');
         }
         Files.writeString(tiny, rows);
         Path buildRoot = root.resolve("weak");

@@ -54,7 +54,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE + " required")
                 .append(" username=\"").append(ADMIN_USER).append("\" password=\"").append(ADMIN_PASSWORD).append('"')
                 .append(" user_").append(ADMIN_USER).append("=\"").append(ADMIN_PASSWORD).append('"');
-        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password)
+                .append('"'));
         // the client listener's own user list; the controller listener keeps the test kit's, which has the admin
         return start(SecurityProtocol.SASL_PLAINTEXT,
                 Map.of("listener.name." + CLIENT_LISTENER + ".plain.sasl.jaas.config", jaas.append(';').toString()),

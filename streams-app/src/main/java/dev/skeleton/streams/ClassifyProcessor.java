@@ -25,7 +25,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Decides each request's task, checks the fields its output would copy and its text, and hands it to a {@link MicroBatcher} that labels it in a batch on
+ * Decides each request's task, checks the fields its output would copy and its text, and hands it to a {@link
+ * MicroBatcher} that labels it in a batch on
  * the inference workers; forwards each result or dead letter, in input order, once it is known.
  *
  * <p>Results are forwarded from three places, all on the stream thread: after each record, from a wall-clock
@@ -81,7 +82,8 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
         PreCommitHook hook = context.getStateStore(COMMIT_HOOK_STORE);
         hook.onCommit(batcher::flush);
         // bounded below by Kafka's poll.ms: the punctuation runs between polls
-        context.schedule(Duration.ofMillis(batchSettings.tickMs()), PunctuationType.WALL_CLOCK_TIME, now -> batcher.poll());
+        context.schedule(Duration.ofMillis(batchSettings.tickMs()), PunctuationType.WALL_CLOCK_TIME,
+                now -> batcher.poll());
     }
 
     @Override

@@ -64,7 +64,8 @@ final class DirectClassifier implements AutoCloseable {
             heldBytes.addAndGet(-bytes);
             capacity.release();
             return CompletableFuture.failedFuture(new RejectedExecutionException("overloaded: the waiting requests "
-                    + "hold " + (held - bytes) + " bytes of text (batch.queue.max.bytes=" + maxBytes + "); retry later"));
+                    + "hold " + (held - bytes) + " bytes of text (batch.queue.max.bytes=" + maxBytes
+                    + "); retry later"));
         }
         CompletableFuture<BatchResult> future = new CompletableFuture<>();
         unanswered.add(future);

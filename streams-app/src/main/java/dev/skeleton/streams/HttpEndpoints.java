@@ -103,7 +103,8 @@ public final class HttpEndpoints implements AutoCloseable {
         });
         await(endpoints.server.listen(port, host), "cannot listen on " + host + ":" + port + " (http.host, "
                 + "http.port)");
-        log.info("HTTP endpoints on http://{}:{}/ (health, ready, tasks, metrics, stats, dashboard, POST classify)", host,
+        log.info("HTTP endpoints on http://{}:{}/ (health, ready, tasks, metrics, stats, dashboard, POST classify)",
+                host,
                 endpoints.server.actualPort());
         return endpoints;
     }

@@ -28,7 +28,8 @@ import org.apache.kafka.streams.errors.StreamsException;
  * whichever batch finishes first: per-key (indeed per-partition) order is kept by construction.
  *
  * <p>Bounded: at most {@link BatchSettings#queueCapacity()} requests, and {@link BatchSettings#queueMaxBytes()}
- * bytes of them, are held, from {@code add} until their result has left. When full, {@code add} runs every open batch and blocks the stream thread until results leave; the
+ * bytes of them, are held, from {@code add} until their result has left. When full, {@code add} runs every open batch
+ * and blocks the stream thread until results leave; the
  * stream thread then reads no more input, which is the back-pressure.
  *
  * <p>Commit-safe: {@link #flush()} runs every open batch, waits for all results and hands them to the sink, so
@@ -99,7 +100,8 @@ final class MicroBatcher<T> {
         this.maxDelayNanos = settings.maxDelay().toNanos();
     }
 
-    /** Queues a request for {@code taskId}'s next batch, counting its texts' bytes; blocks while the batcher is full. */
+    /** Queues a request for {@code taskId}'s next batch, counting its texts' bytes; blocks while the batcher is full.
+     * */
     void add(T payload, String taskId, TextInput input) {
         add(payload, taskId, input, textBytes(input));
     }

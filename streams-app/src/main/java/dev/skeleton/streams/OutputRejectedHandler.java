@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutputRejectedHandler implements ProductionExceptionHandler {
 
-    /** Handler settings passed through the Kafka Streams properties (Kafka Streams hands them to {@link #configure}). */
+    /** Handler settings passed through the Kafka Streams properties (Kafka Streams hands them to {@link #configure}).
+     * */
     static final String DLQ_TOPIC_CONFIG = "skeleton.output.rejected.dlq.topic";
     static final String REASON_CHARS_CONFIG = "skeleton.output.rejected.reason.chars";
 

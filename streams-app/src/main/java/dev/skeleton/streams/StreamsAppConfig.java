@@ -364,7 +364,8 @@ public final class StreamsAppConfig extends AbstractConfig {
         if (deadLetterBytes > maxRequest) {
             problems.add("Invalid configuration: a dead letter may reach " + deadLetterBytes + " bytes ("
                     + DLQ_MAX_VALUE_BYTES + " + " + DLQ_MAX_HEADER_BYTES + " + the reason and task at up to 4 bytes"
-                    + " a character + " + OutputLimits.DEAD_LETTER_OVERHEAD + "), more than the producer's max.request.size="
+                    + " a character + " + OutputLimits.DEAD_LETTER_OVERHEAD
+                    + "), more than the producer's max.request.size="
                     + maxRequest + "; lower them or raise " + KAFKA_PREFIX + "max.request.size (and the topic's "
                     + "max.message.bytes)");
         }
@@ -493,7 +494,8 @@ public final class StreamsAppConfig extends AbstractConfig {
      * variable or file is a configuration error at start), the idle timeout and the connection cap.
      */
     public HttpAccess httpAccess() {
-        return new HttpAccess(secret(HTTP_AUTH_TOKEN).map(String::trim), Duration.ofMillis(getInt(HTTP_IDLE_TIMEOUT_MS)),
+        return new HttpAccess(secret(HTTP_AUTH_TOKEN).map(String::trim),
+                Duration.ofMillis(getInt(HTTP_IDLE_TIMEOUT_MS)),
                 getInt(HTTP_MAX_CONNECTIONS));
     }
 

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the topics the service needs when they are missing, before Kafka Streams starts (it does not create
  * source or sink topics itself). Each topic is described first and only a missing one is created, so a principal
- * without CREATE works against topics created beforehand. The registry topic is created compacted: it must keep the latest skeleton of
+ * without CREATE works against topics created beforehand. The registry topic is created compacted: it must keep the
+ * latest skeleton of
  * every task forever. Partition counts are the broker's default; size real deployments' topics beforehand.
  * Also used by the command line's {@code publish} and {@code retire}, so the registry topic is compacted whoever
  * creates it first.

@@ -1,6 +1,5 @@
 package dev.skeleton.streams;
 
-import dev.skeleton.streams.testkit.TestEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skeleton.streams.classify.DeadLetterKind;
 import dev.skeleton.streams.registry.SkeletonRegistry;
+import dev.skeleton.streams.testkit.TestEngine;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -341,7 +342,7 @@ class DashboardBrowserIT {
                         .put("height", 900).put("deviceScaleFactor", 1).put("mobile", false), session);
                 String png = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")
                         .put("captureBeyondViewport", true), session).get("data").asText();
-                Files.write(file, java.util.Base64.getDecoder().decode(png));
+                Files.write(file, Base64.getDecoder().decode(png));
             }
 
             private String evaluate(String expression) throws Exception {

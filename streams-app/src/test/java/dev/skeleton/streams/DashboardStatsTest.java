@@ -1,11 +1,11 @@
 package dev.skeleton.streams;
 
-import dev.skeleton.streams.testkit.TestEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skeleton.streams.classify.DeadLetterKind;
 import dev.skeleton.streams.registry.SkeletonRegistry;
+import dev.skeleton.streams.testkit.TestEngine;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;

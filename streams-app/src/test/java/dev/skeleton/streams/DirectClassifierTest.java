@@ -13,6 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 class DirectClassifierTest {
@@ -80,7 +82,7 @@ class DirectClassifierTest {
                 DirectClassifier direct = new DirectClassifier(new BatchSettings(1, Duration.ofMillis(1), 100),
                         classifier, new WorkerShare(workers, 1), MicroBatcher.BatchObserver.NONE)) {
             // When 20 HTTP requests come, each a batch of its own
-            List<CompletableFuture<BatchResult>> flood = java.util.stream.IntStream.range(0, 20)
+            List<CompletableFuture<BatchResult>> flood = IntStream.range(0, 20)
                     .mapToObj(i -> direct.classify("sst2", TextInput.of("t" + i))).toList();
             Thread.sleep(200); // time for the HTTP batcher to hand over all it may
 
@@ -112,7 +114,7 @@ class DirectClassifierTest {
         };
     }
 
-    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertThatCause(
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertThatCause(
             CompletableFuture<?> future) {
         try {
             future.get();

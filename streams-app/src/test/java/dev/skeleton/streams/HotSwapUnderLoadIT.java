@@ -1,10 +1,10 @@
 package dev.skeleton.streams;
 
-import dev.skeleton.streams.testkit.TestEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.streams.serde.SkeletonSerdes;
+import dev.skeleton.streams.testkit.TestEngine;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +75,8 @@ class HotSwapUnderLoadIT {
 
             // Then every request is labeled exactly once, in per-key order; outputs switched from v1 to v2
             List<ClassificationResult> results = broker.readCommitted("skeleton.labels", ids.size(), r -> true,
-                    TIMEOUT).stream().map(r -> SkeletonSerdes.resultDeserializer().deserialize("x", r.value())).toList();
+                    TIMEOUT).stream().map(r -> SkeletonSerdes.resultDeserializer().deserialize("x", r.value()))
+                            .toList();
             KeyedRequests.assertExactlyOnceInKeyOrder(results, ids);
             Map<String, Long> versionOf = new HashMap<>();
             results.forEach(r -> versionOf.put(r.getRequestId(), r.getSkeletonVersion()));

@@ -1,6 +1,5 @@
 package dev.skeleton.streams;
 
-import dev.skeleton.streams.testkit.TestEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skeleton.streams.classify.DeadLetterKind;
 import dev.skeleton.streams.registry.RegistryTaskClassifier;
 import dev.skeleton.streams.registry.SkeletonRegistry;
+import dev.skeleton.streams.testkit.TestEngine;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -296,7 +296,8 @@ class HttpEndpointsTest {
 
     @Test
     void shouldNameHostAndPortWhenThePortIsTaken() {
-        assertThatThrownBy(() -> HttpEndpoints.start(vertx, "127.0.0.1", endpoints.port(), HttpAccess.OPEN, state::get, stuck,
+        assertThatThrownBy(() -> HttpEndpoints.start(vertx, "127.0.0.1", endpoints.port(), HttpAccess.OPEN, state::get,
+                stuck,
                 new TasksView(registry, TestEngine.base()), prometheus, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot listen on 127.0.0.1:" + endpoints.port())

@@ -149,7 +149,8 @@ class MicroBatcherTest {
     void shouldRunEveryOpenBatchAndForwardEveryResultOnFlush() {
         // Given real worker threads and batches that would wait an hour to fill
         pool = Executors.newFixedThreadPool(2);
-        MicroBatcher<String> batcher = new MicroBatcher<String>(new BatchSettings(32, Duration.ofHours(1), 64), classifier,
+        MicroBatcher<String> batcher = new MicroBatcher<String>(new BatchSettings(32, Duration.ofHours(1), 64),
+                classifier,
                 workers((job, rejected) -> pool.execute(job)), (id, r) -> out.add(id), System::nanoTime);
         for (int i = 0; i < 20; i++) {
             batcher.add("r" + i, i % 3 == 0 ? "mrpc" : "sst2", TextInput.of("r" + i));
@@ -319,7 +320,8 @@ class MicroBatcherTest {
     @Test
     void shouldFailStreamThreadWithoutForwardingWhenWorkersRejectBatch() {
         // Given workers that are closed
-        MicroBatcher<String> batcher = new MicroBatcher<String>(new BatchSettings(2, Duration.ofHours(1), 4), classifier,
+        MicroBatcher<String> batcher = new MicroBatcher<String>(new BatchSettings(2, Duration.ofHours(1), 4),
+                classifier,
                 workers((job, rejected) -> rejected.accept(new RejectedExecutionException("closed"))), this::record,
                 clock::get);
         batcher.add("a", "sst2", TextInput.of("a"));

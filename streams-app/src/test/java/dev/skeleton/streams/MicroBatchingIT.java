@@ -1,10 +1,10 @@
 package dev.skeleton.streams;
 
-import dev.skeleton.streams.testkit.TestEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.streams.serde.SkeletonSerdes;
+import dev.skeleton.streams.testkit.TestEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package dev.skeleton.streams;
 
-import dev.skeleton.streams.testkit.TestEngine;
 import static dev.skeleton.streams.SkeletonTopologyTest.header;
 import static dev.skeleton.streams.serde.TestRequests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +11,7 @@ import dev.skeleton.streams.registry.RegistrySigner;
 import dev.skeleton.streams.registry.RegistryTaskClassifier;
 import dev.skeleton.streams.registry.SkeletonRegistry;
 import dev.skeleton.streams.serde.SkeletonSerdes;
+import dev.skeleton.streams.testkit.TestEngine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +26,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +39,8 @@ class RegistryTopologyTest {
 
     private static final byte[] KEY = utf8("k");
 
-    /** Real Vert.x workers: results cross threads as in production (the driver commits, so drains, after each record). */
+    /** Real Vert.x workers: results cross threads as in production (the driver commits, so drains, after each record).
+     * */
     private static VertxInferenceWorkers workers;
 
     @BeforeAll
@@ -110,7 +112,7 @@ class RegistryTopologyTest {
         assertThat(b.getBaseModelFingerprint()).isEqualTo(TestEngine.base().fingerprint());
         assertThat(b.getProbabilities()).extracting(LabelProbability::getLabel).containsExactly("negative", "positive");
         double sum = b.getProbabilities().stream().mapToDouble(LabelProbability::getProbability).sum();
-        assertThat(sum).as("softmax").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(sum).as("softmax").isCloseTo(1.0, Offset.offset(1e-4));
         assertThat(b.getLabel()).isEqualTo(b.getProbabilities().get(0).getProbability()
                 > b.getProbabilities().get(1).getProbability() ? "negative" : "positive");
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();

@@ -1,13 +1,14 @@
 package dev.skeleton.streams;
 
-import dev.skeleton.streams.testkit.TestEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.avro.ClassificationResult;
+import dev.skeleton.avro.Timings;
 import dev.skeleton.streams.serde.SkeletonSerdes;
+import dev.skeleton.streams.testkit.TestEngine;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,7 +103,7 @@ class SkeletonStreamsIT {
             bad(expectedDeadLetters, "bad-result", "UNPARSEABLE", SkeletonSerdes.results().serializer().serialize(
                     "x", ClassificationResult.newBuilder().setRequestId("x").setTask("t").setLabel("l")
                             .setProbabilities(List.of()).setSkeletonVersion(1).setBaseModelFingerprint("f")
-                            .setTimings(new dev.skeleton.avro.Timings(0.0, 0.0, 1)).build()));
+                            .setTimings(new Timings(0.0, 0.0, 1)).build()));
 
             // Then every good request is labeled exactly once, by v1, key preserved
             List<ConsumerRecord<byte[], byte[]>> labeled = consume("skeleton.labels", good.size(), r -> true);
@@ -149,7 +151,7 @@ class SkeletonStreamsIT {
             assertThat(tasks.at("/serving/0/task").asText()).isEqualTo("sst2");
             assertThat(tasks.at("/serving/0/version").asLong()).isEqualTo(2);
             assertThat(tasks.at("/serving/0/ffnKeepRatio").asDouble()).as("30% of FFN neurons kept")
-                    .isCloseTo(0.3, org.assertj.core.data.Offset.offset(0.01));
+                    .isCloseTo(0.3, Offset.offset(0.01));
             assertThat(tasks.at("/refused/0/task").asText()).isEqualTo("broken");
             assertThat(tasks.at("/refused/0/version").isNull()).as("undecodable: no version").isTrue();
             String metrics = get(port, "/metrics").body();

@@ -5,7 +5,6 @@ import static dev.skeleton.streams.serde.TestRequests.request;
 import static dev.skeleton.streams.serde.TestRequests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.LabelProbability;
 import dev.skeleton.streams.serde.SkeletonSerdes;
@@ -33,7 +32,8 @@ class SkeletonTopologyTest {
 
     private static final byte[] KEY = "key-1".getBytes(StandardCharsets.UTF_8);
 
-    /** Real Vert.x workers: results cross threads as in production (the driver commits, so drains, after each record). */
+    /** Real Vert.x workers: results cross threads as in production (the driver commits, so drains, after each record).
+     * */
     private static VertxInferenceWorkers workers;
 
     @BeforeAll

@@ -3,9 +3,13 @@ package dev.skeleton.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.skeleton.engine.graph.Precision;
 import dev.skeleton.engine.runtime.Device;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.streams.registry.RegistrySigner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +18,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StreamsAppConfigTest {
 
@@ -41,16 +46,16 @@ class StreamsAppConfigTest {
         assertThat(c.processingGuarantee()).isEqualTo("at_least_once");
         assertThat(c.engineThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(c.replicationFactor()).isEmpty();
-        assertThat(c.batchSettings()).isEqualTo(new BatchSettings(32, java.time.Duration.ofMillis(10), 256));
+        assertThat(c.batchSettings()).isEqualTo(new BatchSettings(32, Duration.ofMillis(10), 256));
         assertThat(c.inferenceWorkers()).isEqualTo(2);
         assertThat(c.outputLimits()).isEqualTo(new OutputLimits(256, 16_384, 1_024, 16_384, 524_288));
     }
 
     @Test
-    void shouldReadTheHttpTokenFromAFileAndNeverTakeOrShowALiteral(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void shouldReadTheHttpTokenFromAFileAndNeverTakeOrShowALiteral(@TempDir Path dir)
             throws Exception {
-        java.nio.file.Path file = dir.resolve("token");
-        java.nio.file.Files.writeString(file, "s3cret\n");
+        Path file = dir.resolve("token");
+        Files.writeString(file, "s3cret\n");
 
         HttpAccess access = config(Map.of(StreamsAppConfig.HTTP_AUTH_TOKEN, "file:" + file)).httpAccess();
 
@@ -68,11 +73,11 @@ class StreamsAppConfigTest {
 
     @Test
     void shouldReadTheRegistrySigningKeyFromAFileAndRefuseAShortOneWithoutShowingIt(
-            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path file = dir.resolve("signing.key");
-        java.nio.file.Files.writeString(file, "k".repeat(RegistrySigner.MIN_KEY_BYTES) + "\n");
-        java.nio.file.Path shortKey = dir.resolve("short.key");
-        java.nio.file.Files.writeString(shortKey, "tooshort");
+            @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("signing.key");
+        Files.writeString(file, "k".repeat(RegistrySigner.MIN_KEY_BYTES) + "\n");
+        Path shortKey = dir.resolve("short.key");
+        Files.writeString(shortKey, "tooshort");
 
         assertThat(config(Map.of(StreamsAppConfig.REGISTRY_SIGNING_KEY, "file:" + file)).registrySigner()).isPresent();
         assertThat(config(Map.of()).registrySigner()).isEmpty();
@@ -90,8 +95,8 @@ class StreamsAppConfigTest {
     @Test
     void shouldSelectInt8Arithmetic() {
         assertThat(config(Map.of(StreamsAppConfig.ENGINE_PRECISION, "INT8")).engineConfig().precision())
-                .isEqualTo(dev.skeleton.engine.graph.Precision.INT8);
-        assertThat(config(Map.of()).engineConfig().precision()).isEqualTo(dev.skeleton.engine.graph.Precision.FP32);
+                .isEqualTo(Precision.INT8);
+        assertThat(config(Map.of()).engineConfig().precision()).isEqualTo(Precision.FP32);
         assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.ENGINE_PRECISION, "int8",
                 StreamsAppConfig.ENGINE_DEVICE, "cuda")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("engine.precision=int8 runs on the CPU only");

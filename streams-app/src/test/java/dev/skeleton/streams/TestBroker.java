@@ -21,7 +21,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** The in-process broker ({@link EmbeddedKafka}) with what integration tests need around it: a shared producer and a committed-records reader. */
+/** The in-process broker ({@link EmbeddedKafka}) with what integration tests need around it: a shared producer and a
+ * committed-records reader. */
 final class TestBroker implements AutoCloseable {
 
     private final EmbeddedKafka broker;

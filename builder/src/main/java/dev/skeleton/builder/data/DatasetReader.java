@@ -1,5 +1,6 @@
 package dev.skeleton.builder.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skeleton.engine.text.TextInput;
@@ -86,7 +87,8 @@ public final class DatasetReader {
                 }
                 if (columns == null) {
                     columns = new int[] {
-                            column(file, spec.text(), header), spec.pair() == null ? -1 : column(file, spec.pair(), header),
+                            column(file, spec.text(), header),
+                                    spec.pair() == null ? -1 : column(file, spec.pair(), header),
                             column(file, spec.label(), header)};
                 }
                 if (record.size() == 1 && record.get(0).isBlank()) {
@@ -94,7 +96,8 @@ public final class DatasetReader {
                 }
                 int needed = Math.max(columns[0], Math.max(columns[1], columns[2])) + 1;
                 if (record.size() < needed) {
-                    throw new DataFormatException(file + ":" + line + ": expected at least " + needed + " fields, found "
+                    throw new DataFormatException(file + ":" + line + ": expected at least " + needed
+                            + " fields, found "
                             + record.size());
                 }
                 rows.add(new RawRow(record.get(columns[0]), columns[1] < 0 ? null : record.get(columns[1]),
@@ -111,7 +114,8 @@ public final class DatasetReader {
             try {
                 return Integer.parseInt(column);
             } catch (NumberFormatException e) {
-                throw new DataFormatException(file + ": without a header, columns are 0-based numbers; got '" + column + "'");
+                throw new DataFormatException(file + ": without a header, columns are 0-based numbers; got '" + column
+                        + "'");
             }
         }
         Integer index = header.get(column);
@@ -134,7 +138,7 @@ public final class DatasetReader {
                 JsonNode node;
                 try {
                     node = JSON.readTree(text);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                } catch (JsonProcessingException e) {
                     throw new DataFormatException(file + ":" + line + ": not a JSON object: "
                             + e.getOriginalMessage(), e);
                 }

@@ -17,7 +17,8 @@ public record Candidate(double ffnKeep, double headKeep) {
 
     public Candidate {
         if (!(ffnKeep > 0 && ffnKeep <= 1 && headKeep > 0 && headKeep <= 1)) {
-            throw new IllegalArgumentException("keep ratios must be in (0, 1], got FFN " + ffnKeep + ", heads " + headKeep);
+            throw new IllegalArgumentException("keep ratios must be in (0, 1], got FFN " + ffnKeep
+                    + ", heads " + headKeep);
         }
     }
 

@@ -81,7 +81,8 @@ public final class TaskParameters implements AutoCloseable {
             List<FloatTensor> deep = skeleton.getLayerPrompts().stream().map(Matrices::toTensor).toList();
             float[] all = new float[deep.size() * prompt.rows() * prompt.cols()];
             for (int i = 0; i < deep.size(); i++) {
-                System.arraycopy(deep.get(i).data(), 0, all, i * prompt.rows() * prompt.cols(), prompt.rows() * prompt.cols());
+                System.arraycopy(deep.get(i).data(), 0, all, i * prompt.rows() * prompt.cols(),
+                        prompt.rows() * prompt.cols());
             }
             layerPrompts = m.create(all, new Shape(deep.size(), prompt.rows(), prompt.cols()));
         }
@@ -144,7 +145,8 @@ public final class TaskParameters implements AutoCloseable {
     }
 
     public ClassifierHead head() {
-        FloatTensor w = new FloatTensor(new int[] {(int) headWeight.getShape().get(0), (int) headWeight.getShape().get(1)},
+        FloatTensor w = new FloatTensor(new int[] {(int) headWeight.getShape().get(0), (int) headWeight.getShape()
+                .get(1)},
                 headWeight.toFloatArray());
         List<Float> bias = new ArrayList<>();
         for (float b : headBias.toFloatArray()) {

@@ -157,7 +157,8 @@ public final class TorchEncoder implements AutoCloseable {
     }
 
     private static NDArray norm(NDArray x, NDArray gamma, NDArray beta, float eps) {
-        return LayerNorm.layerNorm(x, new Shape(x.getShape().getShape()[x.getShape().dimension() - 1]), gamma, beta, eps).singletonOrThrow();
+        return LayerNorm.layerNorm(x, new Shape(x.getShape().getShape()[x.getShape().dimension() - 1]), gamma, beta,
+                eps).singletonOrThrow();
     }
 
     private static long[] flatten(long[][] rows) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.skeleton.engine.model.EncoderLayer;
 import dev.skeleton.engine.model.FloatTensor;
+import java.util.stream.IntStream;
 
 /**
  * One encoder layer's frozen weights on PyTorch, already sliced to the kept heads and FFN neurons exactly as
@@ -54,6 +55,6 @@ public record TorchLayer(
     }
 
     static int[] range(int n) {
-        return java.util.stream.IntStream.range(0, n).toArray();
+        return IntStream.range(0, n).toArray();
     }
 }

@@ -89,7 +89,8 @@ public final class PromptTuner {
             }
             // one dropped step is tolerated even in a tiny epoch; more than a tenth of them is divergence
             if (skipped > Math.max(1, stepsPerEpoch / 10)) {
-                throw new TrainingDivergedException(phase + " diverged: " + skipped + " of " + stepsPerEpoch + " steps of epoch "
+                throw new TrainingDivergedException(phase + " diverged: " + skipped + " of " + stepsPerEpoch
+                        + " steps of epoch "
                         + epoch + " had a non-finite loss or gradient; lower --learning-rate");
             }
             devMetric = dev.isEmpty() ? Double.NaN : evaluate(params, layers, dev, metric);

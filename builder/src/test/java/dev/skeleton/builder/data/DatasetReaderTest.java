@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DatasetReaderTest {
 
-    private static final ColumnSpec SENTIMENT = new ColumnSpec("sentence", null, "label", List.of("negative", "positive"), true);
+    private static final ColumnSpec SENTIMENT = new ColumnSpec("sentence", null, "label",
+            List.of("negative", "positive"), true);
 
     @TempDir
     Path dir;
@@ -39,7 +40,8 @@ class DatasetReaderTest {
     void shouldReadPairsFromCsvWithQuotingAndNamedLabels() throws IOException {
         Path csv = file("dev.csv", "premise,hypothesis,label\n\"A, b\",c,entailment\nd,e,not_entailment\n");
 
-        DatasetReader.Dataset d = DatasetReader.read(csv, new ColumnSpec("premise", "hypothesis", "label", List.of(), true));
+        DatasetReader.Dataset d = DatasetReader.read(csv,
+                new ColumnSpec("premise", "hypothesis", "label", List.of(), true));
 
         assertThat(d.labels()).as("inferred, sorted").containsExactly("entailment", "not_entailment");
         assertThat(d.examples().get(0).input().text()).isEqualTo("A, b");
@@ -52,16 +54,19 @@ class DatasetReaderTest {
         Path jsonl = file("val.jsonl", "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n\n"
                 + "{\"premise\":\"q\",\"hypothesis\":\"i\",\"label\":\"entailment\"}\n");
 
-        DatasetReader.Dataset d = DatasetReader.read(jsonl, new ColumnSpec("premise", "hypothesis", "label", List.of(), true));
+        DatasetReader.Dataset d = DatasetReader.read(jsonl,
+                new ColumnSpec("premise", "hypothesis", "label", List.of(), true));
 
         assertThat(d.examples()).extracting(LabeledExample::line).containsExactly(1L, 3L);
     }
 
     @Test
     void shouldReadHeaderlessColumnsByIndex() throws IOException {
-        Path cola = file("cola.tsv", "gj04\t1\t\tOur friends won't buy this analysis.\ngj04\t0\t*\tThey drank the pub.\n");
+        Path cola = file("cola.tsv",
+                "gj04\t1\t\tOur friends won't buy this analysis.\ngj04\t0\t*\tThey drank the pub.\n");
 
-        DatasetReader.Dataset d = DatasetReader.read(cola, new ColumnSpec("3", null, "1", List.of("unacceptable", "acceptable"), false));
+        DatasetReader.Dataset d = DatasetReader.read(cola,
+                new ColumnSpec("3", null, "1", List.of("unacceptable", "acceptable"), false));
 
         assertThat(d.examples().get(1).input().text()).isEqualTo("They drank the pub.");
         assertThat(d.examples().get(1).label()).isZero();
@@ -71,7 +76,8 @@ class DatasetReaderTest {
     void shouldSkipAByteOrderMark() throws IOException {
         Path mrpc = file("mrpc.tsv", "\uFEFFQuality\t#1 String\t#2 String\n1\ta\tb\n0\tc\td\n");
 
-        DatasetReader.Dataset d = DatasetReader.read(mrpc, new ColumnSpec("#1 String", "#2 String", "Quality", List.of(), true));
+        DatasetReader.Dataset d = DatasetReader.read(mrpc, new ColumnSpec("#1 String", "#2 String", "Quality",
+                List.of(), true));
 
         assertThat(d.examples()).hasSize(2);
     }

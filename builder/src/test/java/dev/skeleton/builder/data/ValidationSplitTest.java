@@ -27,7 +27,8 @@ class ValidationSplitTest {
         assertThat(split.validation()).hasSize(150);
         assertThat(split.train()).hasSize(850);
         assertThat(split.validation().stream().filter(e -> e.label() == 0)).as("label 0 keeps its 70%").hasSize(105);
-        assertThat(split.validation().stream().filter(e -> e.label() == 1)).as("ties of the remainder go to the lower label").hasSize(38);
+        assertThat(split.validation().stream().filter(e -> e.label() == 1))
+                .as("ties of the remainder go to the lower label").hasSize(38);
         assertThat(split.validation().stream().filter(e -> e.label() == 2)).hasSize(7);
         HashSet<Long> lines = new HashSet<>();
         split.train().forEach(e -> lines.add(e.line()));

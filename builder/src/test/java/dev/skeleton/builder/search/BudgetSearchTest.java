@@ -71,9 +71,11 @@ class BudgetSearchTest {
         for (int i = 0; i < record.tried().size(); i++) {
             Candidate warm = record.warmStarts().get(i);
             if (warm != null) {
-                assertThat(record.tried().get(i).within(warm)).as("%s warm-started from %s", record.tried().get(i), warm)
+                assertThat(record.tried().get(i).within(warm)).as("%s warm-started from %s", record.tried().get(i),
+                        warm)
                         .isTrue();
-                assertThat(accuracy(warm)).as("warm starts come from candidates within the budget").isGreaterThanOrEqualTo(0.80);
+                assertThat(accuracy(warm)).as("warm starts come from candidates within the budget")
+                        .isGreaterThanOrEqualTo(0.80);
             }
         }
         assertThat(record.warmStarts()).as("after a first success, trials build on it").anyMatch(w -> w != null);
@@ -88,7 +90,8 @@ class BudgetSearchTest {
         assertThat(result.chosen()).isNull();
         assertThat(result.decisions()).extracting(Decision::status)
                 .containsOnly(Status.MISSED_BUDGET, Status.SKIPPED_SMALLER);
-        assertThat(record.tried()).as("the largest candidate is the last one to rule out").contains(new Candidate(0.5, 1.0))
+        assertThat(record.tried()).as("the largest candidate is the last one to rule out")
+                .contains(new Candidate(0.5, 1.0))
                 .hasSizeLessThan(15);
     }
 

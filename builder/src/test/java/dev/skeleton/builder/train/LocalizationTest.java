@@ -23,7 +23,8 @@ class LocalizationTest {
     void shouldKeepTheRatioInEveryLayerWhenRankingPerLayer() {
         List<List<Integer>> kept = Localization.select(scores(6, 1536, 1), 0.3, Localization.Scope.PER_LAYER, 1);
 
-        assertThat(kept).hasSize(6).allSatisfy(layer -> assertThat(layer).hasSize(461).isSorted().doesNotHaveDuplicates());
+        assertThat(kept).hasSize(6).allSatisfy(layer -> assertThat(layer).hasSize(461).isSorted()
+                .doesNotHaveDuplicates());
     }
 
     @Test

@@ -14,11 +14,13 @@ import dev.skeleton.builder.TestData;
 import dev.skeleton.builder.data.DatasetReader;
 import dev.skeleton.builder.data.LabeledExample;
 import dev.skeleton.builder.torch.TaskParameters;
+import dev.skeleton.builder.torch.TestBase;
 import dev.skeleton.builder.torch.TorchEncoder;
 import dev.skeleton.builder.torch.TorchLayer;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.text.TaskTokenizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +40,7 @@ class PromptTuningTest {
 
     @BeforeAll
     static void setUp() {
-        base = dev.skeleton.builder.torch.TestBase.get();
+        base = TestBase.get();
         manager = NDManager.newBaseManager("PyTorch");
         encoder = new TorchEncoder(base.weights(), manager);
         tokenizer = new TaskTokenizer(base.tokenizerJson(),
@@ -81,10 +83,12 @@ class PromptTuningTest {
     void shouldFollowTheTeacherWhenDistilling() {
         // a teacher that is sure of the wrong label on every example: with weight 1 the student must learn the
         // teacher's answers, not the gold labels (which it never sees)
-        float[][] wrong = train.stream().map(e -> e.label() == 0 ? new float[] {0.05f, 0.95f} : new float[] {0.95f, 0.05f})
+        float[][] wrong = train.stream().map(e -> e.label() == 0 ? new float[] {0.05f, 0.95f} :
+                new float[] {0.95f, 0.05f})
                 .toArray(float[][]::new);
         try (TaskParameters params = fresh()) {
-            tuner.train("test", params, full, train, Targets.distilled(train, wrong, 1f), List.of(), GlueMetric.ACCURACY,
+            tuner.train("test", params, full, train, Targets.distilled(train, wrong, 1f), List.of(),
+                    GlueMetric.ACCURACY,
                     new TrainingOptions(4, 0.02f, 16, 0f, 3), TrainingListener.SILENT);
             int[] predicted = tuner.predict(params, full, train);
             long followsTeacher = IntStream.range(0, predicted.length)
@@ -161,9 +165,11 @@ class PromptTuningTest {
             for (int l = 0; l < kept.size(); l++) {
                 same += kept.get(l).stream().filter(keptAgain.get(l)::contains).count();
             }
-            assertThat(same).as("neurons selected by both runs of %d", 6 * 461).isGreaterThanOrEqualTo(6 * 461 * 98 / 100);
-            assertThat(java.util.Arrays.stream(first.ffn()[3]).min().orElseThrow()).as("smallest score").isGreaterThanOrEqualTo(0);
-            assertThat(java.util.Arrays.stream(first.ffn()[3]).max().orElseThrow()).as("largest score").isPositive();
+            assertThat(same).as("neurons selected by both runs of %d", 6 * 461)
+                    .isGreaterThanOrEqualTo(6 * 461 * 98 / 100);
+            assertThat(Arrays.stream(first.ffn()[3]).min().orElseThrow()).as("smallest score")
+                    .isGreaterThanOrEqualTo(0);
+            assertThat(Arrays.stream(first.ffn()[3]).max().orElseThrow()).as("largest score").isPositive();
             assertThat(integrated.ffn()).hasDimensions(6, 1536);
         }
     }
@@ -171,7 +177,7 @@ class PromptTuningTest {
     /** Every score within 1% of its layer's largest score of the other run's. */
     private static void assertCloseToScale(double[][] a, double[][] b) {
         for (int l = 0; l < a.length; l++) {
-            double scale = java.util.Arrays.stream(a[l]).max().orElseThrow();
+            double scale = Arrays.stream(a[l]).max().orElseThrow();
             for (int i = 0; i < a[l].length; i++) {
                 assertThat(Math.abs(a[l][i] - b[l][i])).as("layer %d unit %d", l, i).isLessThanOrEqualTo(0.01 * scale);
             }

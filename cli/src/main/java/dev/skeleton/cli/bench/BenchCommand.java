@@ -39,7 +39,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--quick", description = "3 repetitions of ~0.5 s instead of 7 of ~1.5 s: a rough look in under a minute.")
+    @Option(names = "--quick",
+            description = "3 repetitions of ~0.5 s instead of 7 of ~1.5 s: a rough look in under a minute.")
     private boolean quick;
 
     @Option(names = "--json", description = "One JSON object per line: a row per variant and batch size, then memory.")
@@ -47,14 +48,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     private final ThreadsOption threads = new ThreadsOption(DEFAULT_THREADS);
 
-    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime threads (default: " + DEFAULT_THREADS + ").")
+    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime threads (default: " + DEFAULT_THREADS
+            + ").")
     void setThreads(int n) {
         threads.set(spec, n);
     }
 
     private int promptLength = 20;
 
-    @Option(names = "--prompt-length", paramLabel = "N", description = "Soft prompt rows of every variant (default: 20).")
+    @Option(names = "--prompt-length", paramLabel = "N",
+            description = "Soft prompt rows of every variant (default: 20).")
     void setPromptLength(int n) {
         if (n < 0) {
             throw new ParameterException(spec.commandLine(), "--prompt-length must be >= 0, got " + n);

@@ -28,7 +28,8 @@ public record BenchSettings(int threads, int promptLength, List<Integer> batchSi
         batchSizes = List.copyOf(batchSizes);
         keeps = List.copyOf(keeps);
         if (keeps.isEmpty() || keeps.get(0) != 1.0) {
-            throw new IllegalArgumentException("keeps must start with 1.0, the full model every speedup is relative to");
+            throw new IllegalArgumentException(
+                    "keeps must start with 1.0, the full model every speedup is relative to");
         }
     }
 

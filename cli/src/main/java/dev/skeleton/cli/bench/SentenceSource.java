@@ -49,7 +49,8 @@ public record SentenceSource(String description, List<String> sentences) {
         }
         InputStream in = SentenceSource.class.getResourceAsStream(BUNDLED_SAMPLE);
         if (in == null) {
-            throw new IllegalStateException("the bundled benchmark sentences " + BUNDLED_SAMPLE + " are missing from the jar");
+            throw new IllegalStateException("the bundled benchmark sentences " + BUNDLED_SAMPLE
+                    + " are missing from the jar");
         }
         try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             return parse("SST-2 dev sample bundled in the jar (" + BUNDLED_SAMPLE + ")", reader);

@@ -34,7 +34,8 @@ public record StreamBenchReport(String task, String setup, double rawSeqPerSecon
      * @param lost            requests without an answer (both phases)
      * @param duplicates      answers beyond the first per request (both phases)
      */
-    public record Variant(String name, int batchMaxSize, int batchMaxDelayMs, int workers, int messages, double seqPerSecond,
+    public record Variant(String name, int batchMaxSize, int batchMaxDelayMs, int workers, int messages,
+            double seqPerSecond,
             double meanBatch, double latencyRate, int latencyMessages, double p50Ms, double p99Ms, int lost,
             long duplicates) {}
 

@@ -22,7 +22,9 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -105,7 +107,8 @@ public final class StreamBenchmark {
         }
         String setup = settings.brokerDescription() + "; processing.guarantee=" + settings.guarantee() + "; "
                 + settings.partitions() + " input partition(s); engine.threads=" + settings.threads()
-                + "; inference.workers as named (w); hot swap on dynamic/" + defaultWorkers + "w; " + sentences.description() + ", " + sentences.sentences().size() + " sentences, cycled";
+                + "; inference.workers as named (w); hot swap on dynamic/" + defaultWorkers
+                + "w; " + sentences.description() + ", " + sentences.sentences().size() + " sentences, cycled";
         return new StreamBenchReport(task + " v" + settings.skeleton().getVersion(), setup, raw, BATCH, rawSingle,
                 variants, swap);
     }
@@ -151,7 +154,8 @@ public final class StreamBenchmark {
         Phase paced = instance.sendAndAwait("l", latencyMessages, rate);
         double[] latencies = paced.latenciesMs();
 
-        return new StreamBenchReport.Variant(name, batch, delay, workers, settings.messages(), seqPerSecond, meanBatch, rate,
+        return new StreamBenchReport.Variant(name, batch, delay, workers, settings.messages(), seqPerSecond, meanBatch,
+                rate,
                 latencyMessages, SpeedStats.percentile(latencies, 50), SpeedStats.percentile(latencies, 99),
                 flood.lost + paced.lost, instance.collector.duplicates() - duplicatesBefore);
     }
@@ -189,9 +193,9 @@ public final class StreamBenchmark {
                 progress.accept(String.format("hot swap: v%d serving after %.0f ms", newVersion, swapMs[k]));
                 sleep(Duration.ofMillis(500));
             }
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("a published version produced no label within " + SWAP_TIMEOUT, e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("hot swap failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
                 + " model, neuron and head attribution, then a search for the fastest skeleton whose validation metric"
                 + " is within --max-drop of the prompt's (validation held out of the training data; dev is only"
                 + " reported).",
-                "Writes ROOT/prompts/TASK/prompt.avro and ROOT/skeletons/TASK/{skeleton.avro,report.md,localization.json,"
-                + "sweep.json,sweep.png}."})
+                "Writes ROOT/prompts/TASK/prompt.avro and ROOT/skeletons/TASK/{skeleton.avro,report.md,"
+                + "localization.json,sweep.json,sweep.png}."})
 public final class BuildCommand implements Callable<Integer> {
 
     @Spec
@@ -55,7 +55,8 @@ public final class BuildCommand implements Callable<Integer> {
     @Mixin
     private DataColumnsOptions columns;
 
-    @Option(names = "--prompt-length", defaultValue = "20", description = "Soft prompt rows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--prompt-length", defaultValue = "20",
+            description = "Soft prompt rows (default: ${DEFAULT-VALUE}).")
     private int promptLength;
 
     @Option(names = "--deep-prompt", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -86,7 +87,8 @@ public final class BuildCommand implements Callable<Integer> {
             description = "GRADIENT_X_ACTIVATION or INTEGRATED_GRADIENTS (default: ${DEFAULT-VALUE}).")
     private AttributionMethod attribution;
 
-    @Option(names = "--ig-steps", defaultValue = "8", description = "Integrated-gradients steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ig-steps", defaultValue = "8",
+            description = "Integrated-gradients steps (default: ${DEFAULT-VALUE}).")
     private int igSteps;
 
     @Option(names = "--attribution-examples", defaultValue = "2048",
@@ -111,13 +113,15 @@ public final class BuildCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private double distill;
 
-    @Option(names = "--learning-rate", defaultValue = "0.01", description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--learning-rate", defaultValue = "0.01",
+            description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
     private float learningRate;
 
     @Option(names = "--batch-size", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
-    @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", defaultValue = "0",
+            description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
     private float weightDecay;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -169,7 +173,8 @@ public final class BuildCommand implements Callable<Integer> {
         }
         BuildOptions options;
         try {
-            options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens, pooling,
+            options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens,
+                    pooling,
                     ffnKeeps, headKeeps, maxDrop, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs, distill,
                     linearProbe, allowWeak, fromPrompt, Duration.ofMinutes(timeLimitMinutes), validation);

@@ -67,8 +67,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Path> variants = new LinkedHashMap<>();
-        variants.put("prompt", root.resolve(SkeletonFiles.PROMPTS_DIR).resolve(task).resolve(SkeletonFiles.PROMPT_FILE));
-        variants.put("skeleton", root.resolve(SkeletonFiles.SKELETONS_DIR).resolve(task).resolve(SkeletonFiles.SKELETON_FILE));
+        variants.put("prompt", root.resolve(SkeletonFiles.PROMPTS_DIR).resolve(task)
+                .resolve(SkeletonFiles.PROMPT_FILE));
+        variants.put("skeleton", root.resolve(SkeletonFiles.SKELETONS_DIR).resolve(task)
+                .resolve(SkeletonFiles.SKELETON_FILE));
         variants.values().removeIf(p -> !Files.isRegularFile(p));
         if (variants.isEmpty()) {
             throw new CliException("no prompt or skeleton for task '" + task + "' under " + root.toAbsolutePath());
@@ -102,7 +104,8 @@ public final class EvalCommand implements Callable<Integer> {
      * the labels always follow the skeleton's head.
      */
     private ColumnSpec withLabels(TaskSkeleton skeleton) {
-        ColumnSpec c = columns.spec(skeleton.getProvenance() == null ? Map.of() : skeleton.getProvenance().getOptions());
+        ColumnSpec c = columns.spec(skeleton.getProvenance() == null ? Map.of() :
+                skeleton.getProvenance().getOptions());
         return columns.labels != null ? c
                 : new ColumnSpec(c.text(), c.pair(), c.label(), skeleton.getLabels(), c.header());
     }

@@ -42,7 +42,8 @@ record DemoSamples(String task, List<Example> examples) {
     static DemoSamples parse(String task, BufferedReader lines) throws IOException {
         String header = lines.readLine();
         if (!"text\ttext_pair\tlabel".equals(header)) {
-            throw new CliException("demo samples of " + task + ": expected the header text<TAB>text_pair<TAB>label, got "
+            throw new CliException("demo samples of " + task
+                    + ": expected the header text<TAB>text_pair<TAB>label, got "
                     + header);
         }
         List<Example> examples = new ArrayList<>();

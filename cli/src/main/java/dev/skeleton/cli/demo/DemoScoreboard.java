@@ -125,7 +125,8 @@ final class DemoScoreboard {
                 (nowNanos - startNanos) / 1e9, produced, labeled, deadLetterCount(),
                 produced - labeled - deadLetterCount()));
         out.append(f("throughput %.1f labels/s   latency p50 %s ms  p99 %s ms   first label after %s s%n%n",
-                throughput(), ms(50), ms(99), firstLabelNanos < 0 ? "-" : f("%.1f", (firstLabelNanos - startNanos) / 1e9)));
+                throughput(), ms(50), ms(99),
+                        firstLabelNanos < 0 ? "-" : f("%.1f", (firstLabelNanos - startNanos) / 1e9)));
         out.append(f("%-6s %-9s %6s %8s %8s %10s %9s  %s%n", "task", "version", "sent", "labeled", "metric", "so far",
                 "report", "labels"));
         for (TaskScore t : tasks.values()) {

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = {"Publish task skeletons to the registry topic (key: task id; value: Avro single-object "
-                + "TaskSkeleton). Running services swap them in live. A version not newer than the task's latest on the topic is refused (see --as-version).",
+                + "TaskSkeleton). Running services swap them in live. A version not newer than the task's latest "
+                + "on the topic is refused (see --as-version).",
                 "A TASK is ROOT/skeletons/TASK/skeleton.avro, else ROOT/prompts/TASK/prompt.avro; a PATH is a "
                         + "skeleton .avro file. All are validated first; if any is invalid, none is published."})
 public final class PublishCommand implements Callable<Integer> {
@@ -110,7 +111,8 @@ public final class PublishCommand implements Callable<Integer> {
             return found;
         }
         if (found.size() != 1) {
-            throw new ParameterException(spec.commandLine(), "--as-version applies to one TASK|PATH, got " + found.size());
+            throw new ParameterException(spec.commandLine(),
+                    "--as-version applies to one TASK|PATH, got " + found.size());
         }
         if (asVersion < 1 || asVersion > SkeletonValidator.MAX_VERSION) {
             throw new ParameterException(spec.commandLine(), "--as-version must be in [1, "

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skeleton.cli.CliException;
 import java.io.StringReader;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 class SentenceSourceTest {
@@ -42,7 +43,7 @@ class SentenceSourceTest {
     void shouldBundleTheFirst256Sst2DevSentences() {
         SentenceSource s = SentenceSource.load(null);
 
-        if (!java.nio.file.Files.exists(SentenceSource.DEFAULT_DATA)) {
+        if (!Files.exists(SentenceSource.DEFAULT_DATA)) {
             assertThat(s.description()).contains("bundled");
         }
         assertThat(s.sentences()).hasSizeGreaterThanOrEqualTo(256)

@@ -34,7 +34,8 @@ class DemoSamplesTest {
 
     @Test
     void shouldRefuseSampleLineWithoutThreeFieldsNamingLine() {
-        BufferedReader lines = new BufferedReader(new StringReader("text\ttext_pair\tlabel\ngood\t\tpositive\nbad line\n"));
+        BufferedReader lines =
+                new BufferedReader(new StringReader("text\ttext_pair\tlabel\ngood\t\tpositive\nbad line\n"));
         assertThatThrownBy(() -> DemoSamples.parse("sst2", lines)).isInstanceOf(CliException.class)
                 .hasMessageContaining("sst2, line 3");
     }

@@ -37,7 +37,8 @@ class StreamsCommandsTest {
         CliRun run = CliRun.of("run", "--bootstrap-server", "localhost:1", "max.text.chars=0", "output.topic=a b");
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(SkeletonCli.USAGE);
-        assertThat(run.err()).hasLineCount(1).startsWith("error: invalid streaming service configuration (2 problems): ")
+        assertThat(run.err()).hasLineCount(1)
+                .startsWith("error: invalid streaming service configuration (2 problems): ")
                 .contains("max.text.chars", "0", "output.topic", "'a b'", "skeleton run --help");
     }
 

@@ -88,7 +88,8 @@ final class GraphWriter {
 
     /** An int8 initializer whose data lives in this model. */
     String ownedInt8(String name, byte[] data, int... shape) {
-        graph.addInitializer(tensorHeader(name, shape, TensorProto.DataType.INT8).setRawData(ByteString.copyFrom(data)));
+        graph.addInitializer(tensorHeader(name, shape, TensorProto.DataType.INT8)
+                .setRawData(ByteString.copyFrom(data)));
         ownedBytes += data.length;
         return name;
     }

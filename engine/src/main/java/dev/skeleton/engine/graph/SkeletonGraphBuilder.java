@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Writes the ONNX graph of one task skeleton: soft prompt prepended to the word embeddings (for a deep prompt,
- * also an offset added to the prompt positions' states before every later layer), every encoder layer with only its kept attention heads and FFN neurons (the others are sliced out of the weight
+ * also an offset added to the prompt positions' states before every later layer), every encoder layer with only its
+ * kept attention heads and FFN neurons (the others are sliced out of the weight
  * matrices, so they cost nothing), pooling, and the classification head.
  *
  * <p>Layers use ONNX Runtime's fused transformer kernels ({@code Attention}, {@code SkipLayerNormalization},
@@ -84,7 +85,8 @@ public final class SkeletonGraphBuilder {
     /** word + token type embeddings, prompt prepended, + positions over the whole sequence, layer norm. */
     private String embeddings(GraphWriter g, FloatTensor prompt) {
         int hiddenSize = base.hiddenSize();
-        String words = g.node("Gather", g.shared("base.embeddings.word", base.wordEmbeddings()), SkeletonGraph.INPUT_IDS);
+        String words = g.node("Gather", g.shared("base.embeddings.word", base.wordEmbeddings()),
+                SkeletonGraph.INPUT_IDS);
         String types = g.node("Gather", g.shared("base.embeddings.token_type", base.tokenTypeEmbeddings()),
                 SkeletonGraph.TOKEN_TYPE_IDS);
         String embedded = g.node("Add", words, types);
@@ -95,7 +97,8 @@ public final class SkeletonGraphBuilder {
             for (int i = 0; i < withType.length; i++) {
                 withType[i] += type0[i % hiddenSize];
             }
-            String promptInit = g.owned("prompt", new FloatTensor(prompt.shape(), withType), 1, prompt.rows(), hiddenSize);
+            String promptInit = g.owned("prompt", new FloatTensor(prompt.shape(), withType), 1, prompt.rows(),
+                    hiddenSize);
             String batch = g.node("Slice", g.node("Shape", SkeletonGraph.INPUT_IDS), g.int64s(0), g.int64s(1));
             String promptShape = g.node("Concat", Map.of("axis", 0), batch, g.int64s(prompt.rows(), hiddenSize));
             String batchPrompt = g.node("Expand", promptInit, promptShape);
@@ -125,7 +128,8 @@ public final class SkeletonGraphBuilder {
         return g.node("Concat", Map.of("axis", 1), ones, SkeletonGraph.ATTENTION_MASK);
     }
 
-    private String layer(GraphWriter g, int index, EncoderLayer l, String hidden, String mask, int[] heads, int[] neurons) {
+    private String layer(GraphWriter g, int index, EncoderLayer l, String hidden, String mask, int[] heads,
+            int[] neurons) {
         String prefix = "base.layer" + index;
         int headSize = base.headSize();
         int numHeads = base.numHeads();
@@ -134,7 +138,8 @@ public final class SkeletonGraphBuilder {
         // --- self-attention over the kept heads
         String attended;
         if (heads != null && heads.length == 0) {
-            attended = layerNorm(g, g.node("Add", hidden, g.shared(prefix + ".attention.out.bias", l.attentionOutBias())),
+            attended = layerNorm(g, g.node("Add", hidden,
+                    g.shared(prefix + ".attention.out.bias", l.attentionOutBias())),
                     l.attentionNorm(), prefix + ".attention.norm");
         } else {
             FloatTensor qkv;
@@ -148,7 +153,8 @@ public final class SkeletonGraphBuilder {
             } else {
                 int[] columns = headColumns(heads, headSize);
                 qkv = FloatTensor.concatColumns(
-                        l.query().selectColumns(columns), l.key().selectColumns(columns), l.value().selectColumns(columns));
+                        l.query().selectColumns(columns), l.key().selectColumns(columns),
+                                l.value().selectColumns(columns));
                 qkvBias = g.owned("layer" + index + ".qkv.bias", FloatTensor.concatEntries(
                         l.queryBias().selectEntries(columns), l.keyBias().selectEntries(columns),
                         l.valueBias().selectEntries(columns)));
@@ -157,7 +163,8 @@ public final class SkeletonGraphBuilder {
             int keptHeads = allHeads ? numHeads : heads.length;
             String context = attention(g, hidden, "layer" + index + ".attention.qkv", qkv, qkvBias, mask, keptHeads);
             String projected = matMul(g, context, "layer" + index + ".attention.out", outWeight);
-            attended = skipLayerNorm(g, projected, hidden, g.shared(prefix + ".attention.out.bias", l.attentionOutBias()),
+            attended = skipLayerNorm(g, projected, hidden,
+                    g.shared(prefix + ".attention.out.bias", l.attentionOutBias()),
                     l.attentionNorm(), prefix + ".attention.norm");
         }
 
@@ -196,7 +203,8 @@ public final class SkeletonGraphBuilder {
     private String attention(GraphWriter g, String hidden, String name, FloatTensor qkv, String qkvBias, String mask,
             int heads) {
         if (precision == Precision.FP32) {
-            return g.node("Attention", MICROSOFT, Map.of("num_heads", heads), hidden, g.owned(name, qkv), qkvBias, mask);
+            return g.node("Attention", MICROSOFT, Map.of("num_heads", heads), hidden, g.owned(name, qkv), qkvBias,
+                    mask);
         }
         Int8Weight q = Int8Weight.perColumn(qkv);
         // uint8 input, its scale and zero point, computed per batch
@@ -222,7 +230,8 @@ public final class SkeletonGraphBuilder {
     }
 
     /** LayerNorm(x + skip + bias) in one kernel. */
-    private static String skipLayerNorm(GraphWriter g, String x, String skip, String bias, LayerNorm norm, String name) {
+    private static String skipLayerNorm(GraphWriter g, String x, String skip, String bias, LayerNorm norm,
+            String name) {
         return g.node("SkipLayerNormalization", MICROSOFT, Map.of("epsilon", norm.epsilon()),
                 x, skip, g.shared(name + ".gamma", norm.gamma()), g.shared(name + ".beta", norm.beta()), bias);
     }

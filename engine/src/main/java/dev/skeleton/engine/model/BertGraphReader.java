@@ -4,8 +4,11 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -103,7 +106,7 @@ public final class BertGraphReader {
         checkPositionIdsStartAtZero(position.getInput(1));
 
         // Walk the Add chain from the word embeddings to the layer norm; it must add the other tables.
-        Set<String> expectedAddends = new java.util.HashSet<>();
+        Set<String> expectedAddends = new HashSet<>();
         expectedAddends.add(position.getOutput(0));
         if (byInput.size() > 1) {
             expectedAddends.add(byInput.get(1).getOutput(0));
@@ -121,8 +124,10 @@ public final class BertGraphReader {
                 // position + token type may be summed first and then added to the word embeddings
                 NodeProto producer = graph.producer(other).orElse(null);
                 if (producer == null || !producer.getOpType().equals("Add")
-                        || !expectedAddends.remove(producer.getInput(0)) || !expectedAddends.remove(producer.getInput(1))) {
-                    throw unsupported("unexpected addend '" + other + "' in the embedding sum at " + OnnxGraph.describe(add));
+                        || !expectedAddends.remove(producer.getInput(0))
+                        || !expectedAddends.remove(producer.getInput(1))) {
+                    throw unsupported("unexpected addend '" + other
+                            + "' in the embedding sum at " + OnnxGraph.describe(add));
                 }
             }
             sum = add.getOutput(0);
@@ -177,7 +182,8 @@ public final class BertGraphReader {
         if (fused.size() == 1) {
             NodeProto n = fused.get(0);
             float eps = (float) attribute(n, "epsilon").map(AttributeProto::getF).orElse(1e-5f);
-            return new LayerNormMatch(new LayerNorm(requireVector(n.getInput(1), n), requireVector(n.getInput(2), n), eps),
+            return new LayerNormMatch(new LayerNorm(requireVector(n.getInput(1), n), requireVector(n.getInput(2), n),
+                    eps),
                     n.getOutput(0));
         }
         NodeProto mean = single(graph.consumers(x, "ReduceMean"), "a ReduceMean (layer norm) of " + where);
@@ -185,14 +191,17 @@ public final class BertGraphReader {
                 .filter(n -> n.getInput(1).equals(mean.getOutput(0))).toList(), "x - mean (layer norm) of " + where);
         String centered = sub.getOutput(0);
         NodeProto pow = single(graph.consumers(centered, "Pow"), "(x - mean)^2 (layer norm) of " + where);
-        NodeProto var = single(graph.consumers(pow.getOutput(0), "ReduceMean"), "the variance (layer norm) of " + where);
-        NodeProto addEps = single(graph.consumers(var.getOutput(0), "Add"), "variance + epsilon (layer norm) of " + where);
+        NodeProto var = single(graph.consumers(pow.getOutput(0), "ReduceMean"),
+                "the variance (layer norm) of " + where);
+        NodeProto addEps = single(graph.consumers(var.getOutput(0), "Add"),
+                "variance + epsilon (layer norm) of " + where);
         float eps = graph.scalar(OnnxGraph.otherInput(addEps, var.getOutput(0)))
                 .orElseThrow(() -> unsupported("layer norm epsilon of " + where + " is not a constant"));
         NodeProto sqrt = single(graph.consumers(addEps.getOutput(0), "Sqrt"), "sqrt (layer norm) of " + where);
         NodeProto div = single(graph.consumers(sqrt.getOutput(0), "Div"), "normalization (layer norm) of " + where);
         if (!div.getInput(0).equals(centered)) {
-            throw unsupported("layer norm of " + where + " divides '" + div.getInput(0) + "', expected '" + centered + "'");
+            throw unsupported("layer norm of " + where + " divides '" + div.getInput(0) + "', expected '" + centered
+                    + "'");
         }
         NodeProto mul = single(graph.consumers(div.getOutput(0), "Mul"), "the layer norm scale of " + where);
         NodeProto add = single(graph.consumers(mul.getOutput(0), "Add"), "the layer norm shift of " + where);
@@ -252,7 +261,8 @@ public final class BertGraphReader {
         String t = scores.getOutput(0);
         NodeProto softmax = null;
         for (int hops = 0; hops < 6 && softmax == null; hops++) {
-            NodeProto next = single(nonShape(graph.consumers(t)), where + ": the path from the attention scores to the softmax");
+            NodeProto next = single(nonShape(graph.consumers(t)), where
+                    + ": the path from the attention scores to the softmax");
             switch (next.getOpType()) {
                 case "Softmax" -> softmax = next;
                 case "Div" -> scale /= graph.scalar(next.getInput(1))
@@ -260,7 +270,8 @@ public final class BertGraphReader {
                 case "Mul" -> scale *= graph.scalar(OnnxGraph.otherInput(next, t))
                         .orElseThrow(() -> unsupported(where + ": attention score factor is not a constant"));
                 case "Add", "Where", "Cast" -> { /* attention mask */ }
-                default -> throw unsupported(where + ": unexpected " + OnnxGraph.describe(next) + " between the attention "
+                default -> throw unsupported(where + ": unexpected " + OnnxGraph.describe(next)
+                        + " between the attention "
                         + "scores and the softmax");
             }
             t = next.getOutput(0);
@@ -270,11 +281,13 @@ public final class BertGraphReader {
         }
         double expected = 1.0 / Math.sqrt(headSize);
         if (Math.abs(scale - expected) > 1e-4 * expected) {
-            throw unsupported(where + ": attention scale is " + scale + ", expected 1/sqrt(" + headSize + ") = " + expected);
+            throw unsupported(where + ": attention scale is " + scale + ", expected 1/sqrt(" + headSize
+                    + ") = " + expected);
         }
         NodeProto context = valueArrival.matMul;
         if (!context.getInput(0).equals(softmax.getOutput(0)) || valueArrival.slot != 1) {
-            throw unsupported(where + ": expected MatMul(softmax, value) after the softmax, found " + OnnxGraph.describe(context));
+            throw unsupported(where
+                    + ": expected MatMul(softmax, value) after the softmax, found " + OnnxGraph.describe(context));
         }
 
         // context -> (transpose, reshape) -> output projection -> bias -> residual -> layer norm
@@ -328,7 +341,7 @@ public final class BertGraphReader {
             if (dims != null && dims.length == 4 && dims[2] > 0) {
                 long heads = dims[2];
                 if (hiddenSize % heads != 0 || (dims[3] > 0 && heads * dims[3] != hiddenSize)) {
-                    throw unsupported(where + ": query reshaped to " + java.util.Arrays.toString(dims)
+                    throw unsupported(where + ": query reshaped to " + Arrays.toString(dims)
                             + " does not split hidden size " + hiddenSize + " into heads");
                 }
                 return (int) heads;
@@ -362,13 +375,15 @@ public final class BertGraphReader {
         float scale = 1f;
         List<NodeProto> path = new ArrayList<>();
         for (int hops = 0; hops < 8; hops++) {
-            NodeProto next = single(nonShape(graph.consumers(t)), where + ": the path from a projection to the attention");
+            NodeProto next = single(nonShape(graph.consumers(t)), where
+                    + ": the path from a projection to the attention");
             path.add(next);
             if (next.getOpType().equals("MatMul")) {
                 return new Arrival(next, next.getInput(0).equals(t) ? 0 : 1, scale, path);
             }
             if (!ATTENTION_PASS_THROUGH.contains(next.getOpType())) {
-                throw unsupported(where + ": unexpected " + OnnxGraph.describe(next) + " between a projection and the attention");
+                throw unsupported(where + ": unexpected " + OnnxGraph.describe(next)
+                        + " between a projection and the attention");
             }
             if (next.getOpType().equals("Div")) {
                 scale /= graph.scalar(next.getInput(1)).orElse(1f);
@@ -386,8 +401,8 @@ public final class BertGraphReader {
 
     /** Follows single-consumer chains (any ops) from {@code tensor} to the next MatMul with a constant weight. */
     private NodeProto followToWeightMatMul(String tensor, String where, List<String> opsSeen) {
-        java.util.ArrayDeque<String> frontier = new java.util.ArrayDeque<>(List.of(tensor));
-        Set<String> visited = new java.util.HashSet<>();
+        ArrayDeque<String> frontier = new ArrayDeque<>(List.of(tensor));
+        Set<String> visited = new HashSet<>();
         while (!frontier.isEmpty() && visited.size() < 64) {
             String t = frontier.poll();
             if (!visited.add(t)) {
@@ -435,7 +450,8 @@ public final class BertGraphReader {
 
     private FloatTensor requireVector(String tensor, NodeProto at) {
         return graph.floatConstant(tensor).filter(t -> t.rank() == 1)
-                .orElseThrow(() -> unsupported("expected a constant vector '" + tensor + "' at " + OnnxGraph.describe(at)));
+                .orElseThrow(() ->
+                unsupported("expected a constant vector '" + tensor + "' at " + OnnxGraph.describe(at)));
     }
 
     private static List<NodeProto> nonShape(List<NodeProto> nodes) {

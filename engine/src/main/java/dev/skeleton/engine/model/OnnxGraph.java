@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +124,7 @@ final class OnnxGraph {
                 if (raw.hasRemaining()) {
                     int[] ints = new int[raw.remaining() / 4];
                     raw.asIntBuffer().get(ints);
-                    return Optional.of(java.util.Arrays.stream(ints).asLongStream().toArray());
+                    return Optional.of(Arrays.stream(ints).asLongStream().toArray());
                 }
                 return Optional.of(t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray());
             }

@@ -2,6 +2,7 @@ package dev.skeleton.engine.runtime;
 
 import dev.skeleton.engine.text.TokenizedText;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -32,14 +33,14 @@ final class BatchPlanner {
             long padded = (long) length * (k - start + 1);
             boolean tooWasteful = padded - (realTokens + length) > MAX_PADDING * (realTokens + length);
             if (k > start && (tooWasteful || k - start == maxRun)) {
-                runs.add(java.util.Arrays.copyOfRange(order, start, k));
+                runs.add(Arrays.copyOfRange(order, start, k));
                 start = k;
                 realTokens = 0;
             }
             realTokens += length;
         }
         if (start < order.length) {
-            runs.add(java.util.Arrays.copyOfRange(order, start, order.length));
+            runs.add(Arrays.copyOfRange(order, start, order.length));
         }
         return runs;
     }

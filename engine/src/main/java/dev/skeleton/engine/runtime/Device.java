@@ -4,6 +4,8 @@ package dev.skeleton.engine.runtime;
 public enum Device {
     /** ONNX Runtime's CPU execution provider. */
     CPU,
-    /** ONNX Runtime's CUDA execution provider (needs the onnxruntime_gpu artifact, {@code -Pgpu}); falls back to CPU. */
+    /**
+     * ONNX Runtime's CUDA execution provider (needs the onnxruntime_gpu artifact, {@code -Pgpu}); falls back to CPU.
+     */
     CUDA
 }

@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.graph.SkeletonGraph;
 import dev.skeleton.engine.graph.SkeletonGraphBuilder;
@@ -132,7 +133,8 @@ public final class SkeletonEngine implements AutoCloseable {
             if (!cudaFallbackLogged) {
                 cudaFallbackLogged = true;
                 log.warn("device=CUDA was requested but the CUDA execution provider is not available ({}); running on "
-                        + "CPU. Build with -Pgpu (onnxruntime_gpu) on a machine with an NVIDIA GPU and CUDA 12 to use it.",
+                        + "CPU. Build with -Pgpu (onnxruntime_gpu) on a machine with an NVIDIA GPU and CUDA 12 to use "
+                        + "it.",
                         e.getMessage());
             }
             return false;
@@ -151,7 +153,7 @@ public final class SkeletonEngine implements AutoCloseable {
      * version would label every request at random.
      */
     private static void warmUp(TaskModel task, TaskSkeleton skeleton) {
-        boolean pair = skeleton.getInput().getKind() == dev.skeleton.avro.InputKind.PAIR;
+        boolean pair = skeleton.getInput().getKind() == InputKind.PAIR;
         List<TextInput> probes = WARM_UP_SENTENCES.stream()
                 .map(s -> pair ? TextInput.pair(s, WARM_UP_SENTENCES.get(0)) : TextInput.of(s)).toList();
         ForwardOutput out = task.forward(probes);

@@ -6,8 +6,8 @@ import ai.djl.translate.TranslateException;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.text.EncodedBatch;
 import dev.skeleton.engine.text.TaskTokenizer;
-import dev.skeleton.engine.text.TokenizedText;
 import dev.skeleton.engine.text.TextInput;
+import dev.skeleton.engine.text.TokenizedText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,7 +97,8 @@ public final class TaskModel implements AutoCloseable {
      */
     public ForwardOutput forward(List<TextInput> inputs) {
         if (closed) {
-            throw new IllegalStateException("task '" + taskId() + "' v" + version() + " is closed (retired or replaced)");
+            throw new IllegalStateException("task '" + taskId() + "' v" + version()
+                    + " is closed (retired or replaced)");
         }
         List<TokenizedText> texts = tokenizer.tokenize(inputs);
         int n = texts.size();

@@ -37,14 +37,16 @@ public final class SkeletonFiles {
             }
             return reader.next();
         } catch (IOException | AvroRuntimeException e) {
-            throw new IllegalArgumentException(file + " is not a readable skeleton (Avro TaskSkeleton): " + e.getMessage(), e);
+            throw new IllegalArgumentException(file
+                    + " is not a readable skeleton (Avro TaskSkeleton): " + e.getMessage(), e);
         }
     }
 
     /** Writes {@code skeleton} to {@code file} atomically (temp file in the same directory, then rename). */
     public static void write(TaskSkeleton skeleton, Path file) {
         AtomicFiles.write(file, tmp -> {
-            try (DataFileWriter<TaskSkeleton> writer = new DataFileWriter<>(new SpecificDatumWriter<>(TaskSkeleton.class))) {
+            try (DataFileWriter<TaskSkeleton> writer =
+                    new DataFileWriter<>(new SpecificDatumWriter<>(TaskSkeleton.class))) {
                 writer.create(TaskSkeleton.getClassSchema(), tmp.toFile());
                 writer.append(skeleton);
             }

@@ -11,6 +11,7 @@ import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.model.EncoderWeights;
 import dev.skeleton.engine.model.FloatTensor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -81,7 +82,7 @@ public final class SyntheticSkeletons {
         List<List<Integer>> perLayer = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             List<Integer> all = new ArrayList<>(IntStream.range(0, size).boxed().toList());
-            java.util.Collections.shuffle(all, random);
+            Collections.shuffle(all, random);
             perLayer.add(all.subList(0, count).stream().sorted().toList());
         }
         return perLayer;

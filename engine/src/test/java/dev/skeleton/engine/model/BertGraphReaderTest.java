@@ -10,6 +10,9 @@ import com.google.protobuf.ByteString;
 import dev.skeleton.engine.TestModels;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class BertGraphReaderTest {
@@ -40,7 +43,7 @@ class BertGraphReaderTest {
         FloatTensor bias = w.layers().get(5).ffnOutBias();
         float[] changed = bias.data().clone();
         changed[0] += 1e-3f;
-        java.util.List<EncoderLayer> layers = new java.util.ArrayList<>(w.layers());
+        List<EncoderLayer> layers = new ArrayList<>(w.layers());
         EncoderLayer l = layers.get(5);
         layers.set(5, new EncoderLayer(l.query(), l.queryBias(), l.key(), l.keyBias(), l.value(), l.valueBias(),
                 l.attentionOut(), l.attentionOutBias(), l.attentionNorm(), l.ffnIn(), l.ffnInBias(), l.ffnOut(),
@@ -92,7 +95,7 @@ class BertGraphReaderTest {
                 .hasMessageContaining("expected a word-embedding Gather");
     }
 
-    private static ModelProto mapNodes(ModelProto model, java.util.function.UnaryOperator<NodeProto> change) {
+    private static ModelProto mapNodes(ModelProto model, UnaryOperator<NodeProto> change) {
         ModelProto.Builder b = model.toBuilder();
         for (int i = 0; i < b.getGraph().getNodeCount(); i++) {
             b.getGraphBuilder().setNode(i, change.apply(b.getGraph().getNode(i)));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class BatchPlannerTest {
@@ -27,7 +28,7 @@ class BatchPlannerTest {
         List<int[]> runs = BatchPlanner.plan(lengths(lengths), 64);
 
         int[] covered = runs.stream().flatMapToInt(Arrays::stream).sorted().toArray();
-        assertThat(covered).containsExactly(java.util.stream.IntStream.range(0, 100).toArray());
+        assertThat(covered).containsExactly(IntStream.range(0, 100).toArray());
     }
 
     @Test

@@ -5,25 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.skeleton.avro.ClassifierHead;
 import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.InputTemplate;
 import dev.skeleton.avro.Pooling;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.TestModels;
+import dev.skeleton.engine.graph.Precision;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.model.EncoderLayer;
 import dev.skeleton.engine.model.EncoderWeights;
 import dev.skeleton.engine.model.FloatTensor;
+import dev.skeleton.engine.skeleton.InvalidSkeletonException;
 import dev.skeleton.engine.skeleton.Matrices;
 import dev.skeleton.engine.skeleton.SyntheticSkeletons;
 import dev.skeleton.engine.text.EncodedBatch;
 import dev.skeleton.engine.text.TaskTokenizer;
 import dev.skeleton.engine.text.TextInput;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,19 +141,20 @@ class SkeletonEngineTest {
             Set<Integer> keptNeurons = new HashSet<>(s.getFfnKept().get(i));
             for (int j = 0; j < l.intermediateSize(); j++) {
                 if (!keptNeurons.contains(j)) {
-                    java.util.Arrays.fill(ffnOut, j * w.hiddenSize(), (j + 1) * w.hiddenSize(), 0f);
+                    Arrays.fill(ffnOut, j * w.hiddenSize(), (j + 1) * w.hiddenSize(), 0f);
                 }
             }
             float[] attnOut = l.attentionOut().data().clone();
             Set<Integer> keptHeads = new HashSet<>(s.getHeadsKept().get(i));
             for (int h = 0; h < w.numHeads(); h++) {
                 if (!keptHeads.contains(h)) {
-                    java.util.Arrays.fill(attnOut, h * headSize * w.hiddenSize(), (h + 1) * headSize * w.hiddenSize(), 0f);
+                    Arrays.fill(attnOut, h * headSize * w.hiddenSize(), (h + 1) * headSize * w.hiddenSize(), 0f);
                 }
             }
             layers.add(new EncoderLayer(l.query(), l.queryBias(), l.key(), l.keyBias(), l.value(), l.valueBias(),
                     new FloatTensor(l.attentionOut().shape(), attnOut), l.attentionOutBias(), l.attentionNorm(),
-                    l.ffnIn(), l.ffnInBias(), new FloatTensor(l.ffnOut().shape(), ffnOut), l.ffnOutBias(), l.ffnNorm()));
+                    l.ffnIn(), l.ffnInBias(), new FloatTensor(l.ffnOut().shape(), ffnOut), l.ffnOutBias(),
+                            l.ffnNorm()));
         }
         return new EncoderWeights(w.wordEmbeddings(), w.positionEmbeddings(), w.tokenTypeEmbeddings(),
                 w.embeddingNorm(), layers, w.numHeads());
@@ -187,14 +194,15 @@ class SkeletonEngineTest {
             assertThat(out).hasSize(2);
             for (Classification c : out) {
                 assertThat(c.labels()).contains(c.label());
-                assertThat(c.probabilities()[0] + c.probabilities()[1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+                assertThat(c.probabilities()[0] + c.probabilities()[1]).isCloseTo(1f, Offset.offset(1e-5f));
             }
         }
     }
 
     @Test
     void shouldFallBackToCpuWhenCudaIsUnavailable() {
-        try (SkeletonEngine cuda = new SkeletonEngine(base, EngineConfig.defaults().withThreads(2).withDevice(Device.CUDA));
+        try (SkeletonEngine cuda = new SkeletonEngine(base, EngineConfig.defaults().withThreads(2)
+                .withDevice(Device.CUDA));
                 TaskModel task = cuda.load(SyntheticSkeletons.random(base, "gpu", 5, 0.5, 1.0, 9))) {
             assertThat(task.classify(List.of(TextInput.of("fine")))).hasSize(1);
             // the CPU build has no CUDA provider; on a GPU build with a GPU this reports CUDA
@@ -221,7 +229,7 @@ class SkeletonEngineTest {
         TaskModel task = engine.load(SyntheticSkeletons.random(base, "closed", 2, 0.5, 1.0, 4));
         task.close();
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> task.classify(List.of(TextInput.of("late"))))
+        Assertions.assertThatThrownBy(() -> task.classify(List.of(TextInput.of("late"))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("task 'closed' v1 is closed (retired or replaced)");
     }
@@ -232,14 +240,14 @@ class SkeletonEngineTest {
         TaskSkeleton skeleton = SyntheticSkeletons.random(base, "overflow", 2, 0.5, 1.0, 6);
         FloatTensor head = Matrices.toTensor(skeleton.getHead().getWeight());
         float[] huge = new float[head.rows() * head.cols()];
-        java.util.Arrays.fill(huge, 3e38f);
-        TaskSkeleton overflowing = TaskSkeleton.newBuilder(skeleton).setHead(new dev.skeleton.avro.ClassifierHead(
+        Arrays.fill(huge, 3e38f);
+        TaskSkeleton overflowing = TaskSkeleton.newBuilder(skeleton).setHead(new ClassifierHead(
                 Matrices.toAvro(new FloatTensor(new int[] {head.rows(), head.cols()}, huge)),
                 skeleton.getHead().getBias())).build();
 
         // When it loads, then the warm-up refuses it, saying why
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.load(overflowing))
-                .isInstanceOf(dev.skeleton.engine.skeleton.InvalidSkeletonException.class)
+        Assertions.assertThatThrownBy(() -> engine.load(overflowing))
+                .isInstanceOf(InvalidSkeletonException.class)
                 .hasMessageContaining("'overflow' v1").hasMessageContaining("not finite")
                 .hasMessageContaining("warm-up sentence");
     }
@@ -250,7 +258,7 @@ class SkeletonEngineTest {
         TaskSkeleton skeleton = SyntheticSkeletons.withDeepPrompt(
                 SyntheticSkeletons.random(base, "int8", 10, 0.3, 0.5, 12), base.weights().layers().size(), 13);
         try (SkeletonEngine int8Engine = new SkeletonEngine(base, EngineConfig.defaults().withThreads(2)
-                        .withPrecision(dev.skeleton.engine.graph.Precision.INT8));
+                        .withPrecision(Precision.INT8));
                 TaskModel fp32 = engine.load(skeleton);
                 TaskModel int8 = int8Engine.load(skeleton)) {
             // When both run the same sentences

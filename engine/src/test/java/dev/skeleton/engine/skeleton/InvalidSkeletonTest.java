@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skeleton.avro.BaseModelRef;
 import dev.skeleton.avro.ClassifierHead;
+import dev.skeleton.avro.InputKind;
+import dev.skeleton.avro.InputTemplate;
 import dev.skeleton.avro.Matrix;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.TestModels;
@@ -15,6 +17,7 @@ import dev.skeleton.engine.runtime.SkeletonEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,14 +64,16 @@ class InvalidSkeletonTest {
 
     @Test
     void shouldRefuseAPromptOfTheWrongWidth() {
-        assertRefused(b -> b.setPrompt(Matrices.toAvro(FloatTensor.zeros(4, 256))), "prompt is 4 x 256, expected n x 384");
+        assertRefused(b -> b.setPrompt(Matrices.toAvro(FloatTensor.zeros(4, 256))),
+                "prompt is 4 x 256, expected n x 384");
     }
 
     @Test
     void shouldRefuseNanInThePrompt() {
         FloatTensor prompt = FloatTensor.zeros(4, 384);
         prompt.data()[5] = Float.NaN;
-        assertRefused(b -> b.setPrompt(Matrices.toAvro(prompt)), "prompt has a NaN or infinite value at row 0, column 5");
+        assertRefused(b -> b.setPrompt(Matrices.toAvro(prompt)),
+                "prompt has a NaN or infinite value at row 0, column 5");
     }
 
     @Test
@@ -100,7 +105,8 @@ class InvalidSkeletonTest {
 
     @Test
     void shouldRefuseANeuronIndexOutOfRange() {
-        assertRefused(b -> b.setFfnKept(withFirstIndex(b.getFfnKept(), 1536)), "ffnKept[0] index 1536 is out of range [0, 1536)");
+        assertRefused(b -> b.setFfnKept(withFirstIndex(b.getFfnKept(), 1536)),
+                "ffnKept[0] index 1536 is out of range [0, 1536)");
     }
 
     @Test
@@ -116,7 +122,8 @@ class InvalidSkeletonTest {
 
     @Test
     void shouldRefuseAHeadIndexOutOfRange() {
-        assertRefused(b -> b.setHeadsKept(withFirstIndex(b.getHeadsKept(), 12)), "headsKept[0] index 12 is out of range [0, 12)");
+        assertRefused(b -> b.setHeadsKept(withFirstIndex(b.getHeadsKept(), 12)),
+                "headsKept[0] index 12 is out of range [0, 12)");
     }
 
     @Test
@@ -141,19 +148,20 @@ class InvalidSkeletonTest {
 
     @Test
     void shouldRefuseVersionsLabelsAndTemplatesOverTheirLimits() {
-        assertThat(SkeletonValidator.problems(TaskSkeleton.newBuilder(valid()).setVersion(Long.MAX_VALUE).build(), base))
+        assertThat(SkeletonValidator.problems(TaskSkeleton.newBuilder(valid()).setVersion(Long.MAX_VALUE).build(),
+                base))
                 .containsExactly("version 9223372036854775807 must be in [1, 1000000000000]");
         assertRefused(b -> b.setLabels(List.of("negative", "p".repeat(200))), "(200 characters) must have at most 128");
         assertRefused(b -> b.setLabels(List.of("negative", "posi\ntive")), "no control characters");
-        assertRefused(b -> b.setLabels(java.util.stream.IntStream.range(0, 1_001).mapToObj(i -> "l" + i).toList()),
+        assertRefused(b -> b.setLabels(IntStream.range(0, 1_001).mapToObj(i -> "l" + i).toList()),
                 "has 1001 labels, more than 1000");
-        assertRefused(b -> b.setInput(dev.skeleton.avro.InputTemplate.newBuilder().setKind(dev.skeleton.avro.InputKind.SINGLE)
+        assertRefused(b -> b.setInput(InputTemplate.newBuilder().setKind(InputKind.SINGLE)
                 .setTextFormat("{} {} {}").build()), "input.textFormat '{} {} {}' must contain {} exactly once");
     }
 
     @Test
     void shouldRefuseAPromptThatLeavesNoRoomForText() {
-        assertRefused(b -> b.setInput(dev.skeleton.avro.InputTemplate.newBuilder().setKind(dev.skeleton.avro.InputKind.SINGLE)
+        assertRefused(b -> b.setInput(InputTemplate.newBuilder().setKind(InputKind.SINGLE)
                 .setMaxTokens(6).build()), "input.maxTokens 6 leaves no room for text after a 4-row prompt");
     }
 

@@ -19,7 +19,8 @@ class TaskTokenizerTest {
     @Test
     void shouldPadToTheLongestInTheBatchOnly() {
         try (TaskTokenizer t = tokenizer(InputKind.SINGLE, 128, 20)) {
-            EncodedBatch batch = t.encode(List.of(TextInput.of("short"), TextInput.of("a somewhat longer sentence here")));
+            EncodedBatch batch = t.encode(List.of(TextInput.of("short"),
+                    TextInput.of("a somewhat longer sentence here")));
 
             assertThat(batch.tokens()).as("padded length = longest input ([CLS] 5 words [SEP])").isEqualTo(7);
             assertThat(batch.attentionMask()[0]).containsExactly(1, 1, 1, 0, 0, 0, 0);

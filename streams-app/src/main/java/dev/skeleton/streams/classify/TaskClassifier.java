@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * What the topology asks to label a batch of inputs with one task. Implementations never fall back to another
  * task or to the base model: a task they cannot serve is {@link Refused}. The production implementation is
- * {@code RegistryTaskClassifier} (package {@code registry}); tests of the topology use stubs. Called on inference worker threads, possibly
+ * {@code RegistryTaskClassifier} (package {@code registry}); tests of the topology use stubs. Called on inference
+ * worker threads, possibly
  * several batches at once, so implementations must be thread-safe.
  */
 public interface TaskClassifier {

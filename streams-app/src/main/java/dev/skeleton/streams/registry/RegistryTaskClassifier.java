@@ -96,7 +96,8 @@ public final class RegistryTaskClassifier implements TaskClassifier {
     private String unknownTask(String taskId) {
         RefusedSkeleton refused = registry.refusal(taskId).orElse(null);
         String why = refused == null ? "never published, or retired"
-                : "its latest version " + (refused.version() < 0 ? "(undecodable or unsigned)" : "v" + refused.version())
+                : "its latest version " + (refused.version() < 0
+                ? "(undecodable or unsigned)" : "v" + refused.version())
                         + " was refused: " + refused.reason();
         return "no skeleton is serving task '" + taskId + "' (" + why + ")";
     }

@@ -3,8 +3,8 @@ package dev.skeleton.streams.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skeleton.engine.text.TextInput;
-import dev.skeleton.streams.testkit.TestEngine;
 import dev.skeleton.streams.registry.SkeletonRegistry.Change;
+import dev.skeleton.streams.testkit.TestEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
