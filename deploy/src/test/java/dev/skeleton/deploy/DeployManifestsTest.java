@@ -39,6 +39,8 @@ class DeployManifestsTest {
     private static final Path K8S = DEPLOY.resolve("k8s");
     private static final Path COMPOSE = DEPLOY.resolve("docker-compose.yml");
     private static final Path SERVICE_PROPERTIES = DEPLOY.resolve("service.properties");
+    /** The lean service jar that streams-app/pom.xml builds and both Dockerfiles copy. */
+    private static final String SERVICE_JAR = "streams-app/target/skeleton-service.jar";
 
     // ---- images ------------------------------------------------------------------------------------------------
 
@@ -46,11 +48,9 @@ class DeployManifestsTest {
     void shouldUseTheRootPomImagesInComposeAndKubernetes() {
         String image = pomProperty("docker.image");
         String gpuImage = pomProperty("docker.image.gpu");
-        for (String service : List.of("skeleton", "publish")) {
-            assertThat(str(composeService(service).get("image")))
-                    .as("image of service '%s' in %s must be <docker.image> of the root pom", service, rel(COMPOSE))
-                    .isEqualTo(image);
-        }
+        assertThat(str(composeService("skeleton").get("image")))
+                .as("image of service 'skeleton' in %s must be <docker.image> of the root pom", rel(COMPOSE))
+                .isEqualTo(image);
         assertThat(str(container(deployment("deployment.yaml")).get("image")))
                 .as("image of the Deployment in k8s/deployment.yaml must be <docker.image> of the root pom")
                 .isEqualTo(image);
@@ -73,12 +73,13 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"Dockerfile", "Dockerfile.gpu"})
-    void shouldCopyTheJarThatTheCliModuleBuilds(String name) {
+    void shouldCopyTheServiceJar(String name) {
         Dockerfile docker = Dockerfile.read(DEPLOY.resolve(name));
-        String jar = "cli/target/" + cliFinalName() + ".jar";
-        Copy copy = docker.copyOf(jar);
-        assertThat(copy).as("deploy/%s must COPY %s, the jar cli/pom.xml builds (its <finalName>)", name, jar)
-                .isNotNull();
+        assertThat(read(ROOT.resolve("streams-app/pom.xml"))).as("streams-app/pom.xml must build %s", SERVICE_JAR)
+                .contains("<outputFile>${project.build.directory}/" + Path.of(SERVICE_JAR).getFileName()
+                        + "</outputFile>");
+        Copy copy = docker.copyOf(SERVICE_JAR);
+        assertThat(copy).as("deploy/%s must COPY %s, the lean service jar", name, SERVICE_JAR).isNotNull();
         List<String> entrypoint = docker.execForm("ENTRYPOINT");
         assertThat(entrypoint).as("ENTRYPOINT of deploy/%s must run java -jar on the copied jar %s", name,
                 copy.destination()).containsSubsequence("java", "-jar", copy.destination());
@@ -86,20 +87,14 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"Dockerfile", "Dockerfile.gpu"})
-    void shouldRunTheServiceWithTheBundledSettingsAndSkeletons(String name) {
+    void shouldRunTheServiceWithTheBundledSettings(String name) {
         Dockerfile docker = Dockerfile.read(DEPLOY.resolve(name));
         List<String> cmd = docker.execForm("CMD");
-        assertThat(cmd).as("CMD of deploy/%s must run the service", name).startsWith("run");
         Copy settings = docker.copyOf("deploy/service.properties");
         assertThat(settings).as("deploy/%s must COPY deploy/service.properties", name).isNotNull();
-        assertThat(optionValue(cmd, "--config"))
-                .as("CMD of deploy/%s must read its settings (--config) where deploy/service.properties is copied",
-                        name)
-                .isEqualTo(settings.destination());
-        for (String dir : List.of("prompts/", "skeletons/")) {
-            assertThat(docker.copyOf(dir)).as("deploy/%s must COPY %s (the bundled tasks, for publish)", name, dir)
-                    .isNotNull();
-        }
+        assertThat(settingsFiles(cmd))
+                .as("CMD of deploy/%s must name the settings file where deploy/service.properties is copied", name)
+                .startsWith(settings.destination());
     }
 
     @ParameterizedTest
@@ -238,15 +233,19 @@ class DeployManifestsTest {
         assertThat(str(get(publish, "depends_on", "kafka", "condition")))
                 .as("service 'publish' in %s must wait for Kafka's healthcheck", rel(COMPOSE))
                 .isEqualTo("service_healthy");
-        List<String> command = strings(publish.get("command"));
-        assertThat(command).as("command of service 'publish' in %s", rel(COMPOSE)).startsWith("publish");
-        Dockerfile docker = Dockerfile.read(DEPLOY.resolve("Dockerfile"));
-        assertThat(optionValue(command, "--config")).as("service 'publish' must read the image's settings "
-                + "(--config), for the registry topic").isEqualTo(docker.copyOf("deploy/service.properties")
-                .destination());
+        List<String> volumes = strings(publish.get("volumes"));
+        List<String> java = strings(publish.get("command"));
+        String jar = mountedAt(volumes, "../cli/target/" + cliFinalName() + ".jar");
+        assertThat(java).as("service 'publish' in %s must run the CLI jar (cli/pom.xml's <finalName>), mounted at "
+                + "%s", rel(COMPOSE), jar).containsSubsequence("java", "-jar", jar, "publish");
+        List<String> command = java.subList(java.indexOf("publish"), java.size());
+        assertThat(optionValue(command, "--config")).as("service 'publish' must read the service's settings "
+                + "(--config), for the registry topic").isEqualTo(mountedAt(volumes, "./service.properties"));
         String root = optionValue(command, "--root");
-        assertThat(docker.copyOf("skeletons/").destination()).as("--root %s of service 'publish' must be where "
-                + "deploy/Dockerfile copies skeletons/", root).isIn(root + "/skeletons/", root + "/skeletons");
+        for (String dir : List.of("prompts", "skeletons")) {
+            assertThat(mountedAt(volumes, "../" + dir)).as("--root %s of service 'publish' must hold the mounted "
+                    + "%s/", root, dir).isEqualTo(root + "/" + dir);
+        }
 
         List<String> tasks = new ArrayList<>();
         for (int i = 1; i < command.size(); i++) {
@@ -338,14 +337,15 @@ class DeployManifestsTest {
     @ParameterizedTest
     @ValueSource(strings = {"deployment.yaml", "deployment-gpu.yaml"})
     void shouldReadItsSettingsFromTheMountedConfigMap(String file) {
-        String configPath = optionValue(strings(container(deployment(file)).get("args")), "--config");
-        assertThat(configPath).as("args of k8s/%s must give --config", file).isNotNull();
+        List<String> files = settingsFiles(strings(container(deployment(file)).get("args")));
+        assertThat(files).as("args of k8s/%s must name a settings file", file).isNotEmpty();
+        String configPath = files.get(0);
         Map<String, Object> configMap = configMap();
         String configMapName = str(get(configMap, "metadata", "name"));
         String mountPath = mountPath(file, "configMap", "name", configMapName);
         Map<String, Object> data = map(configMap.get("data"), "data of the ConfigMap");
         assertThat(data.keySet().stream().map(key -> mountPath + "/" + key).toList())
-                .as("--config %s of k8s/%s must be a file of ConfigMap %s mounted at %s", configPath, file,
+                .as("settings file %s of k8s/%s must be a file of ConfigMap %s mounted at %s", configPath, file,
                         configMapName, mountPath).contains(configPath);
     }
 
@@ -358,9 +358,9 @@ class DeployManifestsTest {
         List<String> secretFiles = map(secret.get("stringData"), "stringData of the Secret").keySet().stream()
                 .map(key -> mountPath + "/" + key).toList();
 
-        // the Kafka login: a second --config, from the Secret
-        List<String> configs = optionValues(strings(container(deployment(file)).get("args")), "--config");
-        assertThat(configs).as("args of k8s/%s: a --config from Secret %s", file, secretName)
+        // the Kafka login: a second settings file, from the Secret
+        List<String> configs = settingsFiles(strings(container(deployment(file)).get("args")));
+        assertThat(configs).as("args of k8s/%s: a settings file from Secret %s", file, secretName)
                 .anyMatch(secretFiles::contains);
         // the HTTP token and the signing key: file references into the Secret
         Properties settings = configMapProperties();
@@ -520,25 +520,31 @@ class DeployManifestsTest {
      * The {@code key=value} settings of a {@code run} command line (a Dockerfile's CMD, a container's args), as
      * {@code RunCommand} reads them: the positional arguments after {@code run}; every option takes a value.
      */
-    private static Map<String, String> settings(List<String> command) {
-        assertThat(command).as("the command %s must run the service", command).startsWith("run");
+    /** The {@code key=value} settings among the service jar's arguments (the others are settings files). */
+    private static Map<String, String> settings(List<String> arguments) {
         Map<String, String> settings = new LinkedHashMap<>();
-        for (int i = 1; i < command.size(); i++) {
-            String arg = command.get(i);
-            if (arg.startsWith("-")) {
-                if (!arg.contains("=")) {
-                    i++; // --option VALUE
-                }
-                continue;
-            }
+        for (String arg : arguments) {
+            assertThat(arg).as("argument of the service jar in %s: a settings file or key=value", arguments)
+                    .doesNotStartWith("-");
             int eq = arg.indexOf('=');
-            assertThat(eq).as("argument '%s' of %s is not a key=value setting", arg, command).isPositive();
-            settings.put(arg.substring(0, eq).strip(), arg.substring(eq + 1).strip());
+            if (eq > 0) {
+                settings.put(arg.substring(0, eq), arg.substring(eq + 1));
+            }
         }
         return settings;
     }
 
-    /** The settings a {@code run} command ends up with: its {@code --config} file, then its key=value arguments. */
+    /** The settings files among the service jar's arguments, in order (later wins). */
+    private static List<String> settingsFiles(List<String> arguments) {
+        return arguments.stream().filter(arg -> !arg.contains("=")).toList();
+    }
+
+    /** Where a compose volume {@code source:target[:mode]} mounts {@code source}; fails if nothing does. */
+    private static String mountedAt(List<String> volumes, String source) {
+        return volumes.stream().map(v -> v.split(":")).filter(v -> v[0].equals(source)).map(v -> v[1]).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume mounts " + source + " in " + volumes));
+    }
+
     private static StreamsAppConfig commandConfig(Properties file, List<String> command, String where) {
         Properties all = new Properties();
         all.putAll(file);
@@ -659,17 +665,6 @@ class DeployManifestsTest {
     private static String optionValue(List<String> args, String option) {
         int i = args.indexOf(option);
         return i < 0 || i + 1 >= args.size() ? null : args.get(i + 1);
-    }
-
-    /** Every value of a repeatable option, in order. */
-    private static List<String> optionValues(List<String> args, String option) {
-        List<String> values = new ArrayList<>();
-        for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i).equals(option)) {
-                values.add(args.get(i + 1));
-            }
-        }
-        return values;
     }
 
     /**

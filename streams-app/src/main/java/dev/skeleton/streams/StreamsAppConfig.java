@@ -426,12 +426,30 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     /** Topic name to task id, from {@value #TOPIC_TASK_MAPPING}. */
     public Map<String, String> topicTaskMapping() {
+        return Map.copyOf(topicTasks(getList(TOPIC_TASK_MAPPING)));
+    }
+
+    /**
+     * {@code topic:task} entries as a map in entry order; the one parser of {@value #TOPIC_TASK_MAPPING}, for the
+     * accessor and its validator alike. Split at the last colon: topic names cannot hold one, so a task id cannot
+     * either.
+     *
+     * @throws IllegalArgumentException naming the first entry that is not {@code topic:task}, or a topic mapped twice
+     */
+    private static Map<String, String> topicTasks(List<?> entries) {
         Map<String, String> mapping = new LinkedHashMap<>();
-        for (String entry : getList(TOPIC_TASK_MAPPING)) {
+        for (Object o : entries) {
+            String entry = (String) o;
             int colon = entry.lastIndexOf(':');
-            mapping.put(entry.substring(0, colon).trim(), entry.substring(colon + 1).trim());
+            if (colon < 0) {
+                throw new IllegalArgumentException("entry '" + entry + "' is not topic:task");
+            }
+            String topic = entry.substring(0, colon).trim();
+            if (mapping.put(topic, entry.substring(colon + 1).trim()) != null) {
+                throw new IllegalArgumentException("topic '" + topic + "' is mapped twice");
+            }
         }
-        return Map.copyOf(mapping);
+        return mapping;
     }
 
     public int maxTextChars() {
@@ -655,24 +673,19 @@ public final class StreamsAppConfig extends AbstractConfig {
             if (value == null) {
                 return;
             }
-            Set<String> topics = new LinkedHashSet<>();
-            for (Object o : (List<?>) value) {
-                String entry = (String) o;
-                int colon = entry.lastIndexOf(':');
-                if (colon < 0) {
-                    throw new ConfigException(name, shown(value), "entry '" + entry + "' is not topic:task");
-                }
-                String topic = entry.substring(0, colon).trim();
-                String task = entry.substring(colon + 1).trim();
+            Map<String, String> mapping;
+            try {
+                mapping = topicTasks((List<?>) value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, shown(value), e.getMessage());
+            }
+            mapping.forEach((topic, task) -> {
                 checkTopic(name, value, topic);
                 if (!SkeletonValidator.TASK_ID.matcher(task).matches()) {
-                    throw new ConfigException(name, shown(value), "task '" + task + "' in entry '" + entry
+                    throw new ConfigException(name, shown(value), "task '" + task + "' of topic '" + topic
                             + "' must match " + SkeletonValidator.TASK_ID.pattern());
                 }
-                if (!topics.add(topic)) {
-                    throw new ConfigException(name, shown(value), "topic '" + topic + "' is mapped twice");
-                }
-            }
+            });
         }, () -> "list of topic:task");
     }
 }

@@ -16,8 +16,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A new skeleton version published while requests stream in, against a real broker with the real engine. */
+@ExtendWith(TestBroker.Availability.class)
 class HotSwapUnderLoadIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Micro-batching against a real broker under {@code exactly_once_v2}, with the real engine: every request labeled
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * committed before them; and a SIGTERM mid-stream under {@code at_least_once}, which must stop within the grace
  * period having committed exactly what it wrote.
  */
+@ExtendWith(TestBroker.Availability.class)
 class MicroBatchingIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);

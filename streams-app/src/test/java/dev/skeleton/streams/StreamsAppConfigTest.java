@@ -234,7 +234,7 @@ class StreamsAppConfigTest {
     void shouldRefuseInvalidTaskIdInMapping() {
         assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.TOPIC_TASK_MAPPING, "reviews:SST 2")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("task 'SST 2' in entry 'reviews:SST 2' must match");
+                .hasMessageContaining("task 'SST 2' of topic 'reviews' must match");
     }
 
     @Test

@@ -10,27 +10,47 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
 
-/** The in-process broker ({@link EmbeddedKafka}) with what integration tests need around it: a shared producer and a
- * committed-records reader. */
+/**
+ * A broker for integration tests with what they need around it: a shared producer and a committed-records reader.
+ * By default the in-process KRaft broker ({@link EmbeddedKafka}); with the system property
+ * {@value #KIND_PROPERTY}{@code =testcontainers} (the failsafe execution of that name) the {@code apache/kafka}
+ * image of the pinned Kafka version ({@value #IMAGE_PROPERTY}) through Testcontainers, and where no Docker engine
+ * answers, the test class is skipped with that reason.
+ */
 final class TestBroker implements AutoCloseable {
 
-    private final EmbeddedKafka broker;
+    static final String KIND_PROPERTY = "skeleton.it.broker";
+    static final String IMAGE_PROPERTY = "skeleton.it.kafka.image";
+
+    private final String bootstrapServers;
+    private final AutoCloseable broker;
     private final KafkaProducer<byte[], byte[]> producer;
 
-    private TestBroker(EmbeddedKafka broker) {
+    private TestBroker(String bootstrapServers, AutoCloseable broker) {
+        this.bootstrapServers = bootstrapServers;
         this.broker = broker;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -39,16 +59,61 @@ final class TestBroker implements AutoCloseable {
         return producer;
     }
 
+    /** Starts the broker {@value #KIND_PROPERTY} asks for (in-process by default). */
     static TestBroker start() {
-        return new TestBroker(EmbeddedKafka.start());
+        String kind = System.getProperty(KIND_PROPERTY, "embedded");
+        switch (kind) {
+            case "embedded" -> {
+                EmbeddedKafka kafka = EmbeddedKafka.start();
+                return new TestBroker(kafka.bootstrapServers(), kafka);
+            }
+            case "testcontainers" -> {
+                String image = System.getProperty(IMAGE_PROPERTY);
+                if (image == null) {
+                    throw new IllegalStateException(IMAGE_PROPERTY + " is not set (streams-app/pom.xml sets it)");
+                }
+                KafkaContainer kafka = new KafkaContainer(image);
+                kafka.start();
+                return new TestBroker(kafka.getBootstrapServers(), kafka::stop);
+            }
+            default -> throw new IllegalArgumentException(KIND_PROPERTY + "=" + kind
+                    + ": expected embedded or testcontainers");
+        }
     }
 
     String bootstrapServers() {
-        return broker.bootstrapServers();
+        return bootstrapServers;
+    }
+
+    /**
+     * Disables a test class that uses this broker when the Testcontainers run is asked for and no Docker engine
+     * answers, saying so: JUnit reports every test of the class as skipped with that reason.
+     */
+    static final class Availability implements ExecutionCondition {
+
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            if (!"testcontainers".equals(System.getProperty(KIND_PROPERTY))) {
+                return ConditionEvaluationResult.enabled("in-process broker");
+            }
+            return DockerClientFactory.instance().isDockerAvailable()
+                    ? ConditionEvaluationResult.enabled("Docker engine found")
+                    : ConditionEvaluationResult.disabled("no Docker engine answers here: the Testcontainers run "
+                            + "against " + System.getProperty(IMAGE_PROPERTY) + " is skipped (the in-process "
+                            + "broker run covers the same test)");
+        }
     }
 
     void createTopic(String topic, int partitions, boolean compacted) {
-        broker.createTopic(topic, partitions, compacted);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), Optional.empty());
+            if (compacted) {
+                newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            }
+            admin.createTopics(List.of(newTopic)).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topic " + topic + ": " + e, e);
+        }
     }
 
     /** Publishes {@code skeleton} to the registry topic {@code topic} (Avro single-object, key: task id) and waits. */

@@ -16,8 +16,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Two instances of the service sharing the input partitions, the second joining mid-stream. */
+@ExtendWith(TestBroker.Availability.class)
 class TwoInstancesIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);

@@ -51,8 +51,10 @@ public final class PromptTuner {
         return train(phase, params, layers, train, Targets.GOLD, dev, metric, options, listener);
     }
 
-    /** As {@link #train(String, TaskParameters, List, List, List, GlueMetric, TrainingOptions, TrainingListener)},
-     * pulling predictions towards {@code targets}. */
+    /**
+     * As {@link #train(String, TaskParameters, List, List, List, GlueMetric, TrainingOptions, TrainingListener)},
+     * pulling predictions towards {@code targets}.
+     */
     public double train(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
             Targets targets, List<LabeledExample> dev, GlueMetric metric, TrainingOptions options,
             TrainingListener listener) {
