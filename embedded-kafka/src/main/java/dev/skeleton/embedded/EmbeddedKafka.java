@@ -126,7 +126,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates {@code topic} with {@code partitions} partitions, compacted if asked. */
     public void createTopic(String topic, int partitions, boolean compacted) {
-        try (Admin admin = Admin.create(adminProperties())) {
+        createTopic(adminProperties(), topic, partitions, compacted);
+    }
+
+    /**
+     * Creates {@code topic} on the cluster the admin client {@code adminProperties} reaches (this broker or another,
+     * e.g. a test's container), compacted if asked, and waits until it exists.
+     */
+    public static void createTopic(Map<String, Object> adminProperties, String topic, int partitions,
+            boolean compacted) {
+        try (Admin admin = Admin.create(adminProperties)) {
             NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), Optional.empty());
             if (compacted) {
                 newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));

@@ -10,19 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -105,15 +101,8 @@ final class TestBroker implements AutoCloseable {
     }
 
     void createTopic(String topic, int partitions, boolean compacted) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), Optional.empty());
-            if (compacted) {
-                newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            }
-            admin.createTopics(List.of(newTopic)).all().get();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create topic " + topic + ": " + e, e);
-        }
+        EmbeddedKafka.createTopic(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic,
+                partitions, compacted);
     }
 
     /** Publishes {@code skeleton} to the registry topic {@code topic} (Avro single-object, key: task id) and waits. */
