@@ -1,5 +1,6 @@
 package dev.skeleton.embedded;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The super user of a {@linkplain #startSecured secured} broker (Kafka's test kit names it). */
     public static final String ADMIN_USER = JaasUtils.KAFKA_PLAIN_ADMIN;
+    /** What {@link #main} prints before the broker's address. */
+    public static final String BOOTSTRAP_LINE = "bootstrap.servers=";
     private static final String ADMIN_PASSWORD = JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
     /** The test kit's name of the clients' (and inter-broker) listener, lower case as in listener settings. */
     private static final String CLIENT_LISTENER = "external";
@@ -43,6 +46,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Formats and starts the broker; returns once it accepts clients (a few seconds). */
     public static EmbeddedKafka start() {
         return start(SecurityProtocol.PLAINTEXT, Map.of(), Map.of());
+    }
+
+    /**
+     * A broker in a process of its own (e.g. {@code bench --stream --broker child-jvm}): prints
+     * {@value #BOOTSTRAP_LINE}{@code HOST:PORT} on a line of its own once it serves, and stops when its standard
+     * input closes (the parent ends or closes it).
+     */
+    public static void main(String[] args) throws IOException {
+        try (EmbeddedKafka kafka = start()) {
+            System.out.println(BOOTSTRAP_LINE + kafka.bootstrapServers());
+            System.out.flush();
+            System.in.transferTo(OutputStream.nullOutputStream());
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.skeleton.streams;
 
 import dev.skeleton.streams.classify.DeadLetterKind;
 import dev.skeleton.streams.registry.SkeletonRegistry;
+import dev.skeleton.streams.registry.SwapPhase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -26,7 +27,9 @@ import java.util.function.Predicate;
  *   <li>{@value #INFERENCE_TIME} {task}: per batch, the model call;</li>
  *   <li>{@value #BATCH_SIZE} {task}: requests per batch;</li>
  *   <li>{@value #SWAPS}, {@value #REFUSALS}, {@value #RETIREMENTS}: registry events; {@value #SERVING}: tasks
- *       serving now.</li>
+ *       serving now;</li>
+ *   <li>{@value #SWAP_TIME} {phase} ({@code skeleton_swap_seconds}): per swapped-in version, each {@link SwapPhase}
+ *       from its publish to its first labeled batch, with the largest of the last minute as {@code _max}.</li>
  * </ul>
  * Dead letters are not tagged by task: the task of a dead letter may be any string a producer wrote, and a tag
  * per such string would let producers create metric series without bound. For the same reason batches of a task
@@ -46,6 +49,7 @@ public final class ServiceMetrics {
     public static final String REFUSALS = "skeleton.registry.refusals";
     public static final String RETIREMENTS = "skeleton.registry.retirements";
     public static final String SERVING = "skeleton.tasks.serving";
+    public static final String SWAP_TIME = "skeleton.swap";
     /** The task tag of batches of tasks that do not serve; never a task id, which starts with a letter or digit. */
     public static final String OTHER_TASKS = "_other";
 
@@ -83,6 +87,10 @@ public final class ServiceMetrics {
                 .description("tasks retired by a tombstone").register(registry);
         Gauge.builder(SERVING, skeletons, s -> s.versions().size())
                 .description("tasks with a serving skeleton").register(registry);
+        // no task tag: the phases are what differs, and a series per task and phase would grow with the tasks
+        skeletons.onSwapPhase((task, version, phase, took) -> Timer.builder(SWAP_TIME).tag("phase", phase.tag())
+                .description("hot swap, per phase, from the publish of a version to its first labeled batch")
+                .register(registry).record(took));
     }
 
     /**

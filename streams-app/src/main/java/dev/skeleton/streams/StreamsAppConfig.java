@@ -51,6 +51,11 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     /** Prefix of the keys handed through to Kafka Streams, e.g. {@code kafka.num.stream.threads}. */
     public static final String KAFKA_PREFIX = "kafka.";
+    /**
+     * The producer's {@code linger.ms} unless the user sets one: Kafka 4's client default. Results leave in the
+     * micro-batches the topology made; lingering longer only adds latency.
+     */
+    static final int PRODUCER_LINGER_MS = 5;
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -565,14 +570,21 @@ public final class StreamsAppConfig extends AbstractConfig {
      * then the keys this config owns. Default serdes are byte arrays because every topic in the topology names
      * its own serdes; nothing should ever fall back to a default. {@code poll.ms} defaults to the batch delay (at
      * most Kafka's 100 ms): an idle stream thread blocks that long in poll, and only then can it run a batch whose
-     * delay has passed and write its results.
+     * delay has passed and write its results. The producer's {@code linger.ms} is {@value #PRODUCER_LINGER_MS} ms
+     * unless set with {@code kafka.linger.ms} or {@code kafka.producer.linger.ms}: Kafka Streams' own default, 100 ms,
+     * made every result wait up to that long before it was sent, whatever the batching had done.
      */
     public Properties toStreamsProperties() {
         Properties p = new Properties();
+        Map<String, Object> overrides = kafkaOverrides();
+        String linger = StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG);
+        if (!overrides.containsKey(ProducerConfig.LINGER_MS_CONFIG) && !overrides.containsKey(linger)) {
+            p.put(linger, PRODUCER_LINGER_MS);
+        }
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1L, Math.min(100L, getInt(BATCH_MAX_DELAY_MS))));
-        p.putAll(kafkaOverrides());
+        p.putAll(overrides);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());

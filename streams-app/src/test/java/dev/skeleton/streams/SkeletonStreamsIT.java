@@ -162,7 +162,11 @@ class SkeletonStreamsIT {
                     .contains("skeleton_registry_swaps_total 2.0")
                     .contains("skeleton_batch_size_count{task=\"sst2\"}")
                     .contains("skeleton_queue_time_seconds_count{task=\"sst2\"} 41")
-                    .contains("skeleton_inference_time_seconds_sum{task=\"sst2\"}");
+                    .contains("skeleton_inference_time_seconds_sum{task=\"sst2\"}")
+                    // v1 (restored) and v2 (live), each from its publish to its first labeled batch
+                    .contains("skeleton_swap_seconds_count{phase=\"read\"} 2")
+                    .contains("skeleton_swap_seconds_count{phase=\"session\"} 2")
+                    .contains("skeleton_swap_seconds_count{phase=\"total\"} 2");
         }
     }
 

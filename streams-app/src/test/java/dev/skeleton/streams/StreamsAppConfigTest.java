@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -170,6 +171,20 @@ class StreamsAppConfigTest {
                 .get(StreamsConfig.POLL_MS_CONFIG)).as("Kafka's default at most").isEqualTo(100L);
         assertThat(config(Map.of("kafka.poll.ms", "50")).toStreamsProperties()
                 .get(StreamsConfig.POLL_MS_CONFIG)).as("the user's choice wins").isEqualTo("50");
+    }
+
+    @Test
+    void shouldLingerInTheProducerNoLongerThanKafkasClientDefaultUnlessTold() {
+        String linger = StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG);
+        assertThat(config(Map.of()).toStreamsProperties().get(linger))
+                .as("not Kafka Streams' 100 ms, which every result would wait").isEqualTo(5);
+        for (String key : List.of("kafka.linger.ms", "kafka.producer.linger.ms")) {
+            Properties p = config(Map.of(key, "50")).toStreamsProperties();
+            assertThat(p.get(key.substring("kafka.".length()))).as("the user's %s", key).isEqualTo("50");
+            if (!key.equals("kafka.producer.linger.ms")) {
+                assertThat(p).as("no producer.linger.ms over the user's linger.ms").doesNotContainKey(linger);
+            }
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -38,6 +39,8 @@ final class TestBroker implements AutoCloseable {
 
     static final String KIND_PROPERTY = "skeleton.it.broker";
     static final String IMAGE_PROPERTY = "skeleton.it.kafka.image";
+    private static final String NO_DOCKER = "no Docker engine answers here: the Testcontainers run against the "
+            + "apache/kafka image is skipped (the in-process broker run covers the same test)";
 
     private final String bootstrapServers;
     private final AutoCloseable broker;
@@ -64,6 +67,8 @@ final class TestBroker implements AutoCloseable {
                 return new TestBroker(kafka.bootstrapServers(), kafka);
             }
             case "testcontainers" -> {
+                // a class without the Availability condition is skipped here instead
+                Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(), NO_DOCKER);
                 String image = System.getProperty(IMAGE_PROPERTY);
                 if (image == null) {
                     throw new IllegalStateException(IMAGE_PROPERTY + " is not set (streams-app/pom.xml sets it)");
@@ -94,9 +99,7 @@ final class TestBroker implements AutoCloseable {
             }
             return DockerClientFactory.instance().isDockerAvailable()
                     ? ConditionEvaluationResult.enabled("Docker engine found")
-                    : ConditionEvaluationResult.disabled("no Docker engine answers here: the Testcontainers run "
-                            + "against " + System.getProperty(IMAGE_PROPERTY) + " is skipped (the in-process "
-                            + "broker run covers the same test)");
+                    : ConditionEvaluationResult.disabled(NO_DOCKER);
         }
     }
 

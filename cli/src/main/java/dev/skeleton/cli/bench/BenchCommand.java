@@ -14,9 +14,11 @@ import dev.skeleton.streams.StreamsAppConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -117,6 +119,20 @@ public final class BenchCommand implements Callable<Integer> {
                     + " or exactly_once_v2 (default: ${DEFAULT-VALUE}).")
     private String guarantee;
 
+    /** Where {@code --stream} runs its broker when no {@code --bootstrap-server} is given. */
+    enum BrokerPlace {
+        /** In the benchmark's JVM, beside the service. */
+        SAME_JVM,
+        /** In a JVM of its own, as in a deployment. */
+        CHILD_JVM
+    }
+
+    @Option(names = "--broker", paramLabel = "WHERE", defaultValue = "same-jvm",
+            converter = BrokerPlaceConverter.class,
+            description = "With --stream and no --bootstrap-server: run the embedded broker in the benchmark's JVM "
+                    + "(same-jvm, default) or in a JVM of its own (child-jvm), as a deployment has it.")
+    private BrokerPlace broker;
+
     @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
             description = "With --stream: an existing cluster instead of the embedded broker (topics are created with"
                     + " a unique prefix bench.ID.).")
@@ -161,10 +177,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
         TaskSkeleton skeleton = SkeletonFiles.read(SkeletonLocator.locate(root, task));
         EmbeddedKafka embedded = null;
+        ChildBroker child = null;
         try {
             String brokers = bootstrapServers;
             String described = "Kafka at " + bootstrapServers;
-            if (brokers == null) {
+            if (brokers == null && broker == BrokerPlace.CHILD_JVM) {
+                err.println("bench: starting the embedded Kafka broker in a JVM of its own");
+                err.flush();
+                child = ChildBroker.start();
+                brokers = child.bootstrapServers();
+                described = "embedded single-node KRaft broker in a JVM of its own (Kafka "
+                        + AppInfoParser.getVersion() + ")";
+            } else if (brokers == null) {
                 err.println("bench: starting the embedded Kafka broker");
                 err.flush();
                 embedded = EmbeddedKafka.start();
@@ -189,6 +213,17 @@ public final class BenchCommand implements Callable<Integer> {
             if (embedded != null) {
                 embedded.close();
             }
+            if (child != null) {
+                child.close();
+            }
+        }
+    }
+
+    /** {@code same-jvm} and {@code child-jvm}, as the option is written. */
+    static final class BrokerPlaceConverter implements ITypeConverter<BrokerPlace> {
+        @Override
+        public BrokerPlace convert(String value) {
+            return BrokerPlace.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
 }

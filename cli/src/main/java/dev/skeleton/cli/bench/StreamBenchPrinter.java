@@ -25,6 +25,15 @@ public final class StreamBenchPrinter {
                     v.batchMaxDelayMs(), v.messages(), v.seqPerSecond(), v.seqPerSecond() / r.rawSeqPerSecond(),
                     v.meanBatch(), v.p50Ms(), v.p99Ms(), v.lost(), v.duplicates()));
         }
+        out.println();
+        out.println("in the service, latency phase (means): queue = arrival at the processor .. batch start; "
+                + "inference per batch; to forward = send .. result forwarded");
+        out.println(f("%-11s %9s %13s %7s %13s", "variant", "queue ms", "inference ms", "batch", "to forward ms"));
+        for (StreamBenchReport.Variant v : r.variants()) {
+            StreamBenchReport.InService s = v.inService();
+            out.println(f("%-11s %9.1f %13.1f %7.1f %13.1f", v.name(), s.queueMs(), s.inferenceMs(), s.batch(),
+                    s.toForwardMs()));
+        }
         out.println(f("%-11s %6d %6s %9s %9.1f %9.2f", "raw engine", r.rawBatch(), "-", "-", r.rawSeqPerSecond(), 1.0));
         out.println(f("%-11s %6d %6s %9s %9.1f %9.2f", "raw engine", 1, "-", "-", r.rawSingleSeqPerSecond(),
                 r.rawSingleSeqPerSecond() / r.rawSeqPerSecond()));
@@ -48,6 +57,8 @@ public final class StreamBenchPrinter {
                     + " of the new version: p50 %.0f ms, p99 %.0f ms, max %.0f ms; lost %d, duplicates %d, version"
                     + " regressions %d", s.swaps(), s.messages(), s.rate(), s.p50Ms(), s.p99Ms(), s.maxMs(), s.lost(),
                     s.duplicates(), s.regressions()));
+            out.println("swap phases, in the service (p50 / p99 ms): " + String.join(", ", s.phases().stream()
+                    .map(ph -> f("%s %.0f / %.0f", ph.phase(), ph.p50Ms(), ph.p99Ms())).toList()));
         }
         out.flush();
     }
@@ -70,6 +81,10 @@ public final class StreamBenchPrinter {
             o.put("p99_ms", round(v.p99Ms(), 1));
             o.put("lost", v.lost());
             o.put("duplicates", v.duplicates());
+            o.put("queue_ms_mean", round(v.inService().queueMs(), 1));
+            o.put("inference_ms_mean", round(v.inService().inferenceMs(), 1));
+            o.put("latency_batch_mean", round(v.inService().batch(), 2));
+            o.put("to_forward_ms_mean", round(v.inService().toForwardMs(), 1));
             out.println(Json.line(o));
         }
         ObjectNode raw = Json.object();
@@ -94,6 +109,12 @@ public final class StreamBenchPrinter {
             o.put("lost", s.lost());
             o.put("duplicates", s.duplicates());
             o.put("version_regressions", s.regressions());
+            ObjectNode phases = o.putObject("phases_ms");
+            for (StreamBenchReport.PhaseTime ph : s.phases()) {
+                ObjectNode phase = phases.putObject(ph.phase());
+                phase.put("p50", round(ph.p50Ms(), 1));
+                phase.put("p99", round(ph.p99Ms(), 1));
+            }
             out.println(Json.line(o));
         }
         out.flush();

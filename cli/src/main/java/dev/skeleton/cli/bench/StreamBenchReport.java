@@ -33,11 +33,22 @@ public record StreamBenchReport(String task, String setup, double rawSeqPerSecon
      * @param p99Ms           99th percentile of the same
      * @param lost            requests without an answer (both phases)
      * @param duplicates      answers beyond the first per request (both phases)
+     * @param inService       where the latency phase's time went inside the service
      */
     public record Variant(String name, int batchMaxSize, int batchMaxDelayMs, int workers, int messages,
-            double seqPerSecond,
-            double meanBatch, double latencyRate, int latencyMessages, double p50Ms, double p99Ms, int lost,
-            long duplicates) {}
+            double seqPerSecond, double meanBatch, double latencyRate, int latencyMessages, double p50Ms,
+            double p99Ms, int lost, long duplicates, InService inService) {}
+
+    /**
+     * Means over the latency phase, from the service's own metrics; the rest of a request's latency is outside the
+     * service's processor: the request's produce and fetch before, the result's produce and fetch after.
+     *
+     * @param queueMs     arrival at the processor until its batch starts ({@code skeleton.queue.time})
+     * @param inferenceMs one batch in the model ({@code skeleton.inference.time})
+     * @param batch       requests per batch
+     * @param toForwardMs the request's timestamp (its send) until its result is forwarded ({@code skeleton.latency})
+     */
+    public record InService(double queueMs, double inferenceMs, double batch, double toForwardMs) {}
 
     /**
      * Hot swaps: a new version published while requests flow, timed from the publish call to the first label of the
@@ -52,7 +63,17 @@ public record StreamBenchReport(String task, String setup, double rawSeqPerSecon
      * @param lost         of those, without an answer
      * @param duplicates   answers beyond the first
      * @param regressions  labels from an older version after a newer one was seen
+     * @param phases       where the time went, per phase in order, as the service measured it
      */
     public record Swap(int swaps, double p50Ms, double p99Ms, double maxMs, double rate, int messages, int lost,
-            long duplicates, long regressions) {}
+            long duplicates, long regressions, List<PhaseTime> phases) {}
+
+    /**
+     * One phase of the swaps ({@code skeleton_swap_seconds{phase}}), over every swap.
+     *
+     * @param phase the phase's metric tag
+     * @param p50Ms median
+     * @param p99Ms 99th percentile
+     */
+    public record PhaseTime(String phase, double p50Ms, double p99Ms) {}
 }

@@ -14,14 +14,20 @@ import dev.skeleton.engine.text.TextInput;
 import dev.skeleton.streams.ServiceMetrics;
 import dev.skeleton.streams.SkeletonStreamsApp;
 import dev.skeleton.streams.StreamsAppConfig;
+import dev.skeleton.streams.registry.SwapPhase;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -151,13 +157,43 @@ public final class StreamBenchmark {
         double rate = seqPerSecond / 2;
         int latencyMessages = Math.max(50, (int) (rate * settings.latencySeconds()));
         progress.accept(String.format("%s: latency, %d requests at %.0f/s", name, latencyMessages, rate));
+        MeterRegistry meters = instance.app.metrics().registry();
+        TimerTotals queueBefore = TimerTotals.of(meters, ServiceMetrics.QUEUE_TIME);
+        TimerTotals inferenceBefore = TimerTotals.of(meters, ServiceMetrics.INFERENCE_TIME);
+        TimerTotals forwardBefore = TimerTotals.of(meters, ServiceMetrics.LATENCY);
+        double[] pacedBatchesBefore = batchCountAndTotal(instance);
         Phase paced = instance.sendAndAwait("l", latencyMessages, rate);
         double[] latencies = paced.latenciesMs();
+        double[] pacedBatchesAfter = batchCountAndTotal(instance);
+        StreamBenchReport.InService inService = new StreamBenchReport.InService(
+                TimerTotals.of(meters, ServiceMetrics.QUEUE_TIME).meanMsSince(queueBefore),
+                TimerTotals.of(meters, ServiceMetrics.INFERENCE_TIME).meanMsSince(inferenceBefore),
+                (pacedBatchesAfter[1] - pacedBatchesBefore[1]) / (pacedBatchesAfter[0] - pacedBatchesBefore[0]),
+                TimerTotals.of(meters, ServiceMetrics.LATENCY).meanMsSince(forwardBefore));
 
         return new StreamBenchReport.Variant(name, batch, delay, workers, settings.messages(), seqPerSecond, meanBatch,
-                rate,
-                latencyMessages, SpeedStats.percentile(latencies, 50), SpeedStats.percentile(latencies, 99),
-                flood.lost + paced.lost, instance.collector.duplicates() - duplicatesBefore);
+                rate, latencyMessages, SpeedStats.percentile(latencies, 50), SpeedStats.percentile(latencies, 99),
+                flood.lost + paced.lost, instance.collector.duplicates() - duplicatesBefore, inService);
+    }
+
+    /** Count and total time of every timer named {@code name} (all tasks), at one moment. */
+    private record TimerTotals(long count, double totalMs) {
+
+        static TimerTotals of(MeterRegistry meters, String name) {
+            long count = 0;
+            double totalMs = 0;
+            for (Timer timer : meters.find(name).timers()) {
+                count += timer.count();
+                totalMs += timer.totalTime(TimeUnit.MILLISECONDS);
+            }
+            return new TimerTotals(count, totalMs);
+        }
+
+        /** The mean of what was recorded since {@code before}. */
+        double meanMsSince(TimerTotals before) {
+            long n = count - before.count;
+            return n == 0 ? 0 : (totalMs - before.totalMs) / n;
+        }
     }
 
     /** Inference batches run so far and the requests in them. */
@@ -174,6 +210,12 @@ public final class StreamBenchmark {
                 messages, rate));
         long duplicatesBefore = instance.collector.duplicates();
         long regressionsBefore = instance.collector.versionRegressions();
+        Map<SwapPhase, List<Double>> phaseMs = new ConcurrentHashMap<>();
+        instance.app.registry().onSwapPhase((task, v, phase, took) -> {
+            if (v > version) {
+                phaseMs.computeIfAbsent(phase, ph -> new CopyOnWriteArrayList<>()).add(took.toNanos() / 1e6);
+            }
+        });
         CompletableFuture<Phase> load = CompletableFuture.supplyAsync(() -> instance.send("s", messages, rate));
         double[] swapMs = new double[settings.swaps()];
         try (RegistryClient registry = new RegistryClient(instance.config)) {
@@ -203,10 +245,18 @@ public final class StreamBenchmark {
         }
         Phase sent = load.join();
         instance.await(sent);
+        List<StreamBenchReport.PhaseTime> phases = new ArrayList<>();
+        for (SwapPhase phase : SwapPhase.values()) {
+            double[] ms = phaseMs.getOrDefault(phase, List.of()).stream().mapToDouble(Double::doubleValue).toArray();
+            if (ms.length > 0) {
+                phases.add(new StreamBenchReport.PhaseTime(phase.tag(), SpeedStats.percentile(ms, 50),
+                        SpeedStats.percentile(ms, 99)));
+            }
+        }
         return new StreamBenchReport.Swap(settings.swaps(), SpeedStats.percentile(swapMs, 50),
                 SpeedStats.percentile(swapMs, 99), SpeedStats.max(swapMs), rate, messages, sent.lost,
                 instance.collector.duplicates() - duplicatesBefore,
-                instance.collector.versionRegressions() - regressionsBefore);
+                instance.collector.versionRegressions() - regressionsBefore, phases);
     }
 
     private static void sleep(Duration d) {

@@ -18,6 +18,7 @@ import dev.skeleton.engine.text.TaskTokenizer;
 import dev.skeleton.engine.text.TextInput;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -79,9 +80,12 @@ public final class SkeletonEngine implements AutoCloseable {
      * {@link dev.skeleton.engine.skeleton.InvalidSkeletonException} with every reason if it cannot run here.
      */
     public TaskModel load(TaskSkeleton skeleton) {
+        long start = System.nanoTime();
         SkeletonValidator.validate(skeleton, base);
+        long validated = System.nanoTime();
         SkeletonGraph graph = graphs.build(skeleton);
         TaskTokenizer tokenizer = new TaskTokenizer(base.tokenizerJson(), skeleton.getInput(), graph.promptRows());
+        long built = System.nanoTime();
         Model model = Model.newInstance(skeleton.getTaskId() + "-v" + skeleton.getVersion(), "OnnxRuntime");
         TaskModel task = null;
         try {
@@ -89,8 +93,11 @@ public final class SkeletonEngine implements AutoCloseable {
             Device device = useCuda(options) ? Device.CUDA : Device.CPU;
             // DJL hands the session options to ONNX Runtime and closes them with the model
             model.load(new ByteArrayInputStream(graph.modelBytes()), Map.of("sessionOptions", options));
+            long sessionReady = System.nanoTime();
             task = new TaskModel(skeleton, model, tokenizer, graph.ownedBytes(), device);
             warmUp(task, skeleton);
+            task.loadTimings(new LoadTimings(Duration.ofNanos(validated - start), Duration.ofNanos(built - validated),
+                    Duration.ofNanos(sessionReady - built), Duration.ofNanos(System.nanoTime() - sessionReady)));
             return task;
         } catch (OrtException | IOException | MalformedModelException | RuntimeException e) {
             if (task != null) {

@@ -26,6 +26,7 @@ public final class TaskModel implements AutoCloseable {
     private final TaskTokenizer tokenizer;
     private final long ownedBytes;
     private final Device device;
+    private volatile LoadTimings loadTimings = LoadTimings.UNKNOWN;
     private volatile boolean closed;
 
     TaskModel(TaskSkeleton skeleton, Model model, TaskTokenizer tokenizer, long ownedBytes, Device device) {
@@ -35,6 +36,15 @@ public final class TaskModel implements AutoCloseable {
         this.translator = new SkeletonTranslator();
         this.ownedBytes = ownedBytes;
         this.device = device;
+    }
+
+    /** Where the time of loading this model went. */
+    public LoadTimings loadTimings() {
+        return loadTimings;
+    }
+
+    void loadTimings(LoadTimings timings) {
+        this.loadTimings = timings;
     }
 
     public String taskId() {

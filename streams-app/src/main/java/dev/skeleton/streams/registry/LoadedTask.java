@@ -1,6 +1,8 @@
 package dev.skeleton.streams.registry;
 
 import dev.skeleton.engine.runtime.TaskModel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,9 +14,31 @@ final class LoadedTask {
     private final TaskModel model;
     private final AtomicInteger references = new AtomicInteger(1);
     private final long loadedAtMillis = System.currentTimeMillis();
+    private final long loadedAtNanos = System.nanoTime();
+    private final long publishedAtMillis;
+    private final SwapPhase.Listener swapListener;
+    private final AtomicBoolean labeled = new AtomicBoolean();
 
-    LoadedTask(TaskModel model) {
+    /**
+     * @param publishedAtMillis when the version was published (the registry record's timestamp), or -1 if unknown
+     * @param swapListener      told the {@link SwapPhase#FIRST_BATCH} and {@link SwapPhase#TOTAL} of this version
+     */
+    LoadedTask(TaskModel model, long publishedAtMillis, SwapPhase.Listener swapListener) {
         this.model = model;
+        this.publishedAtMillis = publishedAtMillis;
+        this.swapListener = swapListener;
+    }
+
+    /** Called after each batch this version labeled; the first one ends the swap. */
+    void labeledBatch() {
+        if (labeled.compareAndSet(false, true)) {
+            swapListener.phase(model.taskId(), model.version(), SwapPhase.FIRST_BATCH,
+                    Duration.ofNanos(System.nanoTime() - loadedAtNanos));
+            if (publishedAtMillis >= 0) {
+                swapListener.phase(model.taskId(), model.version(), SwapPhase.TOTAL,
+                        Duration.ofMillis(Math.max(0, System.currentTimeMillis() - publishedAtMillis)));
+            }
+        }
     }
 
     /** When this version was swapped in, epoch milliseconds. */

@@ -44,6 +44,9 @@ public final class RegistryTaskClassifier implements TaskClassifier {
                 }
             }
             run(taskId, model, inputs, runnable, outcomes);
+            if (!runnable.isEmpty()) {
+                l.labeledBatch();
+            }
             return Arrays.asList(outcomes);
         }
     }

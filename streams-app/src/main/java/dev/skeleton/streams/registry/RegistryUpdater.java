@@ -1,7 +1,9 @@
 package dev.skeleton.streams.registry;
 
+import dev.skeleton.streams.registry.SkeletonRegistry.Change;
 import dev.skeleton.streams.serde.ParsedSkeleton;
 import dev.skeleton.streams.serde.SkeletonSerdes;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -40,22 +42,33 @@ public final class RegistryUpdater implements Processor<String, byte[], Void, Vo
 
     @Override
     public void process(Record<String, byte[]> record) {
+        long arrived = System.currentTimeMillis();
         String taskId = record.key();
         if (taskId == null) {
             log.warn("registry record without a key ignored: the key must be the task id");
             return;
         }
+        long start = System.nanoTime();
         Optional<String> untrusted = signer.flatMap(s -> s.problem(taskId, record.value(), record.headers()));
         if (untrusted.isPresent()) {
             registry.refuseRecord(taskId, (record.value() == null ? "tombstone " : "") + untrusted.get());
             return;
         }
+        long verified = System.nanoTime();
         ParsedSkeleton value = SkeletonSerdes.parseSkeleton(record.value());
+        long decoded = System.nanoTime();
         if (value instanceof ParsedSkeleton.Corrupt corrupt) {
             registry.refuseRecord(taskId, corrupt.reason());
         } else if (value instanceof ParsedSkeleton.Present present) {
-            registry.apply(taskId, present.skeleton());
-            store.put(taskId, present.skeleton().getVersion());
+            long version = present.skeleton().getVersion();
+            Change change = registry.apply(taskId, present.skeleton(), record.timestamp());
+            if (change == Change.LOADED || change == Change.REPLACED) {
+                registry.swapPhase(taskId, version, SwapPhase.READ,
+                        Duration.ofMillis(Math.max(0, arrived - record.timestamp())));
+                registry.swapPhase(taskId, version, SwapPhase.VERIFY, Duration.ofNanos(verified - start));
+                registry.swapPhase(taskId, version, SwapPhase.DECODE, Duration.ofNanos(decoded - verified));
+            }
+            store.put(taskId, version);
         } else {
             registry.apply(taskId, null);
             store.delete(taskId);

@@ -1,8 +1,10 @@
 package dev.skeleton.streams.registry;
 
 import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.runtime.LoadTimings;
 import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.skeleton.InvalidSkeletonException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +57,7 @@ public final class SkeletonRegistry implements AutoCloseable {
     private final ConcurrentMap<String, LoadedTask> serving = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, RefusedSkeleton> refused = new ConcurrentHashMap<>();
     private final List<Consumer<TaskModel>> loadListeners = new CopyOnWriteArrayList<>();
+    private final List<SwapPhase.Listener> swapListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong swaps = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
     private final AtomicLong retirements = new AtomicLong();
@@ -68,11 +71,31 @@ public final class SkeletonRegistry implements AutoCloseable {
         loadListeners.add(listener);
     }
 
+    /** Called with every phase of every swap ({@link SwapPhase}), e.g. for metrics. */
+    public void onSwapPhase(SwapPhase.Listener listener) {
+        swapListeners.add(listener);
+    }
+
+    /** Tells the swap listeners one phase of a swap. */
+    void swapPhase(String taskId, long version, SwapPhase phase, Duration took) {
+        for (SwapPhase.Listener listener : swapListeners) {
+            listener.phase(taskId, version, phase, took);
+        }
+    }
+
+    /** {@link #apply(String, TaskSkeleton, long)} of a version whose publish time is unknown. */
+    public Change apply(String taskId, TaskSkeleton skeleton) {
+        return apply(taskId, skeleton, -1);
+    }
+
     /**
      * Applies one registry record: {@code skeleton} becomes the task's version, or null retires the task. Updates
      * are serialized; loading runs on the caller's thread while the old version keeps serving.
+     *
+     * @param publishedAtMillis when the record was published (its timestamp), for {@link SwapPhase#TOTAL}; -1 if
+     *                          unknown
      */
-    public synchronized Change apply(String taskId, TaskSkeleton skeleton) {
+    public synchronized Change apply(String taskId, TaskSkeleton skeleton, long publishedAtMillis) {
         if (skeleton == null) {
             return retire(taskId);
         }
@@ -102,8 +125,13 @@ public final class SkeletonRegistry implements AutoCloseable {
             refuse(taskId, version, "cannot load: " + e);
             return Change.REFUSED;
         }
+        LoadTimings timings = model.loadTimings();
+        swapPhase(taskId, version, SwapPhase.VALIDATE, timings.validate());
+        swapPhase(taskId, version, SwapPhase.GRAPH, timings.graph());
+        swapPhase(taskId, version, SwapPhase.SESSION, timings.session());
+        swapPhase(taskId, version, SwapPhase.WARM_UP, timings.warmUp());
         // the new version is complete and warm: swap, then let the old one go
-        LoadedTask previous = serving.put(taskId, new LoadedTask(model));
+        LoadedTask previous = serving.put(taskId, new LoadedTask(model, publishedAtMillis, this::swapPhase));
         refused.computeIfPresent(taskId, (id, r) -> r.version() <= version ? null : r);
         swaps.incrementAndGet();
         if (previous == null) {

@@ -20,6 +20,11 @@ public final class TaskLease implements AutoCloseable {
         return task.model();
     }
 
+    /** Says that a batch was labeled with this lease's model (the first one ends the version's swap). */
+    public void labeledBatch() {
+        task.labeledBatch();
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

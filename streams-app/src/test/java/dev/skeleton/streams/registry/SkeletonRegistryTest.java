@@ -50,6 +50,30 @@ class SkeletonRegistryTest {
     }
 
     @Test
+    void shouldReportEachLoadPhaseAndTheFirstBatchOfASwapOnce() {
+        // Given a listener of swap phases, and sst2 v1 published 200 ms ago
+        List<String> phases = new CopyOnWriteArrayList<>();
+        registry.onSwapPhase((task, version, phase, took) -> {
+            assertThat(took.isNegative()).as("%s of %s v%d took %s", phase, task, version, took).isFalse();
+            phases.add(task + " v" + version + " " + phase);
+        });
+        long published = System.currentTimeMillis() - 200;
+
+        // When it is applied and two batches run on it
+        registry.apply("sst2", TestEngine.skeleton("sst2", 1), published);
+        for (int i = 0; i < 2; i++) {
+            try (TaskLease lease = registry.acquire("sst2").orElseThrow()) {
+                lease.model().classify(List.of(TextInput.of("fine")));
+                lease.labeledBatch();
+            }
+        }
+
+        // Then each phase the registry sees is reported once, in order, the first batch ending the swap
+        assertThat(phases).containsExactly("sst2 v1 VALIDATE", "sst2 v1 GRAPH", "sst2 v1 SESSION",
+                "sst2 v1 WARM_UP", "sst2 v1 FIRST_BATCH", "sst2 v1 TOTAL");
+    }
+
+    @Test
     void shouldSwapToNewerVersionWithoutClosingTheOldUnderALease() {
         // Given v1 serving, and a classification holding a lease on it
         registry.apply("sst2", TestEngine.skeleton("sst2", 1));

@@ -1,0 +1,75 @@
+package dev.skeleton.cli.bench;
+
+import dev.skeleton.embedded.EmbeddedKafka;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded single-node broker in a JVM of its own, so that the service under test shares no heap, garbage
+ * collector or JIT threads with it, as in a deployment (on one machine they still share the cores).
+ */
+final class ChildBroker implements AutoCloseable {
+
+    private static final long STOP_SECONDS = 30;
+
+    private final Process process;
+    private final String bootstrapServers;
+
+    private ChildBroker(Process process, String bootstrapServers) {
+        this.process = process;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts the broker with this JVM's class path and waits until it serves. */
+    static ChildBroker start() {
+        Process process;
+        try {
+            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "-cp", System.getProperty("java.class.path"), EmbeddedKafka.class.getName())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the broker's JVM: " + e.getMessage(), e);
+        }
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith(EmbeddedKafka.BOOTSTRAP_LINE)) {
+                    return new ChildBroker(process, line.substring(EmbeddedKafka.BOOTSTRAP_LINE.length()));
+                }
+            }
+            throw new IllegalStateException("the broker's JVM ended before it served (exit "
+                    + process.waitFor() + ")");
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            process.destroyForcibly();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Closes the broker's standard input, which stops it; kills it if it has not stopped in time. */
+    @Override
+    public void close() {
+        try {
+            process.getOutputStream().close();
+            if (!process.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
