@@ -144,9 +144,8 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             DirectClassifier direct = new DirectClassifier(config.batchSettings(), classifier,
                     new WorkerShare(workers, config.httpClassifyMaxWorkers()), metrics::batch);
             opened.push("direct classifier", timeout -> direct.close());
-            KafkaStreams s = streams;
             http = HttpEndpoints.start(vertx, config.httpHost(), config.httpPort().get(), config.httpAccess(),
-                    s::state, new StuckWorkers(workers, config.batchSettings().inferenceTimeout()),
+                    streams::state, new StuckWorkers(workers, config.batchSettings().inferenceTimeout()),
                     new TasksView(models, base), prometheus, new ClassifyEndpoint(direct, metrics,
                     config.maxTextChars()));
             opened.push("HTTP endpoints", timeout -> http.close());

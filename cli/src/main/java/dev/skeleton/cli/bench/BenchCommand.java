@@ -119,6 +119,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + " or exactly_once_v2 (default: ${DEFAULT-VALUE}).")
     private String guarantee;
 
+    @Option(names = "--batch-delay", paramLabel = "MS",
+            description = "With --stream: batch.max.delay.ms of the dynamic variants (default: the service's).")
+    private Integer batchDelayMs;
+
     /** Where {@code --stream} runs its broker when no {@code --bootstrap-server} is given. */
     enum BrokerPlace {
         /** In the benchmark's JVM, beside the service. */
@@ -197,7 +201,9 @@ public final class BenchCommand implements Callable<Integer> {
                         + ")";
             }
             StreamBenchmark.Settings settings = new StreamBenchmark.Settings(brokers, described, skeleton, messages,
-                    quick ? 4 : 10, swaps, threadCount, 1, guarantee);
+                    quick ? 4 : 10, swaps, threadCount, 1, guarantee, batchDelayMs != null ? batchDelayMs
+                            : (Integer) StreamsAppConfig.configDef().defaultValues()
+                                    .get(StreamsAppConfig.BATCH_MAX_DELAY_MS));
             StreamBenchReport report = new StreamBenchmark(base, settings, sentences, message -> {
                 err.println("bench: " + message);
                 err.flush();

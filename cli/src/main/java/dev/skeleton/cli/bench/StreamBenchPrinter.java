@@ -25,15 +25,6 @@ public final class StreamBenchPrinter {
                     v.batchMaxDelayMs(), v.messages(), v.seqPerSecond(), v.seqPerSecond() / r.rawSeqPerSecond(),
                     v.meanBatch(), v.p50Ms(), v.p99Ms(), v.lost(), v.duplicates()));
         }
-        out.println();
-        out.println("in the service, latency phase (means): queue = arrival at the processor .. batch start; "
-                + "inference per batch; to forward = send .. result forwarded");
-        out.println(f("%-11s %9s %13s %7s %13s", "variant", "queue ms", "inference ms", "batch", "to forward ms"));
-        for (StreamBenchReport.Variant v : r.variants()) {
-            StreamBenchReport.InService s = v.inService();
-            out.println(f("%-11s %9.1f %13.1f %7.1f %13.1f", v.name(), s.queueMs(), s.inferenceMs(), s.batch(),
-                    s.toForwardMs()));
-        }
         out.println(f("%-11s %6d %6s %9s %9.1f %9.2f", "raw engine", r.rawBatch(), "-", "-", r.rawSeqPerSecond(), 1.0));
         out.println(f("%-11s %6d %6s %9s %9.1f %9.2f", "raw engine", 1, "-", "-", r.rawSingleSeqPerSecond(),
                 r.rawSingleSeqPerSecond() / r.rawSeqPerSecond()));
@@ -49,6 +40,15 @@ public final class StreamBenchPrinter {
                             dynamic.seqPerSecond() / single.seqPerSecond()));
                 }
             }
+        }
+        out.println();
+        out.println("in the service, latency phase (means): queue = arrival at the processor .. batch start; "
+                + "inference per batch; to forward = send .. result forwarded");
+        out.println(f("%-11s %9s %13s %7s %13s", "variant", "queue ms", "inference ms", "batch", "to forward ms"));
+        for (StreamBenchReport.Variant v : r.variants()) {
+            StreamBenchReport.InService s = v.inService();
+            out.println(f("%-11s %9.1f %13.1f %7.1f %13.1f", v.name(), s.queueMs(), s.inferenceMs(), s.batch(),
+                    s.toForwardMs()));
         }
         StreamBenchReport.Swap s = r.swap();
         if (s != null) {

@@ -49,7 +49,6 @@ public final class StreamBenchmark {
 
     /** Batch size of the raw engine figure, and the dynamic variant's batch.max.size. */
     static final int BATCH = 32;
-    private static final int DYNAMIC_DELAY_MS = 10;
     private static final int WARMUP_MESSAGES = 64;
     private static final int RAW_REPETITIONS = 5;
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
@@ -67,9 +66,10 @@ public final class StreamBenchmark {
      * @param threads          engine.threads of the service, and the raw engine's threads
      * @param partitions       partitions of the input topics
      * @param guarantee        processing.guarantee of the service
+     * @param batchDelayMs     batch.max.delay.ms of the dynamic variants
      */
     public record Settings(String bootstrapServers, String brokerDescription, TaskSkeleton skeleton, int messages,
-            double latencySeconds, int swaps, int threads, int partitions, String guarantee) {}
+            double latencySeconds, int swaps, int threads, int partitions, String guarantee, int batchDelayMs) {}
 
     private final BaseModel base;
     private final Settings settings;
@@ -100,7 +100,7 @@ public final class StreamBenchmark {
             int batch = variant[0];
             int workers = variant[1];
             String name = (batch == 1 ? "batch-1" : "dynamic") + "/" + workers + "w";
-            int delay = batch == 1 ? 0 : DYNAMIC_DELAY_MS;
+            int delay = batch == 1 ? 0 : settings.batchDelayMs();
             StreamsAppConfig config = config(name.replace('/', '-'), batch, delay, workers);
             try (Instance instance = Instance.start(base, config, settings, sentences)) {
                 progress.accept(name + ": service running (batch.max.size=" + batch + ", batch.max.delay.ms="
