@@ -88,6 +88,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
 
     @Override
     public void process(Record<byte[], ParsedRequest> record) {
+        metrics.arrived(System.currentTimeMillis() - record.timestamp());
         Source source = source();
         DeferredForwarder.Origin captured = forwarder.capture();
         long bytes = bytes(record);
@@ -131,6 +132,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
             ClassificationResult result = result(p.request(), p.taskId(), labeled, r);
             metrics.labeled(p.taskId(), labeled.classification().label(), r.queueMs(),
                     System.currentTimeMillis() - p.record().timestamp());
+            metrics.orderWait(p.taskId(), (System.nanoTime() - r.readyNanos()) / 1e6);
             forwarder.forward(p.record().withValue(new Routed.Output(result)), p.origin());
             return;
         }

@@ -136,7 +136,7 @@ final class MicroBatcher<T> {
     void addDecided(T payload, Outcome outcome, long bytes) {
         makeRoom(bytes);
         Item<T> item = new Item<>(payload, nanoClock.getAsLong(), bytes);
-        item.complete(new BatchResult(outcome, 0, 0));
+        item.complete(new BatchResult(outcome, 0, 0, nanoClock.getAsLong()));
         hold(item);
     }
 
@@ -230,10 +230,11 @@ final class MicroBatcher<T> {
             fail(batch, e);
             throw e;
         }
-        observer.ran(batch.taskId, batch.size(), nanoClock.getAsLong() - start);
+        long ready = nanoClock.getAsLong();
+        observer.ran(batch.taskId, batch.size(), ready - start);
         for (int i = 0; i < batch.size(); i++) {
             Item<T> item = batch.items.get(i);
-            item.complete(new BatchResult(outcomes.get(i), (start - item.addedNanos) / 1e6, batch.size()));
+            item.complete(new BatchResult(outcomes.get(i), (start - item.addedNanos) / 1e6, batch.size(), ready));
         }
         wake();
     }
@@ -304,7 +305,7 @@ final class MicroBatcher<T> {
         }
         item.complete(new BatchResult(new Refused(DeadLetterKind.INFERENCE_TIMEOUT, "task '" + item.batch.taskId
                 + "': no result within inference.timeout.ms=" + settings.inferenceTimeout().toMillis()),
-                (item.dispatchedNanos - item.addedNanos) / 1e6, item.batch.size()));
+                (item.dispatchedNanos - item.addedNanos) / 1e6, item.batch.size(), nanoClock.getAsLong()));
         return true;
     }
 

@@ -21,7 +21,11 @@ import java.util.function.Predicate;
  *   <li>{@value #DEAD_LETTERS} {kind} ({@code skeleton_dead_letters_total});</li>
  *   <li>{@value #LABELS} {task, label} ({@code skeleton_labels_total}): requests labeled, by the label given (the
  *       label set is the skeleton's, so bounded);</li>
+ *   <li>{@value #ARRIVAL_TIME}: per request, from its record's timestamp (its send) to the processor: produce,
+ *       broker, fetch and poll;</li>
  *   <li>{@value #QUEUE_TIME} {task}: per request, arrival to the start of its batch;</li>
+ *   <li>{@value #ORDER_WAIT} {task}: per labeled request, from its label being known to its result being
+ *       forwarded: waiting for earlier requests' results (order is kept) and for the stream thread;</li>
  *   <li>{@value #LATENCY} {task}: per labeled request, end to end: from the input record's timestamp to the moment
  *       its result is forwarded; with p50 and p99 over the last minute ({@link #LATENCY_WINDOW});</li>
  *   <li>{@value #INFERENCE_TIME} {task}: per batch, the model call;</li>
@@ -43,6 +47,8 @@ public final class ServiceMetrics {
     public static final String LABELS = "skeleton.labels";
     public static final String QUEUE_TIME = "skeleton.queue.time";
     public static final String LATENCY = "skeleton.latency";
+    public static final String ARRIVAL_TIME = "skeleton.arrival.time";
+    public static final String ORDER_WAIT = "skeleton.order.wait";
     public static final String INFERENCE_TIME = "skeleton.inference.time";
     public static final String BATCH_SIZE = "skeleton.batch.size";
     public static final String SWAPS = "skeleton.registry.swaps";
@@ -112,6 +118,22 @@ public final class ServiceMetrics {
                 .distributionStatisticExpiry(LATENCY_WINDOW).distributionStatisticBufferLength(3)
                 .register(registry)
                 .record(Duration.ofNanos((long) (Math.max(0, latencyMs) * 1e6)));
+    }
+
+    /**
+     * One request reached the processor {@code ms} after its record's timestamp (no task tag: the task is not known
+     * yet, and may be any string). A negative time (a producer's clock ahead of ours) counts as 0.
+     */
+    void arrived(double ms) {
+        Timer.builder(ARRIVAL_TIME).description("from the input record's timestamp to the request processor")
+                .register(registry).record(Duration.ofNanos((long) (Math.max(0, ms) * 1e6)));
+    }
+
+    /** One labeled request of {@code task} was forwarded {@code ms} after its label was known. */
+    void orderWait(String task, double ms) {
+        Timer.builder(ORDER_WAIT).tag("task", task)
+                .description("from a request's label being known to its result being forwarded, in input order")
+                .register(registry).record(Duration.ofNanos((long) (ms * 1e6)));
     }
 
     /** One request sent to the dead-letter topic. */

@@ -42,13 +42,14 @@ public final class StreamBenchPrinter {
             }
         }
         out.println();
-        out.println("in the service, latency phase (means): queue = arrival at the processor .. batch start; "
-                + "inference per batch; to forward = send .. result forwarded");
-        out.println(f("%-11s %9s %13s %7s %13s", "variant", "queue ms", "inference ms", "batch", "to forward ms"));
+        out.println("in the service, latency phase (means): arrival = send .. processor; queue = processor .. batch"
+                + " start; inference per batch; order wait = label known .. forwarded; to forward = send .. forwarded");
+        out.println(f("%-11s %10s %9s %13s %7s %14s %13s", "variant", "arrival ms", "queue ms", "inference ms",
+                "batch", "order wait ms", "to forward ms"));
         for (StreamBenchReport.Variant v : r.variants()) {
             StreamBenchReport.InService s = v.inService();
-            out.println(f("%-11s %9.1f %13.1f %7.1f %13.1f", v.name(), s.queueMs(), s.inferenceMs(), s.batch(),
-                    s.toForwardMs()));
+            out.println(f("%-11s %10.1f %9.1f %13.1f %7.1f %14.1f %13.1f", v.name(), s.arrivalMs(), s.queueMs(),
+                    s.inferenceMs(), s.batch(), s.orderWaitMs(), s.toForwardMs()));
         }
         StreamBenchReport.Swap s = r.swap();
         if (s != null) {
@@ -81,9 +82,11 @@ public final class StreamBenchPrinter {
             o.put("p99_ms", round(v.p99Ms(), 1));
             o.put("lost", v.lost());
             o.put("duplicates", v.duplicates());
+            o.put("arrival_ms_mean", round(v.inService().arrivalMs(), 1));
             o.put("queue_ms_mean", round(v.inService().queueMs(), 1));
             o.put("inference_ms_mean", round(v.inService().inferenceMs(), 1));
             o.put("latency_batch_mean", round(v.inService().batch(), 2));
+            o.put("order_wait_ms_mean", round(v.inService().orderWaitMs(), 1));
             o.put("to_forward_ms_mean", round(v.inService().toForwardMs(), 1));
             out.println(Json.line(o));
         }

@@ -40,15 +40,18 @@ public record StreamBenchReport(String task, String setup, double rawSeqPerSecon
             double p99Ms, int lost, long duplicates, InService inService) {}
 
     /**
-     * Means over the latency phase, from the service's own metrics; the rest of a request's latency is outside the
-     * service's processor: the request's produce and fetch before, the result's produce and fetch after.
+     * Means over the latency phase, from the service's own metrics; what is left of a request's latency after
+     * {@code toForwardMs} is the result's produce and the reader's fetch.
      *
+     * @param arrivalMs   the request's timestamp (its send) until the processor has it ({@code skeleton.arrival.time})
      * @param queueMs     arrival at the processor until its batch starts ({@code skeleton.queue.time})
      * @param inferenceMs one batch in the model ({@code skeleton.inference.time})
      * @param batch       requests per batch
-     * @param toForwardMs the request's timestamp (its send) until its result is forwarded ({@code skeleton.latency})
+     * @param orderWaitMs label known until forwarded, in input order ({@code skeleton.order.wait})
+     * @param toForwardMs the request's timestamp until its result is forwarded ({@code skeleton.latency})
      */
-    public record InService(double queueMs, double inferenceMs, double batch, double toForwardMs) {}
+    public record InService(double arrivalMs, double queueMs, double inferenceMs, double batch, double orderWaitMs,
+            double toForwardMs) {}
 
     /**
      * Hot swaps: a new version published while requests flow, timed from the publish call to the first label of the

@@ -158,18 +158,20 @@ public final class StreamBenchmark {
         int latencyMessages = Math.max(50, (int) (rate * settings.latencySeconds()));
         progress.accept(String.format("%s: latency, %d requests at %.0f/s", name, latencyMessages, rate));
         MeterRegistry meters = instance.app.metrics().registry();
-        TimerTotals queueBefore = TimerTotals.of(meters, ServiceMetrics.QUEUE_TIME);
-        TimerTotals inferenceBefore = TimerTotals.of(meters, ServiceMetrics.INFERENCE_TIME);
-        TimerTotals forwardBefore = TimerTotals.of(meters, ServiceMetrics.LATENCY);
+        List<String> timers = List.of(ServiceMetrics.ARRIVAL_TIME, ServiceMetrics.QUEUE_TIME,
+                ServiceMetrics.INFERENCE_TIME, ServiceMetrics.ORDER_WAIT, ServiceMetrics.LATENCY);
+        List<TimerTotals> before = timers.stream().map(n -> TimerTotals.of(meters, n)).toList();
         double[] pacedBatchesBefore = batchCountAndTotal(instance);
         Phase paced = instance.sendAndAwait("l", latencyMessages, rate);
         double[] latencies = paced.latenciesMs();
         double[] pacedBatchesAfter = batchCountAndTotal(instance);
-        StreamBenchReport.InService inService = new StreamBenchReport.InService(
-                TimerTotals.of(meters, ServiceMetrics.QUEUE_TIME).meanMsSince(queueBefore),
-                TimerTotals.of(meters, ServiceMetrics.INFERENCE_TIME).meanMsSince(inferenceBefore),
+        double[] means = new double[timers.size()];
+        for (int i = 0; i < means.length; i++) {
+            means[i] = TimerTotals.of(meters, timers.get(i)).meanMsSince(before.get(i));
+        }
+        StreamBenchReport.InService inService = new StreamBenchReport.InService(means[0], means[1], means[2],
                 (pacedBatchesAfter[1] - pacedBatchesBefore[1]) / (pacedBatchesAfter[0] - pacedBatchesBefore[0]),
-                TimerTotals.of(meters, ServiceMetrics.LATENCY).meanMsSince(forwardBefore));
+                means[3], means[4]);
 
         return new StreamBenchReport.Variant(name, batch, delay, workers, settings.messages(), seqPerSecond, meanBatch,
                 rate, latencyMessages, SpeedStats.percentile(latencies, 50), SpeedStats.percentile(latencies, 99),
