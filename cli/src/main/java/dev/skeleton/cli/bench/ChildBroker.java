@@ -42,15 +42,12 @@ final class ChildBroker implements AutoCloseable {
                     return new ChildBroker(process, line.substring(EmbeddedKafka.BOOTSTRAP_LINE.length()));
                 }
             }
-            throw new IllegalStateException("the broker's JVM ended before it served (exit "
-                    + process.waitFor() + ")");
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException e) {
             process.destroyForcibly();
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
+            throw new IllegalStateException("cannot read the broker's address: " + e.getMessage(), e);
         }
+        process.destroyForcibly();
+        throw new IllegalStateException("the broker's JVM ended before it served");
     }
 
     String bootstrapServers() {
