@@ -79,6 +79,7 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String ENGINE_DEVICE = "engine.device";
     public static final String ENGINE_CUDA_DEVICE_ID = "engine.cuda.device.id";
     public static final String ENGINE_PRECISION = "engine.precision";
+    public static final String ENGINE_PREPACK_WEIGHTS = "engine.prepack.weights";
     public static final String BATCH_MAX_SIZE = "batch.max.size";
     public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
     public static final String BATCH_QUEUE_CAPACITY = "batch.queue.capacity";
@@ -167,6 +168,11 @@ public final class StreamsAppConfig extends AbstractConfig {
                     Importance.MEDIUM, "Arithmetic of the skeletons' layer matrices: fp32, or int8 (dynamic "
                             + "quantization: per-column int8 weights, activations quantized per batch; about 1.7-1.9x "
                             + "the fp32 speed on CPU, see the README's figures; not with " + ENGINE_DEVICE + "=cuda).")
+            .define(ENGINE_PREPACK_WEIGHTS, Type.BOOLEAN, true, Importance.LOW,
+                    "true: ONNX Runtime re-lays each task's layer matrices for its kernels (fastest). false: the "
+                            + "matrices a task keeps whole are held once per process for all tasks instead of once "
+                            + "per task (about half the memory per task, about a quarter less throughput; see the "
+                            + "README's figures). For many tasks on little memory.")
             .define(BATCH_MAX_SIZE, Type.INT, 32, ConfigDef.Range.between(1, 1024), Importance.MEDIUM,
                     "Most requests of one task run as one inference batch; a batch that reaches this size runs as "
                             + "soon as an inference worker is idle. While all workers are busy, batches fill up to "
@@ -475,10 +481,11 @@ public final class StreamsAppConfig extends AbstractConfig {
         return getInt(ENGINE_THREADS);
     }
 
-    /** The engine's threads, device and GPU ordinal. */
+    /** The engine's threads, device, GPU ordinal, precision and weight packing. */
     public EngineConfig engineConfig() {
         return new EngineConfig(engineThreads(), Device.valueOf(getString(ENGINE_DEVICE).toUpperCase(Locale.ROOT)),
-                getInt(ENGINE_CUDA_DEVICE_ID), Precision.valueOf(getString(ENGINE_PRECISION).toUpperCase(Locale.ROOT)));
+                getInt(ENGINE_CUDA_DEVICE_ID), Precision.valueOf(getString(ENGINE_PRECISION).toUpperCase(Locale.ROOT)),
+                getBoolean(ENGINE_PREPACK_WEIGHTS));
     }
 
     /** How requests are grouped into inference batches. */

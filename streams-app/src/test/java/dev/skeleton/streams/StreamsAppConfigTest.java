@@ -104,6 +104,15 @@ class StreamsAppConfigTest {
     }
 
     @Test
+    void shouldPrepackWeightsUnlessToldNotTo() {
+        assertThat(config(Map.of()).engineConfig().prepackWeights()).isTrue();
+        assertThat(config(Map.of(StreamsAppConfig.ENGINE_PREPACK_WEIGHTS, "false")).engineConfig().prepackWeights())
+                .isFalse();
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.ENGINE_PREPACK_WEIGHTS, "sometimes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("engine.prepack.weights");
+    }
+
+    @Test
     void shouldKeepAWorkerForTheStreamBeyondThoseOfPostClassify() {
         assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.INFERENCE_WORKERS, "4",
                 StreamsAppConfig.HTTP_CLASSIFY_MAX_WORKERS, "4")))

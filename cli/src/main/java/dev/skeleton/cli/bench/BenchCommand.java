@@ -86,6 +86,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}); their RSS, load time and time to the first label are reported.")
     private int memoryTasks;
 
+    @Option(names = "--prepack-weights", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Whether ONNX Runtime pre-packs each session's weights, as engine.prepack.weights "
+                    + "(default: ${DEFAULT-VALUE}); --no-prepack-weights holds unchanged matrices once instead.")
+    private boolean prepackWeights;
+
     @Option(names = "--head-keep", paramLabel = "R",
             description = "Share of attention heads the skeleton variants keep, at random (default: 1.0, all).")
     void setHeadKeep(double r) {
@@ -154,7 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--memory-tasks must be >= 1, got " + memoryTasks);
         }
         BenchSettings settings = (quick ? BenchSettings.quick(n, promptLength)
-                : BenchSettings.full(n, promptLength)).withMemoryTasks(memoryTasks);
+                : BenchSettings.full(n, promptLength)).withMemoryTasks(memoryTasks).withPrepackWeights(prepackWeights);
         err.println("bench: loading base model");
         err.flush();
         BaseModel base = baseModel.load();

@@ -13,7 +13,9 @@ public final class BenchPrinter {
     public static void table(BenchReport r, PrintWriter out) {
         BenchSettings s = r.settings();
         out.println("model:     " + r.model() + ", CPU, " + s.threads() + " ONNX Runtime threads; int8 = dynamic "
-                + "quantization of the layer matrices (per-column int8 weights, activations quantized per batch)");
+                + "quantization of the layer matrices (per-column int8 weights, activations quantized per batch); "
+                + (s.prepackWeights() ? "weights pre-packed per session (engine.prepack.weights=true)"
+                        : "unchanged matrices held once, not pre-packed (engine.prepack.weights=false)"));
         out.println("sentences: " + r.sentences());
         out.println(f("tokens:    %.1f text tokens per sentence (with [CLS]/[SEP]) + %d prompt rows; dynamic padding"
                 + " (a batch runs as length-sorted runs, each padded to its longest member; padded = tokens computed"
@@ -68,6 +70,7 @@ public final class BenchPrinter {
             o.put("padded_tokens", round(row.paddedTokens(), 2));
             o.put("reps", s.reps());
             o.put("batches_per_rep", row.batchesPerRep());
+            o.put("prepack_weights", s.prepackWeights());
             o.put("model", r.model());
             out.println(Json.line(o));
         }
@@ -84,6 +87,7 @@ public final class BenchPrinter {
             o.put("rss_before_mib", round(m.rssBeforeMib(), 1));
             o.put("rss_after_mib", round(m.rssAfterMib(), 1));
             o.put("shared_mib", round(m.sharedMib(), 1));
+            o.put("prepack_weights", s.prepackWeights());
             o.put("heap_delta_mib", round(m.heapDeltaMib(), 1));
             o.put("load_s", round(m.loadSeconds(), 2));
             o.put("first_label_ms", round(m.firstLabelMs(), 1));

@@ -44,7 +44,8 @@ public final class EngineBenchmark {
     }
 
     public BenchReport run() {
-        EngineConfig config = EngineConfig.defaults().withThreads(settings.threads());
+        EngineConfig config = EngineConfig.defaults().withThreads(settings.threads())
+                .withPrepackWeights(settings.prepackWeights());
         List<SkeletonEngine> engines = new ArrayList<>();
         try {
             List<BenchVariant> variants = new ArrayList<>();

@@ -30,7 +30,7 @@ final class GraphWriter {
     private static final String SHARED_LOCATION = "skeleton-shared-base-weights";
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
-    private final Map<String, FloatTensor> shared = new LinkedHashMap<>();
+    private final Map<String, SharedTensor> shared = new LinkedHashMap<>();
     private long ownedBytes;
     private int counter;
 
@@ -113,8 +113,14 @@ final class GraphWriter {
      * handed to ONNX Runtime from the engine's memory, so it is held once however many tasks run.
      */
     String shared(String name, FloatTensor t) {
+        return shared(name, SharedTensor.of(t));
+    }
+
+    /** As {@link #shared(String, FloatTensor)}, for a tensor of either type. */
+    String shared(String name, SharedTensor t) {
         if (shared.putIfAbsent(name, t) == null) {
-            graph.addInitializer(tensorHeader(name, t.shape(), TensorProto.DataType.FLOAT)
+            TensorProto.DataType type = t.isInt8() ? TensorProto.DataType.INT8 : TensorProto.DataType.FLOAT;
+            graph.addInitializer(tensorHeader(name, t.shape(), type)
                     .setDataLocation(TensorProto.DataLocation.EXTERNAL)
                     .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(SHARED_LOCATION)));
         }
@@ -184,7 +190,7 @@ final class GraphWriter {
     }
 
     /** Shared initializers by name: what the engine must supply for this graph. */
-    Map<String, FloatTensor> sharedInitializers() {
+    Map<String, SharedTensor> sharedInitializers() {
         return shared;
     }
 

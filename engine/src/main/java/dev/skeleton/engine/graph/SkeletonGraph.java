@@ -1,6 +1,5 @@
 package dev.skeleton.engine.graph;
 
-import dev.skeleton.engine.model.FloatTensor;
 import java.util.Map;
 
 /**
@@ -8,10 +7,10 @@ import java.util.Map;
  *
  * @param modelBytes  serialized ONNX model; holds only the task-owned weights
  * @param shared      base-model initializers the session must be given by name (held once by the engine)
- * @param ownedBytes  bytes of weights owned by this task: sliced layers, prompt and head
+ * @param ownedBytes  bytes of weights owned by this task: pruned layer matrices, prompt and head
  * @param promptRows  soft prompt length
  */
-public record SkeletonGraph(byte[] modelBytes, Map<String, FloatTensor> shared, long ownedBytes, int promptRows) {
+public record SkeletonGraph(byte[] modelBytes, Map<String, SharedTensor> shared, long ownedBytes, int promptRows) {
 
     /** Graph input and output names. */
     public static final String INPUT_IDS = "input_ids";

@@ -12,6 +12,7 @@ import dev.skeleton.engine.model.LayerNorm;
 import dev.skeleton.engine.skeleton.Matrices;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes the ONNX graph of one task skeleton: soft prompt prepended to the word embeddings (for a deep prompt,
@@ -22,13 +23,14 @@ import java.util.Map;
  * <p>Layers use ONNX Runtime's fused transformer kernels ({@code Attention}, {@code SkipLayerNormalization},
  * {@code BiasGelu}) because the per-op overhead of the decomposed graph is a large share of the time at
  * the short sequences of streaming classification. Weights that are the same for every task (embeddings,
- * norms, biases) are shared initializers; layer matrices (sliced or not), prompt and head are owned by the
- * task's model.
+ * norms, biases, the layer matrices it keeps whole) are shared initializers; pruned layer matrices, prompt and head
+ * are owned by the task's model.
  */
 public final class SkeletonGraphBuilder {
 
     private final EncoderWeights base;
     private final Precision precision;
+    private final BaseTensors derived = new BaseTensors();
 
     public SkeletonGraphBuilder(EncoderWeights base, Precision precision) {
         this.base = base;
@@ -142,28 +144,28 @@ public final class SkeletonGraphBuilder {
                     g.shared(prefix + ".attention.out.bias", l.attentionOutBias())),
                     l.attentionNorm(), prefix + ".attention.norm");
         } else {
-            FloatTensor qkv;
+            String[] qkv;
             String qkvBias;
-            FloatTensor outWeight;
+            String[] outWeight;
             if (allHeads) {
-                qkv = FloatTensor.concatColumns(l.query(), l.key(), l.value());
+                qkv = baseMatrix(g, prefix + ".attention.qkv",
+                        () -> FloatTensor.concatColumns(l.query(), l.key(), l.value()));
                 qkvBias = g.shared(prefix + ".attention.qkv.bias",
                         FloatTensor.concatEntries(l.queryBias(), l.keyBias(), l.valueBias()));
-                outWeight = l.attentionOut();
+                outWeight = baseMatrix(g, prefix + ".attention.out", l::attentionOut);
             } else {
                 int[] columns = headColumns(heads, headSize);
-                qkv = FloatTensor.concatColumns(
+                qkv = ownedMatrix(g, "layer" + index + ".attention.qkv", FloatTensor.concatColumns(
                         l.query().selectColumns(columns), l.key().selectColumns(columns),
-                                l.value().selectColumns(columns));
+                                l.value().selectColumns(columns)));
                 qkvBias = g.owned("layer" + index + ".qkv.bias", FloatTensor.concatEntries(
                         l.queryBias().selectEntries(columns), l.keyBias().selectEntries(columns),
                         l.valueBias().selectEntries(columns)));
-                outWeight = l.attentionOut().selectRows(columns);
+                outWeight = ownedMatrix(g, "layer" + index + ".attention.out", l.attentionOut().selectRows(columns));
             }
             int keptHeads = allHeads ? numHeads : heads.length;
-            String context = attention(g, hidden, "layer" + index + ".attention.qkv", qkv, qkvBias, mask, keptHeads);
-            String projected = matMul(g, context, "layer" + index + ".attention.out", outWeight);
-            attended = skipLayerNorm(g, projected, hidden,
+            String context = attention(g, hidden, qkv, qkvBias, mask, keptHeads);
+            attended = skipLayerNorm(g, matMul(g, context, outWeight), hidden,
                     g.shared(prefix + ".attention.out.bias", l.attentionOutBias()),
                     l.attentionNorm(), prefix + ".attention.norm");
         }
@@ -174,44 +176,58 @@ public final class SkeletonGraphBuilder {
             return layerNorm(g, g.node("Add", attended, outBias), l.ffnNorm(), prefix + ".ffn.norm");
         }
         boolean allNeurons = neurons == null || neurons.length == l.intermediateSize();
-        FloatTensor in = allNeurons ? l.ffnIn() : l.ffnIn().selectColumns(neurons);
+        String[] in = allNeurons ? baseMatrix(g, prefix + ".ffn.in", l::ffnIn)
+                : ownedMatrix(g, "layer" + index + ".ffn.in", l.ffnIn().selectColumns(neurons));
         String inBias = allNeurons ? g.shared(prefix + ".ffn.in.bias", l.ffnInBias())
                 : g.owned("layer" + index + ".ffn.in.bias", l.ffnInBias().selectEntries(neurons));
-        FloatTensor out = allNeurons ? l.ffnOut() : l.ffnOut().selectRows(neurons);
-        String activated = g.node("BiasGelu", MICROSOFT, Map.of(), matMul(g, attended, "layer" + index + ".ffn.in", in),
-                inBias);
-        return skipLayerNorm(g, matMul(g, activated, "layer" + index + ".ffn.out", out), attended, outBias, l.ffnNorm(),
-                prefix + ".ffn.norm");
+        String[] out = allNeurons ? baseMatrix(g, prefix + ".ffn.out", l::ffnOut)
+                : ownedMatrix(g, "layer" + index + ".ffn.out", l.ffnOut().selectRows(neurons));
+        String activated = g.node("BiasGelu", MICROSOFT, Map.of(), matMul(g, attended, in), inBias);
+        return skipLayerNorm(g, matMul(g, activated, out), attended, outBias, l.ffnNorm(), prefix + ".ffn.norm");
     }
 
     /**
-     * {@code x} times a layer matrix, which the task owns even where it equals the base model's: ONNX Runtime
-     * pre-packs MatMul weights into a private copy per session anyway (sharing the unpacked one saved no memory),
-     * and for an owned initializer it frees the unpacked original. In int8, {@code DynamicQuantizeMatMul}
-     * quantizes {@code x} per batch and multiplies in int8.
+     * A layer matrix the task prunes, owned by its model: {@code [weight]} in fp32, {@code [int8 weight, scales]}
+     * in int8.
      */
-    private String matMul(GraphWriter g, String x, String name, FloatTensor weight) {
+    private String[] ownedMatrix(GraphWriter g, String name, FloatTensor weight) {
         if (precision == Precision.FP32) {
-            return g.node("MatMul", x, g.owned(name, weight));
+            return new String[] {g.owned(name, weight)};
         }
         Int8Weight q = Int8Weight.perColumn(weight);
-        return g.node("DynamicQuantizeMatMul", MICROSOFT, Map.of(), x, g.ownedInt8(name, q.data(), weight.shape()),
-                g.owned(name + ".scale", FloatTensor.vector(q.scales())));
+        return new String[] {g.ownedInt8(name, q.data(), weight.shape()),
+                g.owned(name + ".scale", FloatTensor.vector(q.scales()))};
+    }
+
+    /**
+     * A layer matrix the task keeps whole: the base model's, derived once per engine and shared by every session
+     * (the engine turns ONNX Runtime's per-session pre-packing off, else each session would hold its own packed copy).
+     */
+    private String[] baseMatrix(GraphWriter g, String name, Supplier<FloatTensor> weight) {
+        if (precision == Precision.FP32) {
+            return new String[] {g.shared(name, derived.floats(name, weight))};
+        }
+        SharedTensor[] q = derived.int8(name + ".int8", weight);
+        return new String[] {g.shared(name + ".int8", q[0]), g.shared(name + ".int8.scale", q[1])};
+    }
+
+    /** {@code x} times a layer matrix; in int8, {@code DynamicQuantizeMatMul} quantizes {@code x} per batch. */
+    private String matMul(GraphWriter g, String x, String[] weight) {
+        if (precision == Precision.FP32) {
+            return g.node("MatMul", x, weight[0]);
+        }
+        return g.node("DynamicQuantizeMatMul", MICROSOFT, Map.of(), x, weight[0], weight[1]);
     }
 
     /** Fused self-attention with the task's QKV projection: {@code Attention}, or {@code QAttention} in int8. */
-    private String attention(GraphWriter g, String hidden, String name, FloatTensor qkv, String qkvBias, String mask,
-            int heads) {
+    private String attention(GraphWriter g, String hidden, String[] qkv, String qkvBias, String mask, int heads) {
         if (precision == Precision.FP32) {
-            return g.node("Attention", MICROSOFT, Map.of("num_heads", heads), hidden, g.owned(name, qkv), qkvBias,
-                    mask);
+            return g.node("Attention", MICROSOFT, Map.of("num_heads", heads), hidden, qkv[0], qkvBias, mask);
         }
-        Int8Weight q = Int8Weight.perColumn(qkv);
         // uint8 input, its scale and zero point, computed per batch
         String[] input = g.nodeOutputs("DynamicQuantizeLinear", "", 3, hidden);
-        return g.node("QAttention", MICROSOFT, Map.of("num_heads", heads), input[0],
-                g.ownedInt8(name, q.data(), qkv.shape()), qkvBias, input[1],
-                g.owned(name + ".scale", FloatTensor.vector(q.scales())), mask, input[2]);
+        return g.node("QAttention", MICROSOFT, Map.of("num_heads", heads), input[0], qkv[0], qkvBias, input[1],
+                qkv[1], mask, input[2]);
     }
 
     private static int[] headColumns(int[] heads, int headSize) {

@@ -1,12 +1,12 @@
 package dev.skeleton.engine.runtime;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import dev.skeleton.engine.model.FloatTensor;
+import dev.skeleton.engine.graph.SharedTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,23 +26,31 @@ final class SharedWeights implements AutoCloseable {
     }
 
     /** The native tensor for {@code name}, created from {@code values} the first time it is asked for. */
-    OnnxTensor get(String name, FloatTensor values) {
+    OnnxTensor get(String name, SharedTensor values) {
         return tensors.computeIfAbsent(name, n -> create(values));
     }
 
-    private OnnxTensor create(FloatTensor t) {
-        FloatBuffer buf = ByteBuffer.allocateDirect(4 * t.data().length).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        buf.put(t.data()).rewind();
+    private OnnxTensor create(SharedTensor t) {
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) t.sizeInBytes()).order(ByteOrder.nativeOrder());
+        if (t.isInt8()) {
+            buf.put(t.int8());
+        } else {
+            buf.asFloatBuffer().put(t.floats());
+        }
+        buf.rewind();
+        long[] shape = Arrays.stream(t.shape()).asLongStream().toArray();
         try {
-            return OnnxTensor.createTensor(env, buf, Arrays.stream(t.shape()).asLongStream().toArray());
+            // a direct buffer: ONNX Runtime uses this memory in place, it does not copy it
+            return t.isInt8() ? OnnxTensor.createTensor(env, buf, shape, OnnxJavaType.INT8)
+                    : OnnxTensor.createTensor(env, buf.asFloatBuffer(), shape);
         } catch (OrtException e) {
-            throw new IllegalStateException("cannot create a native tensor of " + t, e);
+            throw new IllegalStateException("cannot create a native tensor of shape " + Arrays.toString(t.shape()), e);
         }
     }
 
     /** Bytes held natively. */
     long sizeInBytes() {
-        return tensors.values().stream().mapToLong(t -> 4L * t.getInfo().getNumElements()).sum();
+        return tensors.values().stream().mapToLong(t -> t.getInfo().getNumElements() * t.getInfo().type.size).sum();
     }
 
     @Override

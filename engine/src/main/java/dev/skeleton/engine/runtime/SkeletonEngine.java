@@ -8,10 +8,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.graph.SharedTensor;
 import dev.skeleton.engine.graph.SkeletonGraph;
 import dev.skeleton.engine.graph.SkeletonGraphBuilder;
 import dev.skeleton.engine.model.BaseModel;
-import dev.skeleton.engine.model.FloatTensor;
 import dev.skeleton.engine.skeleton.InvalidSkeletonException;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
 import dev.skeleton.engine.text.TaskTokenizer;
@@ -114,7 +114,7 @@ public final class SkeletonEngine implements AutoCloseable {
         }
     }
 
-    private OrtSession.SessionOptions sessionOptions(Map<String, FloatTensor> sharedInitializers) throws OrtException {
+    private OrtSession.SessionOptions sessionOptions(Map<String, SharedTensor> sharedInitializers) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         // All tasks run on the environment's global thread pool: per-session pools would add idle threads
@@ -123,7 +123,12 @@ public final class SkeletonEngine implements AutoCloseable {
         // No per-session arena: an arena keeps the peak activation memory of its largest batch for the life of
         // the session, which multiplied by many tasks dwarfs their weights. Activations are allocated per run.
         options.setCPUArenaAllocator(false);
-        for (Map.Entry<String, FloatTensor> e : sharedInitializers.entrySet()) {
+        if (!config.prepackWeights()) {
+            // ONNX Runtime would copy every shared matrix into a packed form per session; its Java API has no
+            // container to share packed weights, so sharing them for real means not packing them
+            options.addConfigEntry("session.disable_prepacking", "1");
+        }
+        for (Map.Entry<String, SharedTensor> e : sharedInitializers.entrySet()) {
             options.addInitializer(e.getKey(), shared.get(e.getKey(), e.getValue()));
         }
         return options;

@@ -219,7 +219,37 @@ class SkeletonEngineTest {
             long afterOne = engine.sharedBytes();
             try (TaskModel b = engine.load(SyntheticSkeletons.random(base, "share-b", 20, 0.3, 1.0, 2))) {
                 assertThat(engine.sharedBytes()).as("shared native bytes after a second task").isEqualTo(afterOne);
-                assertThat(b.ownedBytes()).as("task-owned bytes").isLessThan(base.weights().sizeInBytes() / 3);
+                // all heads kept: the attention matrices are the base's, shared; the task owns its FFN slice,
+                // prompt and head, and nothing else
+                assertThat(b.ownedBytes()).as("task-owned bytes").isEqualTo(ffnPromptAndHeadBytes(b.skeleton()));
+            }
+        }
+    }
+
+    private long ffnPromptAndHeadBytes(TaskSkeleton skeleton) {
+        int hidden = base.weights().hiddenSize();
+        long floats = 0;
+        for (List<Integer> kept : skeleton.getFfnKept()) {
+            floats += 2L * hidden * kept.size() + kept.size();
+        }
+        floats += (long) skeleton.getPrompt().getRows() * hidden;
+        floats += (long) skeleton.getHead().getBias().size() * (hidden + 1);
+        return 4 * floats;
+    }
+
+    @Test
+    void shouldGiveTheSameOutputsWithoutPrepackedWeights() {
+        // Given one pruned skeleton on an engine that pre-packs weights and on one that shares them unpacked
+        TaskSkeleton skeleton = SyntheticSkeletons.random(base, "unpacked", 20, 0.3, 0.75, 14);
+        try (SkeletonEngine unpacked = new SkeletonEngine(base, EngineConfig.defaults().withThreads(2)
+                        .withPrepackWeights(false));
+                TaskModel packedTask = engine.load(skeleton);
+                TaskModel unpackedTask = unpacked.load(skeleton)) {
+            // When both classify the same sentences, then the logits agree to float rounding
+            float[][] a = packedTask.forward(SENTENCES).logits();
+            float[][] b = unpackedTask.forward(SENTENCES).logits();
+            for (int i = 0; i < a.length; i++) {
+                assertThat(maxAbsDiff(a[i], b[i])).as("sentence %d", i).isLessThan(1e-4f);
             }
         }
     }
