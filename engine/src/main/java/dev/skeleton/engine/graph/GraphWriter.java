@@ -11,6 +11,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.skeleton.engine.model.FloatTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -80,8 +81,9 @@ final class GraphWriter {
     String owned(String name, FloatTensor t, int... shape) {
         ByteBuffer buf = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(t.data());
+        // the buffer is never written again: wrap it instead of copying megabytes per task load
         graph.addInitializer(tensorHeader(name, shape.length > 0 ? shape : t.shape(), TensorProto.DataType.FLOAT)
-                .setRawData(ByteString.copyFrom(buf.array())));
+                .setRawData(UnsafeByteOperations.unsafeWrap(buf.array())));
         ownedBytes += t.sizeInBytes();
         return name;
     }
@@ -89,7 +91,7 @@ final class GraphWriter {
     /** An int8 initializer whose data lives in this model. */
     String ownedInt8(String name, byte[] data, int... shape) {
         graph.addInitializer(tensorHeader(name, shape, TensorProto.DataType.INT8)
-                .setRawData(ByteString.copyFrom(data)));
+                .setRawData(UnsafeByteOperations.unsafeWrap(data)));
         ownedBytes += data.length;
         return name;
     }

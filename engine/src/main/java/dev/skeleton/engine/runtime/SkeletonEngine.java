@@ -14,6 +14,7 @@ import dev.skeleton.engine.graph.SkeletonGraphBuilder;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.skeleton.InvalidSkeletonException;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
+import dev.skeleton.engine.text.SharedTokenizers;
 import dev.skeleton.engine.text.TaskTokenizer;
 import dev.skeleton.engine.text.TextInput;
 import java.io.ByteArrayInputStream;
@@ -50,6 +51,7 @@ public final class SkeletonEngine implements AutoCloseable {
     private final OrtEnvironment env;
     private final SharedWeights shared;
     private final SkeletonGraphBuilder graphs;
+    private final SharedTokenizers tokenizers;
     private volatile boolean cudaFallbackLogged;
 
     public SkeletonEngine(BaseModel base, EngineConfig config) {
@@ -65,6 +67,7 @@ public final class SkeletonEngine implements AutoCloseable {
         this.env = OrtEnvironment.getEnvironment();
         this.shared = new SharedWeights(env);
         this.graphs = new SkeletonGraphBuilder(base.weights(), config.precision());
+        this.tokenizers = new SharedTokenizers(base.tokenizerJson());
     }
 
     public BaseModel baseModel() {
@@ -84,7 +87,7 @@ public final class SkeletonEngine implements AutoCloseable {
         SkeletonValidator.validate(skeleton, base);
         long validated = System.nanoTime();
         SkeletonGraph graph = graphs.build(skeleton);
-        TaskTokenizer tokenizer = new TaskTokenizer(base.tokenizerJson(), skeleton.getInput(), graph.promptRows());
+        TaskTokenizer tokenizer = new TaskTokenizer(tokenizers, skeleton.getInput(), graph.promptRows());
         long built = System.nanoTime();
         Model model = Model.newInstance(skeleton.getTaskId() + "-v" + skeleton.getVersion(), "OnnxRuntime");
         TaskModel task = null;
@@ -195,5 +198,6 @@ public final class SkeletonEngine implements AutoCloseable {
     @Override
     public void close() {
         shared.close();
+        tokenizers.close();
     }
 }

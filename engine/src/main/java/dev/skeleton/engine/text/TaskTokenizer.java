@@ -5,12 +5,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.util.PairList;
 import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.InputTemplate;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns a task's inputs into token ids with the base model's Hugging Face tokenizer (through DJL): applies
@@ -20,10 +16,13 @@ import java.util.Map;
 public final class TaskTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
+    private final boolean ownsTokenizer;
     private final InputTemplate template;
     private final int maxTextTokens;
 
     /**
+     * A tokenizer of its own, parsed from {@code tokenizerJson}.
+     *
      * @param tokenizerJson the base model's tokenizer.json content
      * @param template      the task's input template
      * @param promptRows    soft prompt length; the text gets {@code template.maxTokens - promptRows} tokens
@@ -31,16 +30,16 @@ public final class TaskTokenizer implements AutoCloseable {
     public TaskTokenizer(byte[] tokenizerJson, InputTemplate template, int promptRows) {
         this.template = template;
         this.maxTextTokens = template.getMaxTokens() - promptRows;
-        try {
-            // padding is ours (longest in batch); truncation is the tokenizer's so pairs are cut longest-first
-            this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), Map.of(
-                    "addSpecialTokens", "true",
-                    "truncation", "true",
-                    "padding", "false",
-                    "maxLength", Integer.toString(maxTextTokens)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the base model's tokenizer.json", e);
-        }
+        this.tokenizer = SharedTokenizers.create(tokenizerJson, maxTextTokens);
+        this.ownsTokenizer = true;
+    }
+
+    /** As above, on a tokenizer of {@code shared}, which stays open when this one closes. */
+    public TaskTokenizer(SharedTokenizers shared, InputTemplate template, int promptRows) {
+        this.template = template;
+        this.maxTextTokens = template.getMaxTokens() - promptRows;
+        this.tokenizer = shared.forMaxLength(maxTextTokens);
+        this.ownsTokenizer = false;
     }
 
     /** Token budget for the text after the soft prompt, special tokens included. */
@@ -85,6 +84,8 @@ public final class TaskTokenizer implements AutoCloseable {
 
     @Override
     public void close() {
-        tokenizer.close();
+        if (ownsTokenizer) {
+            tokenizer.close();
+        }
     }
 }
