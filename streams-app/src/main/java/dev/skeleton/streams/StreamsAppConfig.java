@@ -171,8 +171,8 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(ENGINE_PREPACK_WEIGHTS, Type.BOOLEAN, true, Importance.LOW,
                     "true: ONNX Runtime re-lays each task's layer matrices for its kernels (fastest). false: the "
                             + "matrices a task keeps whole are held once per process for all tasks instead of once "
-                            + "per task (about half the memory per task, about a quarter less throughput; see the "
-                            + "README's figures). For many tasks on little memory.")
+                            + "per task (about half the memory per task, 12-18% less throughput; see the README's "
+                            + "figures). For many tasks on little memory.")
             .define(BATCH_MAX_SIZE, Type.INT, 32, ConfigDef.Range.between(1, 1024), Importance.MEDIUM,
                     "Most requests of one task run as one inference batch; a batch that reaches this size runs as "
                             + "soon as an inference worker is idle. While all workers are busy, batches fill up to "

@@ -79,17 +79,26 @@ public final class BenchCommand implements Callable<Integer> {
                     + "speed-ups are relative to the first precision's full model.")
     private List<Precision> precisions;
 
+    /** {@code --weights}: whether ONNX Runtime pre-packs each session's weights. */
+    enum Packing {
+        /** {@code engine.prepack.weights=true}. */
+        PACKED,
+        /** {@code engine.prepack.weights=false}. */
+        UNPACKED
+    }
+
+    @Option(names = "--weights", paramLabel = "W[,W]", split = ",", defaultValue = "packed",
+            converter = PackingConverter.class,
+            description = "Weight packing of the engine variants: packed (engine.prepack.weights=true, the default), "
+                    + "unpacked (false: unchanged matrices held once), or both, interleaved in one run.")
+    private List<Packing> packings;
+
     private double headKeep = 1.0;
 
     @Option(names = "--memory-tasks", paramLabel = "N", defaultValue = "8",
             description = "Extra tasks (FFN keep 0.3) loaded for the memory row, e.g. 100 for a load test "
                     + "(default: ${DEFAULT-VALUE}); their RSS, load time and time to the first label are reported.")
     private int memoryTasks;
-
-    @Option(names = "--prepack-weights", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Whether ONNX Runtime pre-packs each session's weights, as engine.prepack.weights "
-                    + "(default: ${DEFAULT-VALUE}); --no-prepack-weights holds unchanged matrices once instead.")
-    private boolean prepackWeights;
 
     @Option(names = "--head-keep", paramLabel = "R",
             description = "Share of attention heads the skeleton variants keep, at random (default: 1.0, all).")
@@ -159,17 +168,19 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--memory-tasks must be >= 1, got " + memoryTasks);
         }
         BenchSettings settings = (quick ? BenchSettings.quick(n, promptLength)
-                : BenchSettings.full(n, promptLength)).withMemoryTasks(memoryTasks).withPrepackWeights(prepackWeights);
+                : BenchSettings.full(n, promptLength)).withMemoryTasks(memoryTasks);
         err.println("bench: loading base model");
         err.flush();
         BaseModel base = baseModel.load();
         if (stream) {
             return streamBench(base, sentences, n, err);
         }
-        BenchReport report = new EngineBenchmark(base, settings, sentences, precisions, headKeep, message -> {
-            err.println("bench: " + message);
-            err.flush();
-        }).run();
+        List<Boolean> prepacked = packings.stream().map(p -> p == Packing.PACKED).toList();
+        BenchReport report = new EngineBenchmark(base, settings, sentences, precisions, prepacked, headKeep,
+                message -> {
+                    err.println("bench: " + message);
+                    err.flush();
+                }).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             BenchPrinter.jsonLines(report, out);
@@ -227,6 +238,14 @@ public final class BenchCommand implements Callable<Integer> {
             if (child != null) {
                 child.close();
             }
+        }
+    }
+
+    /** {@code packed} and {@code unpacked}, as the option is written. */
+    static final class PackingConverter implements ITypeConverter<Packing> {
+        @Override
+        public Packing convert(String value) {
+            return Packing.valueOf(value.toUpperCase(Locale.ROOT));
         }
     }
 

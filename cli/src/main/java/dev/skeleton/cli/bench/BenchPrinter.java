@@ -14,8 +14,8 @@ public final class BenchPrinter {
         BenchSettings s = r.settings();
         out.println("model:     " + r.model() + ", CPU, " + s.threads() + " ONNX Runtime threads; int8 = dynamic "
                 + "quantization of the layer matrices (per-column int8 weights, activations quantized per batch); "
-                + (s.prepackWeights() ? "weights pre-packed per session (engine.prepack.weights=true)"
-                        : "unchanged matrices held once, not pre-packed (engine.prepack.weights=false)"));
+                + "packed = weights pre-packed per session (engine.prepack.weights=true), unpacked = unchanged "
+                + "matrices held once (false)");
         out.println("sentences: " + r.sentences());
         out.println(f("tokens:    %.1f text tokens per sentence (with [CLS]/[SEP]) + %d prompt rows; dynamic padding"
                 + " (a batch runs as length-sorted runs, each padded to its longest member; padded = tokens computed"
@@ -26,11 +26,11 @@ public final class BenchPrinter {
         out.println("timing:    " + s.reps() + " repetitions, variants interleaved; seq/s = median over repetitions;"
                 + " speedup = median over repetitions of seq/s / the first full model's seq/s in the same repetition");
         out.println();
-        out.println(f("%-9s %-5s %5s %5s %6s %10s %8s %14s %8s", "variant", "prec", "keep", "heads", "batch", "seq/s",
-                "speedup", "min..max seq/s", "padded"));
+        out.println(f("%-9s %-5s %-8s %5s %5s %6s %10s %8s %14s %8s", "variant", "prec", "weights", "keep", "heads",
+                "batch", "seq/s", "speedup", "min..max seq/s", "padded"));
         for (BenchResult row : r.results()) {
-            out.println(f("%-9s %-5s %5.2f %5.2f %6d %10.1f %8.2f %14s %8.1f", row.variant(), row.precision(),
-                    row.keep(), row.headKeep(), row.batch(),
+            out.println(f("%-9s %-5s %-8s %5.2f %5.2f %6d %10.1f %8.2f %14s %8.1f", row.variant(), row.precision(),
+                    packing(row.prepacked()), row.keep(), row.headKeep(), row.batch(),
                     row.seqPerSecond(), row.speedup(),
                     f("%.0f..%.0f", row.minSeqPerSecond(), row.maxSeqPerSecond()), row.paddedTokens()));
         }
@@ -39,9 +39,9 @@ public final class BenchPrinter {
         if (m == null) {
             out.println("memory:    not measured (no /proc/self/status on this system)");
         } else {
-            out.println(f("memory:    %d extra %s tasks at keep %.2f: +%.1f MiB RSS per task; each owns %.1f MiB of"
-                    + " weights (RSS/owned %.2f)", m.tasks(), m.precision(), m.keep(), m.rssPerTaskMib(), m.ownedMib(),
-                    m.ratio()));
+            out.println(f("memory:    %d extra %s %s tasks at keep %.2f: +%.1f MiB RSS per task; each owns %.1f MiB of"
+                    + " weights (RSS/owned %.2f)", m.tasks(), m.precision(), packing(m.prepacked()), m.keep(),
+                    m.rssPerTaskMib(), m.ownedMib(), m.ratio()));
             out.println(f("           RSS %.0f -> %.0f MiB after loading them, one batch each and a GC (Java heap"
                     + " committed %+.0f MiB of that); shared base weights %.1f MiB, held once",
                     m.rssBeforeMib(), m.rssAfterMib(), m.heapDeltaMib(), m.sharedMib()));
@@ -57,6 +57,7 @@ public final class BenchPrinter {
             ObjectNode o = Json.object();
             o.put("variant", row.variant());
             o.put("precision", row.precision());
+            o.put("prepack_weights", row.prepacked());
             o.put("keep", row.keep());
             o.put("head_keep", row.headKeep());
             o.put("batch", row.batch());
@@ -70,7 +71,6 @@ public final class BenchPrinter {
             o.put("padded_tokens", round(row.paddedTokens(), 2));
             o.put("reps", s.reps());
             o.put("batches_per_rep", row.batchesPerRep());
-            o.put("prepack_weights", s.prepackWeights());
             o.put("model", r.model());
             out.println(Json.line(o));
         }
@@ -79,6 +79,7 @@ public final class BenchPrinter {
             ObjectNode o = Json.object();
             o.put("variant", "memory");
             o.put("precision", m.precision());
+            o.put("prepack_weights", m.prepacked());
             o.put("tasks", m.tasks());
             o.put("keep", m.keep());
             o.put("rss_per_task_mib", round(m.rssPerTaskMib(), 2));
@@ -87,7 +88,6 @@ public final class BenchPrinter {
             o.put("rss_before_mib", round(m.rssBeforeMib(), 1));
             o.put("rss_after_mib", round(m.rssAfterMib(), 1));
             o.put("shared_mib", round(m.sharedMib(), 1));
-            o.put("prepack_weights", s.prepackWeights());
             o.put("heap_delta_mib", round(m.heapDeltaMib(), 1));
             o.put("load_s", round(m.loadSeconds(), 2));
             o.put("first_label_ms", round(m.firstLabelMs(), 1));
@@ -96,6 +96,10 @@ public final class BenchPrinter {
             out.println(Json.line(o));
         }
         out.flush();
+    }
+
+    private static String packing(boolean prepacked) {
+        return prepacked ? "packed" : "unpacked";
     }
 
     static double round(double value, int decimals) {

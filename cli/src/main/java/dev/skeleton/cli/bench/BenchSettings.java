@@ -16,12 +16,10 @@ import java.util.List;
  * @param memoryTasks   extra tasks loaded for the memory measurement
  * @param memoryKeep    FFN keep ratio of those tasks
  * @param seed          seed of the synthetic skeletons
- * @param prepackWeights the engine's {@code prepackWeights}: packed copies per session (fast), or unchanged
- *                      matrices held once (small)
  */
 public record BenchSettings(int threads, int promptLength, List<Integer> batchSizes,
         List<Double> keeps, int reps, double targetSeconds, int warmupBatches, int memoryTasks, double memoryKeep,
-        long seed, boolean prepackWeights) {
+        long seed) {
 
     public static final List<Integer> BATCH_SIZES = List.of(1, 8, 32);
     public static final List<Double> KEEPS = List.of(1.0, 0.5, 0.3, 0.1);
@@ -38,22 +36,16 @@ public record BenchSettings(int threads, int promptLength, List<Integer> batchSi
     /** These settings with {@code tasks} extra tasks loaded for the memory measurement. */
     public BenchSettings withMemoryTasks(int tasks) {
         return new BenchSettings(threads, promptLength, batchSizes, keeps, reps, targetSeconds, warmupBatches, tasks,
-                memoryKeep, seed, prepackWeights);
-    }
-
-    /** These settings with the engine's weight pre-packing on or off. */
-    public BenchSettings withPrepackWeights(boolean prepack) {
-        return new BenchSettings(threads, promptLength, batchSizes, keeps, reps, targetSeconds, warmupBatches,
-                memoryTasks, memoryKeep, seed, prepack);
+                memoryKeep, seed);
     }
 
     /** The reported figures: 7 repetitions of about 1.5 s each. */
     public static BenchSettings full(int threads, int promptLength) {
-        return new BenchSettings(threads, promptLength, BATCH_SIZES, KEEPS, 7, 1.5, 3, 8, 0.3, 42, true);
+        return new BenchSettings(threads, promptLength, BATCH_SIZES, KEEPS, 7, 1.5, 3, 8, 0.3, 42);
     }
 
     /** A rough look in well under two minutes on two cores: 3 repetitions of about 0.5 s each. */
     public static BenchSettings quick(int threads, int promptLength) {
-        return new BenchSettings(threads, promptLength, BATCH_SIZES, KEEPS, 3, 0.5, 2, 8, 0.3, 42, true);
+        return new BenchSettings(threads, promptLength, BATCH_SIZES, KEEPS, 3, 0.5, 2, 8, 0.3, 42);
     }
 }

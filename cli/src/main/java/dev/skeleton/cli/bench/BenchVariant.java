@@ -10,9 +10,11 @@ import dev.skeleton.engine.runtime.TaskModel;
  * @param deep whether the prompt is deep (an offset for the prompt positions before every later layer)
  * @param headKeep attention heads kept per layer (1.0: all)
  * @param precision fp32 or int8 layer matrices
+ * @param prepacked whether its session pre-packed its weights (the engine's {@code prepackWeights})
  * @param task the loaded task
  */
-record BenchVariant(double keep, double headKeep, boolean deep, Precision precision, TaskModel task) {
+record BenchVariant(double keep, double headKeep, boolean deep, Precision precision, boolean prepacked,
+        TaskModel task) {
 
     /** "full", "deep" (the full model with a deep prompt) or "skeleton", as reported. */
     String name() {

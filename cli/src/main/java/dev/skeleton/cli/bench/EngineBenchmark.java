@@ -27,32 +27,37 @@ public final class EngineBenchmark {
     private final SentenceSource sentences;
     private final Consumer<String> progress;
     private final List<Precision> precisions;
+    private final List<Boolean> packings;
     private final double headKeep;
 
     /**
-     * Every variant in each of {@code precisions}, fp32 first if present (speed-ups are relative to the first); the
-     * skeleton variants keep {@code headKeep} of the attention heads.
+     * Every variant in each of {@code precisions} and weight {@code packings} (pre-packed or not; speed-ups are
+     * relative to the first combination's full model); the skeleton variants keep {@code headKeep} of the attention
+     * heads.
      */
     public EngineBenchmark(BaseModel base, BenchSettings settings, SentenceSource sentences, List<Precision> precisions,
-            double headKeep, Consumer<String> progress) {
+            List<Boolean> packings, double headKeep, Consumer<String> progress) {
         this.base = base;
         this.headKeep = headKeep;
         this.precisions = List.copyOf(precisions);
+        this.packings = List.copyOf(packings);
         this.settings = settings;
         this.sentences = sentences;
         this.progress = progress;
     }
 
     public BenchReport run() {
-        EngineConfig config = EngineConfig.defaults().withThreads(settings.threads())
-                .withPrepackWeights(settings.prepackWeights());
+        EngineConfig config = EngineConfig.defaults().withThreads(settings.threads());
         List<SkeletonEngine> engines = new ArrayList<>();
         try {
             List<BenchVariant> variants = new ArrayList<>();
-            for (Precision precision : precisions) {
-                SkeletonEngine engine = new SkeletonEngine(base, config.withPrecision(precision));
-                engines.add(engine);
-                variants.addAll(loadVariants(engine, precision));
+            for (boolean prepacked : packings) {
+                for (Precision precision : precisions) {
+                    SkeletonEngine engine = new SkeletonEngine(base, config.withPrecision(precision)
+                            .withPrepackWeights(prepacked));
+                    engines.add(engine);
+                    variants.addAll(loadVariants(engine));
+                }
             }
             SkeletonEngine engine = engines.get(0);
             try {
@@ -75,23 +80,25 @@ public final class EngineBenchmark {
         }
     }
 
-    private List<BenchVariant> loadVariants(SkeletonEngine engine, Precision precision) {
+    private List<BenchVariant> loadVariants(SkeletonEngine engine) {
+        Precision precision = engine.config().precision();
+        boolean prepacked = engine.config().prepackWeights();
         List<BenchVariant> variants = new ArrayList<>();
         for (double keep : settings.keeps()) {
             progress.accept("loading " + (keep >= 1 ? "full model" : "skeleton at keep " + keep) + ", "
-                    + precision.name().toLowerCase(Locale.ROOT));
+                    + precision.name().toLowerCase(Locale.ROOT) + (prepacked ? "" : ", weights not pre-packed"));
             String id = keep >= 1 ? "bench-full" : "bench-keep" + Math.round(keep * 100);
             // the same seed everywhere: identical prompt and head, so only the kept neurons differ
             double heads = keep >= 1 ? 1.0 : headKeep;
             TaskSkeleton skeleton = SyntheticSkeletons.random(base, id, settings.promptLength(), keep, heads,
                     settings.seed());
-            variants.add(new BenchVariant(keep, heads, false, precision, engine.load(skeleton)));
+            variants.add(new BenchVariant(keep, heads, false, precision, prepacked, engine.load(skeleton)));
             if (keep >= 1 && settings.promptLength() > 0) {
                 // what a deep prompt costs: the same full model with an offset added before every later layer
                 progress.accept("loading full model with a deep prompt");
                 TaskSkeleton deep = SyntheticSkeletons.withDeepPrompt(TaskSkeleton.newBuilder(skeleton)
                         .setTaskId("bench-deep").build(), base.weights().layers().size(), settings.seed());
-                variants.add(new BenchVariant(keep, 1.0, true, precision, engine.load(deep)));
+                variants.add(new BenchVariant(keep, 1.0, true, precision, prepacked, engine.load(deep)));
             }
         }
         return variants;

@@ -59,7 +59,8 @@ final class MemoryMeter {
             settle();
             long after = MemoryProbe.rssBytes().orElseThrow();
             long heapAfter = Runtime.getRuntime().totalMemory();
-            return new MemoryResult(precision, tasks.size(), settings.memoryKeep(), before.getAsLong() / MIB,
+            return new MemoryResult(precision, engine.config().prepackWeights(), tasks.size(), settings.memoryKeep(),
+                    before.getAsLong() / MIB,
                     after / MIB, owned / MIB / tasks.size(), engine.sharedBytes() / MIB, (heapAfter - heapBefore) / MIB,
                     loadNanos / 1e9, SpeedStats.median(firstLabelMs));
         } finally {

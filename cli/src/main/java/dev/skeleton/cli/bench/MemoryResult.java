@@ -4,6 +4,7 @@ package dev.skeleton.cli.bench;
  * Resident memory added per extra loaded task.
  *
  * @param precision      "fp32" or "int8": the engine they were loaded into
+ * @param prepacked      whether the engine pre-packed weights per session ({@code engine.prepack.weights})
  * @param tasks          extra tasks loaded
  * @param keep           their FFN keep ratio
  * @param rssBeforeMib   process RSS before loading them
@@ -17,8 +18,9 @@ package dev.skeleton.cli.bench;
  * @param firstLabelMs   median over the tasks of load plus their first batch of 8: how long a newly published
  *                       task takes to label, without Kafka
  */
-public record MemoryResult(String precision, int tasks, double keep, double rssBeforeMib, double rssAfterMib,
-        double ownedMib, double sharedMib, double heapDeltaMib, double loadSeconds, double firstLabelMs) {
+public record MemoryResult(String precision, boolean prepacked, int tasks, double keep, double rssBeforeMib,
+        double rssAfterMib, double ownedMib, double sharedMib, double heapDeltaMib, double loadSeconds,
+        double firstLabelMs) {
 
     public double rssPerTaskMib() {
         return (rssAfterMib - rssBeforeMib) / tasks;

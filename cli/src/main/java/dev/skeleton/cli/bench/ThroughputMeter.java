@@ -35,7 +35,7 @@ final class ThroughputMeter {
             double[] seqPerSecond = timings.seqPerSecond()[v];
             BenchVariant variant = variants.get(v);
             rows.add(new BenchResult(variant.name(), variant.precision().name().toLowerCase(Locale.ROOT),
-                    variant.keep(), variant.headKeep(), size, SpeedStats.median(seqPerSecond),
+                    variant.prepacked(), variant.keep(), variant.headKeep(), size, SpeedStats.median(seqPerSecond),
                     SpeedStats.min(seqPerSecond), SpeedStats.max(seqPerSecond), timings.pairedSpeedup(v, 0),
                     timings.batchesPerTiming(), paddedTokens));
         }
