@@ -60,9 +60,9 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         this.grace = grace;
     }
 
-    /** Starts the service on the embedded default base model. */
+    /** Starts the service on the base model its configuration names. */
     public static SkeletonStreamsApp start(StreamsAppConfig config) {
-        return start(config, BaseModel.loadDefault());
+        return start(config, config.loadBaseModel());
     }
 
     /**
@@ -89,6 +89,8 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         InferenceWorkers workers = new VertxInferenceWorkers(vertx, config.inferenceWorkers());
         opened.push("inference workers", timeout -> workers.close());
         SkeletonEngine engine = new SkeletonEngine(base, config.engineConfig());
+        // before any skeleton arrives: the first hot swap must not pay for the first session and a cold JIT
+        engine.warmUp();
         SkeletonRegistry models = new SkeletonRegistry(engine::load);
         registry = models;
         // Closed once nothing submits batches any more (Kafka Streams and HTTP are closed by then). Native memory a
@@ -169,7 +171,7 @@ public final class SkeletonStreamsApp implements AutoCloseable {
      * Streams stops on an error.
      */
     public static void run(StreamsAppConfig config) {
-        run(config, BaseModel.loadDefault());
+        run(config, config.loadBaseModel());
     }
 
     /** {@link #run(StreamsAppConfig)} on the base model {@code base}. */

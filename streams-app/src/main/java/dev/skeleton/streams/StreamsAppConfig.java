@@ -1,6 +1,8 @@
 package dev.skeleton.streams;
 
 import dev.skeleton.engine.graph.Precision;
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.model.KnownBaseModel;
 import dev.skeleton.engine.runtime.Device;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
@@ -80,6 +82,7 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String ENGINE_CUDA_DEVICE_ID = "engine.cuda.device.id";
     public static final String ENGINE_PRECISION = "engine.precision";
     public static final String ENGINE_PREPACK_WEIGHTS = "engine.prepack.weights";
+    public static final String ENGINE_BASE_MODELS = "engine.base.models";
     public static final String BATCH_MAX_SIZE = "batch.max.size";
     public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
     public static final String BATCH_QUEUE_CAPACITY = "batch.queue.capacity";
@@ -168,10 +171,16 @@ public final class StreamsAppConfig extends AbstractConfig {
                     Importance.MEDIUM, "Arithmetic of the skeletons' layer matrices: fp32, or int8 (dynamic "
                             + "quantization: per-column int8 weights, activations quantized per batch; about 1.7-1.9x "
                             + "the fp32 speed on CPU, see the README's figures; not with " + ENGINE_DEVICE + "=cuda).")
+            .define(ENGINE_BASE_MODELS, Type.LIST, KnownBaseModel.ALL_MINILM_L6_V2.id(), baseModelList(),
+                    Importance.MEDIUM, "The base model every skeleton runs on: a name (" + KnownBaseModel.ids()
+                            + "; all but the first come from optional Maven artifacts, see the README) or the path "
+                            + "of a BERT-family ONNX export (a directory with model.onnx and tokenizer.json). Loaded "
+                            + "once; a skeleton built on another base is refused with that reason. One base per "
+                            + "service for now.")
             .define(ENGINE_PREPACK_WEIGHTS, Type.BOOLEAN, true, Importance.LOW,
                     "true: ONNX Runtime re-lays each task's layer matrices for its kernels (fastest). false: the "
                             + "matrices a task keeps whole are held once per process for all tasks instead of once "
-                            + "per task (about half the memory per task, 12-18% less throughput; see the README's "
+                            + "per task (about half the memory per task, about 15% less throughput; see the README's "
                             + "figures). For many tasks on little memory.")
             .define(BATCH_MAX_SIZE, Type.INT, 32, ConfigDef.Range.between(1, 1024), Importance.MEDIUM,
                     "Most requests of one task run as one inference batch; a batch that reaches this size runs as "
@@ -481,6 +490,11 @@ public final class StreamsAppConfig extends AbstractConfig {
         return getInt(ENGINE_THREADS);
     }
 
+    /** Reads the base model named by {@value #ENGINE_BASE_MODELS} (seconds). */
+    public BaseModel loadBaseModel() {
+        return BaseModel.load(getList(ENGINE_BASE_MODELS).get(0));
+    }
+
     /** The engine's threads, device, GPU ordinal, precision and weight packing. */
     public EngineConfig engineConfig() {
         return new EngineConfig(engineThreads(), Device.valueOf(getString(ENGINE_DEVICE).toUpperCase(Locale.ROOT)),
@@ -663,6 +677,21 @@ public final class StreamsAppConfig extends AbstractConfig {
                 throw new ConfigException(name, shown(value), "must not be empty");
             }
         }, () -> "non-empty list");
+    }
+
+    private static ConfigDef.Validator baseModelList() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            List<?> bases = (List<?>) value;
+            if (bases.size() != 1) {
+                throw new ConfigException(name, shown(value), "name exactly one base model (several bases in one "
+                        + "service are not supported yet)");
+            }
+            String base = bases.get(0).toString();
+            if (KnownBaseModel.byId(base).isEmpty() && !Files.exists(Path.of(base))) {
+                throw new ConfigException(name, shown(value), "must be one of " + KnownBaseModel.ids()
+                        + ", or the path of an ONNX export; " + base + " is neither");
+            }
+        }, () -> "one of " + KnownBaseModel.ids() + ", or a path");
     }
 
     private static ConfigDef.Validator regex() {

@@ -39,7 +39,8 @@ public final class RunCommand implements Callable<Integer> {
         // a long-running service: its operator wants to see tasks load, swap and fail, which the other
         // commands keep quiet; set before the service's first logger exists, so slf4j-simple still reads it
         System.setProperty("org.slf4j.simpleLogger.log.dev.skeleton", "info");
-        SkeletonStreamsApp.run(config, baseModel.load());
+        // --base-model, when given, overrides engine.base.models
+        SkeletonStreamsApp.run(config, baseModel.isSet() ? baseModel.load() : config.loadBaseModel());
         return SkeletonCli.OK;
     }
 }

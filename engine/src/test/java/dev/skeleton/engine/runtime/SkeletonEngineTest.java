@@ -255,6 +255,16 @@ class SkeletonEngineTest {
     }
 
     @Test
+    void shouldStayUsableAfterWarmingUp() {
+        try (SkeletonEngine fresh = new SkeletonEngine(base, EngineConfig.defaults().withThreads(2))) {
+            fresh.warmUp();
+            try (TaskModel task = fresh.load(SyntheticSkeletons.random(base, "after-warm-up", 20, 0.3, 1.0, 3))) {
+                assertThat(task.classify(SENTENCES)).hasSameSizeAs(SENTENCES);
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseToRunAClosedTask() {
         TaskModel task = engine.load(SyntheticSkeletons.random(base, "closed", 2, 0.5, 1.0, 4));
         task.close();
