@@ -201,7 +201,7 @@ public final class SkeletonGraphBuilder {
 
     /**
      * A layer matrix the task keeps whole: the base model's, derived once per engine and shared by every session
-     * (the engine turns ONNX Runtime's per-session pre-packing off, else each session would hold its own packed copy).
+     * (ONNX Runtime still keeps a pre-packed copy per session unless the engine turns pre-packing off).
      */
     private String[] baseMatrix(GraphWriter g, String name, Supplier<FloatTensor> weight) {
         if (precision == Precision.FP32) {

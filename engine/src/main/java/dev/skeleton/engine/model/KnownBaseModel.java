@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
@@ -50,10 +49,6 @@ public enum KnownBaseModel {
     /** The name users write: {@code all-minilm-l6-v2}, {@code e5-small-v2}, {@code bge-small-en-v1.5}. */
     public String id() {
         return id;
-    }
-
-    public String artifactId() {
-        return artifactId;
     }
 
     public String version() {
@@ -121,6 +116,6 @@ public enum KnownBaseModel {
 
     @Override
     public String toString() {
-        return id.toLowerCase(Locale.ROOT);
+        return id;
     }
 }

@@ -313,6 +313,27 @@ class SkeletonEngineTest {
         }
     }
 
+    @Test
+    void shouldShareTheInt8MatricesOfUnprunedLayers() {
+        // Given a skeleton that keeps every head and neuron: all its int8 matrices are the engine's shared ones
+        TaskSkeleton whole = SyntheticSkeletons.random(base, "int8-whole", 10, 1.0, 1.0, 15);
+        try (SkeletonEngine int8Engine = new SkeletonEngine(base, EngineConfig.defaults().withThreads(2)
+                        .withPrecision(Precision.INT8));
+                TaskModel fp32 = engine.load(whole);
+                TaskModel int8 = int8Engine.load(whole)) {
+            // When both run the same sentences, then the outputs agree (less closely than for a pruned skeleton: every
+            // matrix of every layer is quantized; 0.987 seen), and the task owns only its prompt and head
+            float[][] a = fp32.forward(SENTENCES).pooled();
+            float[][] b = int8.forward(SENTENCES).pooled();
+            for (int i = 0; i < a.length; i++) {
+                assertThat(cosine(a[i], b[i])).as("cosine of sentence %d", i).isGreaterThan(0.98);
+            }
+            int hidden = base.weights().hiddenSize();
+            int labels = whole.getHead().getBias().size();
+            assertThat(int8.ownedBytes()).isEqualTo(4L * (10 * hidden + labels * (hidden + 1)));
+        }
+    }
+
     private static double cosine(float[] a, float[] b) {
         double dot = 0;
         double na = 0;
