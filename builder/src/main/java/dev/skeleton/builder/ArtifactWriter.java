@@ -122,6 +122,7 @@ public final class ArtifactWriter {
         if (r.ships()) {
             row(md, String.format(Locale.ROOT, "**skeleton** (FFN %.2f, heads %.2f)", r.chosen().ffnKeep(),
                     r.chosen().headKeep()), r.shipped());
+            row(md, "the same skeleton, int8 weights (`engine.precision=int8`)", r.int8().metrics());
         }
         if (!Double.isNaN(r.linearProbe().validation())) {
             row(md, "linear probe (no prompt: a head on the frozen model's pooled output)", r.linearProbe());
@@ -147,6 +148,9 @@ public final class ArtifactWriter {
                                     r.maxDrop(), 100 * r.promptMetrics().validation()),
                     r.speed().median(), r.speed().min(), r.speed().max(), CandidateSpeeds.REPETITIONS,
                     CandidateSpeeds.BATCH, Runtime.getRuntime().availableProcessors()));
+            md.append(String.format(Locale.ROOT, "With int8 weights (`engine.precision=int8`, not chosen on: reported) "
+                    + "the skeleton is **%.2fx** the fp32 prompt on the full model (range %.2f-%.2fx, timed the same "
+                    + "way).%n%n", r.int8().speed().median(), r.int8().speed().min(), r.int8().speed().max()));
             md.append("Candidates, fastest first (plot: `sweep.png`). Each was localized from the same attribution "
                     + "scores, warm-started from the smallest candidate within the budget that keeps all it keeps "
                     + "(else the prompt), and re-tuned in rounds of up to ").append(SkeletonBuilder.ROUND_EXAMPLES)

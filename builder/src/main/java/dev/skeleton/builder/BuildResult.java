@@ -23,6 +23,8 @@ import java.util.Map;
  * @param learning           whether prompt tuning learned the task, and against what
  * @param chosen             the shipped shape; {@link Candidate#FULL} when no candidate reached the budget
  * @param speed              the shipped shape's speed-up over the prompt on the full model
+ * @param int8               the shipped skeleton served with int8 weights ({@code engine.precision=int8}): its
+ *                           metrics, and its speed-up over the fp32 prompt on the full model (null when nothing ships)
  * @param candidates         every candidate of the search, fastest first (empty when nothing ships)
  * @param maxDrop            the accuracy budget in points
  * @param scores             attribution scores that localized the candidates (null when nothing ships)
@@ -33,7 +35,7 @@ import java.util.Map;
  */
 public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric metric, Metrics promptMetrics,
         Metrics shipped, Metrics linearProbe, LearningCheck learning, Candidate chosen, CandidateResult.Speed speed,
-        List<CandidateResult> candidates, double maxDrop, Attribution.Scores scores, int trainExamples,
+        Int8 int8, List<CandidateResult> candidates, double maxDrop, Attribution.Scores scores, int trainExamples,
         int validationExamples, int devExamples, double seconds) {
 
     /**
@@ -46,6 +48,14 @@ public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric
 
         public static final Metrics NONE = new Metrics(Double.NaN, Double.NaN);
     }
+
+    /**
+     * The shipped skeleton with int8 weights.
+     *
+     * @param metrics its metric on both splits
+     * @param speed   its speed-up over the prompt on the full model in fp32
+     */
+    public record Int8(Metrics metrics, CandidateResult.Speed speed) {}
 
     /** Whether a skeleton ships (the task learned, or weak tasks were allowed). */
     public boolean ships() {
@@ -77,6 +87,10 @@ public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric
         m.put("ffn_keep", ships() ? chosen.ffnKeep() : null);
         m.put("head_keep", ships() ? chosen.headKeep() : null);
         m.put("max_drop", maxDrop);
+        if (int8 != null) {
+            m.put("int8", Map.of("skeleton", int8.metrics().dev(), "validation", int8.metrics().validation(),
+                    "speedup", int8.speed().median()));
+        }
         m.put("build_s", seconds);
         if (!Double.isNaN(linearProbe.dev())) {
             m.put("linear_probe", linearProbe.dev());

@@ -29,6 +29,7 @@ import dev.skeleton.builder.train.GlueMetric;
 import dev.skeleton.builder.train.PromptTuner;
 import dev.skeleton.builder.train.Targets;
 import dev.skeleton.builder.train.TrainingListener;
+import dev.skeleton.engine.graph.Precision;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
@@ -117,7 +118,7 @@ public final class SkeletonBuilder {
             log.accept(learning.message());
             if (!learning.learned() && !o.allowWeak()) {
                 return new BuildResult(prompt, null, metric, promptMetrics, Metrics.NONE, probe, learning, null, null,
-                        List.of(), o.maxDrop(), null, split.train().size(), split.validation().size(),
+                        null, List.of(), o.maxDrop(), null, split.train().size(), split.validation().size(),
                         dev.examples().size(), secondsSince(started));
             }
             Searched searched = run.search(params, prompt, promptValidation);
@@ -128,6 +129,7 @@ public final class SkeletonBuilder {
                     : new Metrics(shippedRow.validation(), shippedRow.dev());
             TaskSkeleton skeleton = shippedRow == null ? prompt : searched.skeleton();
             SkeletonValidator.validate(skeleton, base);
+            BuildResult.Int8 int8 = run.int8(prompt, skeleton);
 
             double seconds = secondsSince(started);
             String key = metric.key();
@@ -140,7 +142,7 @@ public final class SkeletonBuilder {
                     withMetrics(prompt, Map.of("dev_" + key, promptMetrics.dev(), "validation_" + key,
                             promptMetrics.validation(), "build_seconds", seconds)),
                     withMetrics(skeleton, skeletonMetrics), metric, promptMetrics, shipped, probe, learning, chosen,
-                    speed, searched.candidates(), o.maxDrop(), searched.scores(), split.train().size(),
+                    speed, int8, searched.candidates(), o.maxDrop(), searched.scores(), split.train().size(),
                     split.validation().size(), dev.examples().size(), seconds);
         }
     }
@@ -283,6 +285,20 @@ public final class SkeletonBuilder {
                     + CandidateSpeeds.BATCH + ", " + CandidateSpeeds.REPETITIONS + " interleaved repetitions)");
             return CandidateSpeeds.measure(engine, prompt, shapes,
                     validation.stream().map(LabeledExample::input).toList());
+        }
+
+        /**
+         * The shipped skeleton as an int8 engine serves it ({@code engine.precision=int8}): its metric on both
+         * splits, and its speed-up over the fp32 prompt on the full model. Reported, not chosen on.
+         */
+        BuildResult.Int8 int8(TaskSkeleton prompt, TaskSkeleton skeleton) {
+            log.accept("int8: the shipped skeleton with int8 weights, its metrics and speed");
+            try (SkeletonEngine int8Engine = new SkeletonEngine(base, engine.config().withPrecision(Precision.INT8))) {
+                Metrics metrics = new Metrics(SkeletonEvaluator.evaluate(int8Engine, skeleton, validation, metric),
+                        SkeletonEvaluator.evaluate(int8Engine, skeleton, dev.examples(), metric));
+                return new BuildResult.Int8(metrics, CandidateSpeeds.measureOn(engine, prompt, int8Engine, skeleton,
+                        validation.stream().map(LabeledExample::input).toList()));
+            }
         }
 
         /** The metric on the dev file, on the serving engine: reported, never used to choose. */

@@ -74,7 +74,12 @@ class SkeletonBuilderTest {
         assertThat(skeleton.getMetrics()).containsKeys("dev_accuracy", "validation_accuracy", "speedup_batch32");
         assertThat(root.resolve("skeletons/sst2/report.md")).content()
                 .contains("validation accuracy", "test build", "distilled the full model", "linear probe",
-                        "fastest first", "Did the task learn?");
+                        "fastest first", "Did the task learn?", "int8 weights (`engine.precision=int8`)");
+        // int8: the shipped skeleton scored and timed as an int8 engine serves it
+        assertThat(result.int8().metrics().validation()).isBetween(0.0, 1.0);
+        assertThat(result.int8().metrics().dev()).isBetween(0.0, 1.0);
+        assertThat(result.int8().speed().median()).isPositive();
+        assertThat(result.summary()).containsKey("int8");
         assertThat(root.resolve("skeletons/sst2/localization.json")).exists();
         assertThat(root.resolve("skeletons/sst2/sweep.png")).isNotEmptyFile();
         assertThat(root.resolve("skeletons/sst2/sweep.json")).content().contains("\"speed\"", "\"validation\"");

@@ -40,19 +40,39 @@ public final class CandidateSpeeds {
             for (TaskSkeleton s : shapes.values()) {
                 models.add(engine.load(s));
             }
-            InterleavedTimer.Timings timings = new InterleavedTimer(REPETITIONS, SECONDS_PER_TIMING, 2)
-                    .measure(models, BATCH, index -> batch(texts, index));
+            List<Speed> timed = time(models, texts);
             Map<Candidate, Speed> speeds = new LinkedHashMap<>();
-            int v = 1;
+            int v = 0;
             for (Candidate c : shapes.keySet()) {
-                double[] range = timings.speedupRange(v, 0);
-                speeds.put(c, new Speed(timings.pairedSpeedup(v, 0), range[0], range[1]));
-                v++;
+                speeds.put(c, timed.get(v++));
             }
             return speeds;
         } finally {
             models.forEach(TaskModel::close);
         }
+    }
+
+    /**
+     * The speed-up of {@code skeleton} served by {@code other} (an int8 engine, say) over {@code prompt} served by
+     * {@code engine}, timed the same way.
+     */
+    public static Speed measureOn(SkeletonEngine engine, TaskSkeleton prompt, SkeletonEngine other,
+            TaskSkeleton skeleton, List<TextInput> texts) {
+        try (TaskModel reference = engine.load(prompt); TaskModel candidate = other.load(skeleton)) {
+            return time(List.of(reference, candidate), texts).get(0);
+        }
+    }
+
+    /** Interleaved timings of {@code models}; the speed-up of each but the first over the first. */
+    private static List<Speed> time(List<TaskModel> models, List<TextInput> texts) {
+        InterleavedTimer.Timings timings = new InterleavedTimer(REPETITIONS, SECONDS_PER_TIMING, 2)
+                .measure(models, BATCH, index -> batch(texts, index));
+        List<Speed> speeds = new ArrayList<>();
+        for (int v = 1; v < models.size(); v++) {
+            double[] range = timings.speedupRange(v, 0);
+            speeds.add(new Speed(timings.pairedSpeedup(v, 0), range[0], range[1]));
+        }
+        return speeds;
     }
 
     private static List<TextInput> batch(List<TextInput> texts, long index) {
