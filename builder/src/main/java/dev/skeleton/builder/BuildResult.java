@@ -88,8 +88,11 @@ public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric
         m.put("head_keep", ships() ? chosen.headKeep() : null);
         m.put("max_drop", maxDrop);
         if (int8 != null) {
-            m.put("int8", Map.of("skeleton", int8.metrics().dev(), "validation", int8.metrics().validation(),
-                    "speedup", int8.speed().median()));
+            Map<String, Object> inInt8 = new LinkedHashMap<>();
+            inInt8.put("skeleton", int8.metrics().dev());
+            inInt8.put("validation", int8.metrics().validation());
+            inInt8.put("speedup", int8.speed().median());
+            m.put("int8", inInt8);
         }
         m.put("build_s", seconds);
         if (!Double.isNaN(linearProbe.dev())) {
