@@ -143,8 +143,10 @@ public final class ArtifactWriter {
                     + "ONNX Runtime, %d threads).%n%n", r.chosen().equals(Candidate.FULL)
                             ? "no candidate reached the budget, so the prompt on the full model ships (nothing removed)"
                             : String.format(Locale.ROOT, "FFN keep %.2f, head keep %.2f: the fastest candidate whose "
-                                    + "validation %s (%.2f) is within %.2f points of the prompt's (%.2f)",
-                                    r.chosen().ffnKeep(), r.chosen().headKeep(), key, 100 * r.shipped().validation(),
+                                    + "validation %s (%.2f), less its noise margin (%.2f: %s standard errors of its "
+                                    + "difference to the prompt, paired bootstrap), is within %.2f points of the "
+                                    + "prompt's (%.2f)", r.chosen().ffnKeep(), r.chosen().headKeep(), key,
+                                    100 * r.shipped().validation(), 100 * chosenMargin(r), o.get("noise_margin"),
                                     r.maxDrop(), 100 * r.promptMetrics().validation()),
                     r.speed().median(), r.speed().min(), r.speed().max(), CandidateSpeeds.REPETITIONS,
                     CandidateSpeeds.BATCH, Runtime.getRuntime().availableProcessors()));
@@ -156,12 +158,13 @@ public final class ArtifactWriter {
                     + "(else the prompt), and re-tuned in rounds of up to ").append(SkeletonBuilder.ROUND_EXAMPLES)
                     .append(" training examples until its validation metric stopped improving:\n\n");
             md.append("| FFN keep | head keep | speed-up (range) | validation ").append(key)
-                    .append(" | dev ").append(key).append(" | rounds | warm start | outcome |\n")
-                    .append("|---|---|---|---|---|---|---|---|\n");
+                    .append(" | noise margin | dev ").append(key).append(" | rounds | warm start | outcome |\n")
+                    .append("|---|---|---|---|---|---|---|---|---|\n");
             for (CandidateResult c : r.candidates()) {
-                md.append(String.format(Locale.ROOT, "| %.2f | %.2f | %.2fx (%.2f-%.2f) | %s | %s | %s | %s | %s |%n",
+                md.append(String.format(Locale.ROOT,
+                        "| %.2f | %.2f | %.2fx (%.2f-%.2f) | %s | %s | %s | %s | %s | %s |%n",
                         c.candidate().ffnKeep(), c.candidate().headKeep(), c.speed().median(), c.speed().min(),
-                        c.speed().max(), percent(c.validation()), percent(c.dev()),
+                        c.speed().max(), percent(c.validation()), percent(c.margin()), percent(c.dev()),
                         c.rounds() == 0 ? "-" : Integer.toString(c.rounds()),
                         !c.status().tried() ? "-" : c.warmStart() == null ? "prompt" : c.warmStart().toString(),
                         c.status().meaning()));
@@ -181,6 +184,11 @@ public final class ArtifactWriter {
         md.append("Options: `").append(new TreeMap<>(o)).append("`\n\nData: `")
                 .append(new TreeMap<>(p.getProvenance().getDataHashes())).append("`\n");
         return md.toString();
+    }
+
+    private static double chosenMargin(BuildResult r) {
+        return r.candidates().stream().filter(c -> c.candidate().equals(r.chosen())).findFirst()
+                .map(CandidateResult::margin).orElse(Double.NaN);
     }
 
     private static void row(StringBuilder md, String name, BuildResult.Metrics m) {

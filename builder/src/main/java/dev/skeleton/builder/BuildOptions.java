@@ -30,6 +30,9 @@ import java.util.TreeSet;
  * @param headKeeps            candidate shares of attention heads kept, each in (0, 1]; the search tries their grid
  * @param maxDrop              accuracy budget: the shipped skeleton's validation metric may be at most this many
  *                             points (metric x 100) below the prompt's on the full model
+ * @param noiseMargin          standard errors of the validation split's noise a candidate must clear the budget by:
+ *                             its validation metric minus this many paired-bootstrap standard errors of its difference
+ *                             to the prompt must be within {@code maxDrop}; 0 = compare the raw metric
  * @param scope                rank units per layer or globally
  * @param method               attribution method
  * @param integrationSteps     integrated-gradients steps
@@ -55,7 +58,8 @@ import java.util.TreeSet;
 public record BuildOptions(
         String taskId, Path train, Path dev, ColumnSpec columns, Path root,
         int promptLength, boolean deepPrompt, int maxTokens, Pooling pooling,
-        List<Double> ffnKeeps, List<Double> headKeeps, double maxDrop, Localization.Scope scope,
+        List<Double> ffnKeeps, List<Double> headKeeps, double maxDrop, double noiseMargin,
+        Localization.Scope scope,
         AttributionMethod method, int integrationSteps, int attributionExamples, int maxTrainExamples,
         TrainingOptions training, int retuneEpochs, double distill, boolean linearProbe, boolean allowWeak,
         Path fromPrompt, Duration timeLimit, Path validation) {
@@ -94,6 +98,9 @@ public record BuildOptions(
         }
         if (!(maxDrop >= 0 && maxDrop <= 100)) {
             problems.add("max drop " + maxDrop + " must be in [0, 100] points");
+        }
+        if (!(noiseMargin >= 0 && noiseMargin <= 5)) {
+            problems.add("noise margin " + noiseMargin + " must be in [0, 5] standard errors");
         }
         if (integrationSteps < 1 || attributionExamples < 1 || maxTrainExamples < 0 || retuneEpochs < 1) {
             problems.add("integration steps, attribution examples and re-tune epochs must be >= 1, max train examples"
@@ -137,6 +144,7 @@ public record BuildOptions(
         m.put("ffn_keeps", ffnKeeps.toString());
         m.put("head_keeps", headKeeps.toString());
         m.put("max_drop", Double.toString(maxDrop));
+        m.put("noise_margin", Double.toString(noiseMargin));
         m.put("scope", scope.name());
         m.put("attribution", method.name());
         m.put("integration_steps", Integer.toString(integrationSteps));

@@ -77,6 +77,8 @@ public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric
         Map<String, Object> validation = new LinkedHashMap<>();
         validation.put("prompt", promptMetrics.validation());
         validation.put("skeleton", ships() ? shipped.validation() : null);
+        candidates.stream().filter(c -> c.status() == CandidateResult.Status.CHOSEN).findFirst()
+                .ifPresent(c -> validation.put("skeleton_noise_margin", c.margin()));
         validation.put("majority", learning.majority());
         if (!Double.isNaN(linearProbe.validation())) {
             validation.put("linear_probe", linearProbe.validation());

@@ -25,6 +25,7 @@ import dev.skeleton.builder.torch.TaskParameters;
 import dev.skeleton.builder.torch.TorchEncoder;
 import dev.skeleton.builder.torch.TorchLayer;
 import dev.skeleton.builder.train.Attribution;
+import dev.skeleton.builder.train.Evaluation;
 import dev.skeleton.builder.train.GlueMetric;
 import dev.skeleton.builder.train.PromptTuner;
 import dev.skeleton.builder.train.Targets;
@@ -109,12 +110,12 @@ public final class SkeletonBuilder {
             Run run = new Run(o, split, dev, metric, labels.size(), manager, encoder,
                     new PromptTuner(encoder, tokenizer, o.pooling(), labels.size()), engine, maker,
                     TimeLimit.of(o.timeLimit(), started));
-            double promptValidation = run.tunePrompt(params);
+            Evaluation promptValidation = run.tunePrompt(params);
             TaskSkeleton prompt = maker.make(params, null, null);
-            Metrics promptMetrics = new Metrics(promptValidation, run.dev(prompt));
+            Metrics promptMetrics = new Metrics(promptValidation.value(), run.dev(prompt));
             Metrics probe = o.linearProbe() ? run.linearProbe() : Metrics.NONE;
             LearningCheck learning = LearningCheck.of(metric, labels, split.train(), split.validation(),
-                    promptValidation, probe.validation());
+                    promptValidation.value(), probe.validation());
             log.accept(learning.message());
             if (!learning.learned() && !o.allowWeak()) {
                 return new BuildResult(prompt, null, metric, promptMetrics, Metrics.NONE, probe, learning, null, null,
@@ -194,10 +195,10 @@ public final class SkeletonBuilder {
         }
 
         /** Prompt tuning on the full model (or the prompt given to start from); returns its validation metric. */
-        double tunePrompt(TaskParameters params) {
+        Evaluation tunePrompt(TaskParameters params) {
             if (o.fromPrompt() != null) {
                 log.accept("prompt from " + o.fromPrompt() + " (not re-trained)");
-                return tuner.evaluate(params, full, validation, metric);
+                return tuner.score(params, full, validation, metric);
             }
             log.accept("prompt tuning on the full model");
             return tuner.train("prompt", params, full, examples, validation, metric, o.training(), listener);
@@ -209,7 +210,7 @@ public final class SkeletonBuilder {
             try (TaskParameters p = TaskParameters.initial(manager, base.weights().wordEmbeddings(), 0, labels,
                     o.training().seed(), 0)) {
                 double probeValidation = tuner.train("probe", p, full, examples, validation, metric, o.training(),
-                        listener);
+                        listener).value();
                 return new Metrics(probeValidation, dev(maker.make(p, null, null)));
             }
         }
@@ -218,21 +219,23 @@ public final class SkeletonBuilder {
          * Attribution, the candidates' speeds, then the {@link BudgetSearch}: the fastest candidate whose
          * validation metric is within the budget of the prompt's.
          */
-        Searched search(TaskParameters params, TaskSkeleton prompt, double promptValidation) {
+        Searched search(TaskParameters params, TaskSkeleton prompt, Evaluation promptValidation) {
             int scored = Math.min(o.attributionExamples(), examples.size());
             log.accept("attribution (" + o.method() + ") on " + scored + " training examples");
             Attribution.Scores scores = new Attribution(tuner, base.weights()).score(params, full,
                     examples.subList(0, scored), o.method(), o.integrationSteps(), 16);
-            double target = promptValidation - o.maxDrop() / 100;
+            double target = promptValidation.value() - o.maxDrop() / 100;
             CandidateTrainer trainer = new CandidateTrainer(manager, encoder, tuner, scores, o.scope(), prompt, maker,
-                    examples, teacher(params), validation, metric, schedule(), target, listener);
+                    examples, teacher(params), validation, metric, schedule(), promptValidation, target,
+                    o.noiseMargin(), listener);
 
             Map<Candidate, Speed> speeds = speeds(params, prompt, trainer);
             List<Candidate> fastestFirst = speeds.keySet().stream()
                     .sorted(Comparator.comparingDouble((Candidate c) -> -speeds.get(c).median())).toList();
             log.accept(String.format(Locale.ROOT, "search: the fastest of %d candidates with validation %s >= %.2f "
-                    + "(the prompt's %.2f minus %.2f points)%s", speeds.size(), metric.key(), 100 * target,
-                    100 * promptValidation, o.maxDrop(), timeLimit == TimeLimit.NONE ? ""
+                    + "(the prompt's %.2f minus %.2f points) by %.1f standard errors of its difference to the prompt%s",
+                    speeds.size(), metric.key(), 100 * target, 100 * promptValidation.value(), o.maxDrop(),
+                    o.noiseMargin(), timeLimit == TimeLimit.NONE ? ""
                             : String.format(Locale.ROOT, "; %.0f min left of the time limit",
                                     timeLimit.remainingSeconds() / 60)));
             BudgetSearch.Result search = new BudgetSearch(target, log).search(fastestFirst, trainer);
@@ -241,7 +244,7 @@ public final class SkeletonBuilder {
             for (BudgetSearch.Decision d : search.decisions()) {
                 boolean tried = d.outcome() != null;
                 candidates.add(new CandidateResult(d.candidate(), speeds.get(d.candidate()), d.status(),
-                        tried ? d.outcome().validation() : Double.NaN,
+                        tried ? d.outcome().validation() : Double.NaN, tried ? d.outcome().margin() : Double.NaN,
                         tried ? dev(trainer.best(d.candidate())) : Double.NaN,
                         tried ? d.outcome().rounds() : 0, d.warmStart()));
             }

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Finds the fastest candidate whose validation metric reaches a target, re-tuning as few candidates as it can.
+ * Finds the fastest candidate whose validation metric reaches a target with its noise margin to spare
+ * ({@link Outcome#margin}), re-tuning as few candidates as it can.
  * Candidates come sorted by measured speed. The search assumes what pruning experiments show: keeping fewer units
  * never helps accuracy. So when a candidate reaches the target, every slower one is settled (it cannot be the
  * answer), and when one misses it, every candidate that keeps less in both dimensions is settled too (it would
@@ -52,10 +53,18 @@ public final class BudgetSearch {
      * How a trial went.
      *
      * @param validation best validation metric it reached
+     * @param margin     how far above the target the metric must be to count as within the budget: the allowance
+     *                   for the validation split's noise (0: none)
      * @param rounds     re-tuning rounds it ran
      * @param end        why it ended
      */
-    public record Outcome(double validation, int rounds, End end) {}
+    public record Outcome(double validation, double margin, int rounds, End end) {
+
+        /** Whether it reached {@code target} with its margin to spare. */
+        boolean reached(double target) {
+            return validation - margin >= target - 1e-9;
+        }
+    }
 
     /**
      * One candidate's fate.
@@ -101,7 +110,7 @@ public final class BudgetSearch {
                     trials, open.size(), pick, warm == null ? "the prompt on the full model" : warm));
             Outcome outcome = trial.run(pick, warm);
             open.remove(pick);
-            boolean reached = outcome.validation() >= target - 1e-9;
+            boolean reached = outcome.reached(target);
             if (reached) {
                 within.add(pick);
                 chosen = pick;
@@ -120,9 +129,10 @@ public final class BudgetSearch {
             decided.put(pick, new Decision(pick, status, outcome, warm));
             double perTrial = (System.nanoTime() - started) / 1e9 / trials;
             int likely = open.isEmpty() ? 0 : 1 + (int) Math.floor(Math.log(open.size()) / Math.log(2));
-            log.accept(String.format(Locale.ROOT, "candidate %d: %s validation %.2f (budget %.2f): %s; %d open, "
-                    + "ETA about %s (at most %s)", trials, pick, 100 * outcome.validation(), 100 * target,
-                    status.meaning(), open.size(), minutes(likely * perTrial), minutes(open.size() * perTrial)));
+            log.accept(String.format(Locale.ROOT, "candidate %d: %s validation %.2f, %.2f with its noise margin "
+                    + "(budget %.2f): %s; %d open, ETA about %s (at most %s)", trials, pick, 100 * outcome.validation(),
+                    100 * (outcome.validation() - outcome.margin()), 100 * target, status.meaning(), open.size(),
+                    minutes(likely * perTrial), minutes(open.size() * perTrial)));
         }
         if (chosen != null) {
             Decision d = decided.get(chosen);

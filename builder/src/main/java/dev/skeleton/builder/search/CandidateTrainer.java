@@ -7,8 +7,10 @@ import dev.skeleton.builder.torch.TaskParameters;
 import dev.skeleton.builder.torch.TorchEncoder;
 import dev.skeleton.builder.torch.TorchLayer;
 import dev.skeleton.builder.train.Attribution;
+import dev.skeleton.builder.train.Evaluation;
 import dev.skeleton.builder.train.GlueMetric;
 import dev.skeleton.builder.train.Localization;
+import dev.skeleton.builder.train.PairedBootstrap;
 import dev.skeleton.builder.train.PromptTuner;
 import dev.skeleton.builder.train.Targets;
 import dev.skeleton.builder.train.TrainingDivergedException;
@@ -27,6 +29,13 @@ import java.util.Map;
  * candidate cannot be expected to reach the target any more ({@link #reachable}), starts no round that would end
  * after the build's {@link TimeLimit}, and ends a candidate whose re-tuning diverged. The parameters of each
  * candidate's best round are kept, so the chosen one ships as validated.
+ *
+ * <p>A candidate's outcome carries a noise margin: {@code noiseMargin} standard errors of the difference between
+ * the prompt's validation metric and the candidate's best round, by the {@link PairedBootstrap}. The search
+ * counts a candidate within the budget only when its metric minus that margin reaches the target. Without it,
+ * the fastest candidate that happens to be lucky on the validation split ships: the best of several rounds, of
+ * the fastest of several candidates, is an optimistic estimate, and on splits of 750-1,000 examples one standard
+ * error is most of a one-point budget.
  */
 public final class CandidateTrainer implements BudgetSearch.Trial {
 
@@ -58,7 +67,9 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
     private final List<LabeledExample> validation;
     private final GlueMetric metric;
     private final Schedule schedule;
+    private final Evaluation promptValidation;
     private final double target;
+    private final double noiseMargin;
     private final TrainingListener listener;
     /**
      * Rounds in a row without a new best that end a candidate's re-tuning: one is too few on small validation
@@ -66,15 +77,15 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
      */
     static final int PATIENCE = 2;
 
-    private final Map<Candidate, TaskSkeleton> best = new HashMap<>();
+    private final Map<Candidate, TaskSkeleton> bestSkeletons = new HashMap<>();
     private int cursor;
     /** Seconds the slowest round so far took: what the next one is expected to need at most. */
     private double roundSeconds;
 
     public CandidateTrainer(NDManager manager, TorchEncoder encoder, PromptTuner tuner, Attribution.Scores scores,
             Localization.Scope scope, TaskSkeleton prompt, SkeletonMaker maker, List<LabeledExample> train,
-            Targets targets, List<LabeledExample> validation, GlueMetric metric, Schedule schedule, double target,
-            TrainingListener listener) {
+            Targets targets, List<LabeledExample> validation, GlueMetric metric, Schedule schedule,
+            Evaluation promptValidation, double target, double noiseMargin, TrainingListener listener) {
         this.manager = manager;
         this.encoder = encoder;
         this.tuner = tuner;
@@ -87,7 +98,9 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
         this.validation = validation;
         this.metric = metric;
         this.schedule = schedule;
+        this.promptValidation = promptValidation;
         this.target = target;
+        this.noiseMargin = noiseMargin;
         this.listener = listener;
     }
 
@@ -96,10 +109,11 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
         List<List<Integer>> ffnKept = ffnKept(candidate);
         List<List<Integer>> headsKept = headsKept(candidate);
         List<TorchLayer> layers = encoder.layers(headsKept, ffnKept);
-        try (TaskParameters params = TaskParameters.of(manager, warmStart == null ? prompt : best.get(warmStart))) {
-            double bestMetric = tuner.evaluate(params, layers, validation, metric);
+        TaskSkeleton start = warmStart == null ? prompt : bestSkeletons.get(warmStart);
+        try (TaskParameters params = TaskParameters.of(manager, start)) {
+            Evaluation best = tuner.score(params, layers, validation, metric);
             TaskSkeleton bestSkeleton = maker.make(params, ffnKept, headsKept);
-            listener.epoch(candidate + " before re-tuning", 0, schedule.maxRounds(), Double.NaN, bestMetric);
+            listener.epoch(candidate + " before re-tuning", 0, schedule.maxRounds(), Double.NaN, best.value());
             double firstRound = Double.NaN;
             int rounds = 0;
             int stale = 0;
@@ -112,7 +126,7 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                 rounds++;
                 String phase = String.format(Locale.ROOT, "%s, round %d/%d", candidate, rounds, schedule.maxRounds());
                 long roundStart = System.nanoTime();
-                double value;
+                Evaluation value;
                 try {
                     value = tuner.train(phase, params, layers, nextRound(), targets, validation, metric,
                             schedule.training().withEpochs(1), listener);
@@ -123,22 +137,23 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                 }
                 roundSeconds = Math.max(roundSeconds, (System.nanoTime() - roundStart) / 1e9);
                 if (rounds == 1) {
-                    firstRound = value;
+                    firstRound = value.value();
                 }
-                if (value > bestMetric) {
+                if (value.value() > best.value()) {
                     stale = 0;
-                    bestMetric = value;
+                    best = value;
                     bestSkeleton = maker.make(params, ffnKept, headsKept);
                 } else {
                     stale++;
                 }
-                if (rounds >= 2 && bestMetric < target && reachable(bestMetric, firstRound, rounds) < target) {
+                if (rounds >= 2 && best.value() < target + margin(best)
+                        && reachable(best.value(), firstRound, rounds) < target + margin(best)) {
                     end = BudgetSearch.End.DROPPED_EARLY;
                     break;
                 }
             }
-            best.put(candidate, bestSkeleton);
-            return new BudgetSearch.Outcome(bestMetric, rounds, end);
+            bestSkeletons.put(candidate, bestSkeleton);
+            return new BudgetSearch.Outcome(best.value(), margin(best), rounds, end);
         }
     }
 
@@ -146,6 +161,13 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
     @Override
     public boolean canStart() {
         return schedule.timeLimit().fits(roundSeconds);
+    }
+
+    /** {@code noiseMargin} paired standard errors of the candidate's difference to the prompt on validation. */
+    private double margin(Evaluation candidate) {
+        return noiseMargin == 0 ? 0 : noiseMargin * PairedBootstrap.standardError(metric,
+                PromptTuner.gold(validation), promptValidation.predicted(), candidate.predicted(),
+                schedule.training().seed());
     }
 
     /**
@@ -160,7 +182,7 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
 
     /** The parameters of a tried candidate's best round, as a skeleton. */
     public TaskSkeleton best(Candidate candidate) {
-        TaskSkeleton s = best.get(candidate);
+        TaskSkeleton s = bestSkeletons.get(candidate);
         if (s == null) {
             throw new IllegalArgumentException(candidate + " was not tried");
         }

@@ -41,12 +41,12 @@ public final class PromptTuner {
 
     /**
      * Trains {@code params} in place on {@code train} with the gold labels as targets; after each epoch measures
-     * {@code metric} on {@code dev} (skipped when dev is empty). Returns the dev metric of the last epoch.
+     * {@code metric} on {@code dev} (skipped when dev is empty). Returns the dev evaluation of the last epoch.
      *
      * @throws TrainingDivergedException when more than one step of an epoch, and more than a tenth, had a
      *                                   non-finite loss or gradient
      */
-    public double train(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
+    public Evaluation train(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
             List<LabeledExample> dev, GlueMetric metric, TrainingOptions options, TrainingListener listener) {
         return train(phase, params, layers, train, Targets.GOLD, dev, metric, options, listener);
     }
@@ -55,7 +55,7 @@ public final class PromptTuner {
      * As {@link #train(String, TaskParameters, List, List, List, GlueMetric, TrainingOptions, TrainingListener)},
      * pulling predictions towards {@code targets}.
      */
-    public double train(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
+    public Evaluation train(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
             Targets targets, List<LabeledExample> dev, GlueMetric metric, TrainingOptions options,
             TrainingListener listener) {
         AdamW optimizer = new AdamW(params.trainable(), options.weightDecay());
@@ -64,7 +64,7 @@ public final class PromptTuner {
         int warmup = Math.max(1, totalSteps * 6 / 100);
         Random random = new Random(options.seed());
         List<LabeledExample> order = new ArrayList<>(train);
-        double devMetric = Double.NaN;
+        Evaluation devEvaluation = Evaluation.NONE;
         int step = 0;
         for (int epoch = 1; epoch <= options.epochs(); epoch++) {
             Collections.shuffle(order, random);
@@ -95,10 +95,11 @@ public final class PromptTuner {
                         + " steps of epoch "
                         + epoch + " had a non-finite loss or gradient; lower --learning-rate");
             }
-            devMetric = dev.isEmpty() ? Double.NaN : evaluate(params, layers, dev, metric);
-            listener.epoch(phase, epoch, options.epochs(), counted == 0 ? Double.NaN : lossSum / counted, devMetric);
+            devEvaluation = dev.isEmpty() ? Evaluation.NONE : score(params, layers, dev, metric);
+            listener.epoch(phase, epoch, options.epochs(), counted == 0 ? Double.NaN : lossSum / counted,
+                    devEvaluation.value());
         }
-        return devMetric;
+        return devEvaluation;
     }
 
     private double trainStep(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,
@@ -131,7 +132,14 @@ public final class PromptTuner {
     /** The task's metric of the predictions on {@code examples} against their gold labels, as a fraction. */
     public double evaluate(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> examples,
             GlueMetric metric) {
-        return metric.compute(predict(params, layers, examples), gold(examples));
+        return score(params, layers, examples, metric).value();
+    }
+
+    /** As {@link #evaluate}, with the predictions behind the metric. */
+    public Evaluation score(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> examples,
+            GlueMetric metric) {
+        int[] predicted = predict(params, layers, examples);
+        return new Evaluation(metric.compute(predicted, gold(examples)), predicted);
     }
 
     /** Predicted label indices, in order. */
@@ -166,7 +174,8 @@ public final class PromptTuner {
         return probabilities;
     }
 
-    static int[] gold(List<LabeledExample> examples) {
+    /** The gold label index of each example, in order. */
+    public static int[] gold(List<LabeledExample> examples) {
         return examples.stream().mapToInt(LabeledExample::label).toArray();
     }
 }

@@ -79,6 +79,13 @@ public final class BuildCommand implements Callable<Integer> {
                     + " below the prompt's on the full model (default: ${DEFAULT-VALUE}).")
     private double maxDrop;
 
+    @Option(names = "--noise-margin", defaultValue = "1.0", paramLabel = "SE",
+            description = "Count a candidate within --max-drop only when its validation metric clears the budget by"
+                    + " this many standard errors of its difference to the prompt (paired bootstrap on the validation"
+                    + " split): the best of several noisy measurements is optimistic; 0 = compare the raw metric"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private double noiseMargin;
+
     @Option(names = "--scope", defaultValue = "PER_LAYER",
             description = "Rank neurons PER_LAYER or GLOBAL (default: ${DEFAULT-VALUE}).")
     private Localization.Scope scope;
@@ -174,8 +181,8 @@ public final class BuildCommand implements Callable<Integer> {
         BuildOptions options;
         try {
             options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens,
-                    pooling,
-                    ffnKeeps, headKeeps, maxDrop, scope, attribution, igSteps, attributionExamples, maxTrainExamples,
+                    pooling, ffnKeeps, headKeeps, maxDrop, noiseMargin, scope, attribution, igSteps,
+                    attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs, distill,
                     linearProbe, allowWeak, fromPrompt, Duration.ofMinutes(timeLimitMinutes), validation);
         } catch (IllegalArgumentException e) {
