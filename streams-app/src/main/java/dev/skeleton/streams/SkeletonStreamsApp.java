@@ -6,6 +6,7 @@ import dev.skeleton.streams.classify.TaskClassifier;
 import dev.skeleton.streams.registry.RegistryTaskClassifier;
 import dev.skeleton.streams.registry.SkeletonRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -128,6 +129,11 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         log.debug("topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, props);
         opened.push("Kafka Streams", this::closeStreams);
+        // Kafka Streams' own metrics cover a request's phases outside the processor: the consumer's fetch, the
+        // thread's poll, process and commit latency, the producer's batching and request latency
+        KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(streams);
+        kafkaMetrics.bindTo(prometheus);
+        opened.push("Kafka Streams metrics", timeout -> kafkaMetrics.close());
         streams.setStateListener((now, before) -> {
             log.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
