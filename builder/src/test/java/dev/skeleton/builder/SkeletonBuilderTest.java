@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,7 +75,12 @@ class SkeletonBuilderTest {
         assertThat(skeleton.getMetrics()).containsKeys("dev_accuracy", "validation_accuracy", "speedup_batch32");
         assertThat(root.resolve("skeletons/sst2/report.md")).content()
                 .contains("validation accuracy", "test build", "distilled the full model", "linear probe",
-                        "fastest first", "Did the task learn?", "int8 weights (`engine.precision=int8`)");
+                        "fastest first", "Did the task learn?", "int8 weights (`engine.precision=int8`)",
+                        "less its noise margin", "| noise margin |");
+        assertThat(fastest.margin()).as("one paired standard error of its difference to the prompt")
+                .isGreaterThanOrEqualTo(0.0).isLessThan(1.0);
+        assertThat(result.summary().get("validation")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("skeleton_noise_margin", fastest.margin());
         // int8: the shipped skeleton scored and timed as an int8 engine serves it
         assertThat(result.int8().metrics().validation()).isBetween(0.0, 1.0);
         assertThat(result.int8().metrics().dev()).isBetween(0.0, 1.0);
