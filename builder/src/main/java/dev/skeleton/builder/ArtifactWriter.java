@@ -155,7 +155,9 @@ public final class ArtifactWriter {
                     + "way).%n%n", r.int8().speed().median(), r.int8().speed().min(), r.int8().speed().max()));
             md.append("Candidates, fastest first (plot: `sweep.png`). Each was localized from the same attribution "
                     + "scores, warm-started from the smallest candidate within the budget that keeps all it keeps "
-                    + "(else the prompt), and re-tuned in rounds of up to ").append(SkeletonBuilder.ROUND_EXAMPLES)
+                    + "(else the prompt), and re-tuned (prompt, head").append("0".equals(o.get("ffn_rank")) ? ""
+                            : " and a rank-" + o.get("ffn_rank") + " update of each layer's kept FFN weights")
+                    .append(") in rounds of up to ").append(SkeletonBuilder.ROUND_EXAMPLES)
                     .append(" training examples until its validation metric stopped improving:\n\n");
             md.append("| FFN keep | head keep | speed-up (range) | validation ").append(key)
                     .append(" | noise margin | dev ").append(key).append(" | rounds | warm start | outcome |\n")

@@ -5,6 +5,7 @@ import dev.skeleton.builder.data.ColumnSpec;
 import dev.skeleton.builder.train.AttributionMethod;
 import dev.skeleton.builder.train.Localization;
 import dev.skeleton.builder.train.TrainingOptions;
+import dev.skeleton.engine.skeleton.SkeletonValidator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ import java.util.TreeSet;
  * @param distill              knowledge distillation while re-tuning, in [0, 1]: the weight of the full model's
  *                             predicted distribution (with the prompt) in the targets, the gold label having the
  *                             rest; 0 = gold labels only
+ * @param ffnRank              rank of the low-rank update of each layer's kept FFN weights trained while a candidate
+ *                             is re-tuned ({@code FfnAdapter}); 0 = re-tune the prompt and head only
  * @param linearProbe          also train and evaluate a linear probe (no prompt: only a head on the frozen model's
  *                             pooled output, same data and schedule), as a baseline the prompt must beat
  * @param allowWeak            ship even when prompt tuning did not clearly learn the task
@@ -61,7 +64,8 @@ public record BuildOptions(
         List<Double> ffnKeeps, List<Double> headKeeps, double maxDrop, double noiseMargin,
         Localization.Scope scope,
         AttributionMethod method, int integrationSteps, int attributionExamples, int maxTrainExamples,
-        TrainingOptions training, int retuneEpochs, double distill, boolean linearProbe, boolean allowWeak,
+        TrainingOptions training, int retuneEpochs, double distill, int ffnRank, boolean linearProbe,
+        boolean allowWeak,
         Path fromPrompt, Duration timeLimit, Path validation) {
 
     /** The default candidate grid: FFN keep ratios. */
@@ -117,6 +121,10 @@ public record BuildOptions(
         if (!(distill >= 0 && distill <= 1)) {
             problems.add("distillation weight " + distill + " must be in [0, 1]");
         }
+        if (ffnRank < 0 || ffnRank > SkeletonValidator.MAX_FFN_DELTA_RANK) {
+            problems.add("FFN update rank " + ffnRank + " must be in [0, " + SkeletonValidator.MAX_FFN_DELTA_RANK
+                    + "]");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid build options: " + String.join("; ", problems));
         }
@@ -158,6 +166,7 @@ public record BuildOptions(
         if (distill > 0) {
             m.put("distill", Double.toString(distill));
         }
+        m.put("ffn_rank", Integer.toString(ffnRank));
         if (linearProbe) {
             m.put("linear_probe", "true");
         }

@@ -270,7 +270,7 @@ public final class SkeletonBuilder {
         private CandidateTrainer.Schedule schedule() {
             int maxRounds = Math.max(1, (int) Math.ceil((double) o.retuneEpochs() * examples.size()
                     / Math.min(ROUND_EXAMPLES, examples.size())));
-            return new CandidateTrainer.Schedule(o.training(), ROUND_EXAMPLES, maxRounds, timeLimit);
+            return new CandidateTrainer.Schedule(o.training(), ROUND_EXAMPLES, maxRounds, timeLimit, o.ffnRank());
         }
 
         /** Every candidate of the grid (the full model excepted), timed against the prompt on the serving engine. */
@@ -361,6 +361,7 @@ public final class SkeletonBuilder {
                 .setLayerPrompts(params.layerPromptMatrices())
                 .setFfnKept(ffnKept)
                 .setHeadsKept(headsKept)
+                .setFfnDeltas(params.ffnDeltas())
                 .setHead(params.head())
                 .setProvenance(BuildProvenance.newBuilder()
                         .setCreatedAtMillis(System.currentTimeMillis())

@@ -40,7 +40,7 @@ class SkeletonBuilderTest {
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, List.of(0.1, 0.5),
                 List.of(0.75, 1.0), 100, 1, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1,
-                16, 48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, true, true, null, Duration.ZERO, null);
+                16, 48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, 4, true, true, null, Duration.ZERO, null);
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
 
@@ -67,6 +67,10 @@ class SkeletonBuilderTest {
         assertThat(result.prompt().getFfnKept()).as("prompt artifact keeps every neuron").isNull();
         int neurons = (int) Math.round(result.chosen().ffnKeep() * 1536);
         assertThat(skeleton.getFfnKept()).hasSize(6).allSatisfy(l -> assertThat(l).hasSize(neurons));
+        assertThat(skeleton.getFfnDeltas()).as("a rank-4 update of each layer's kept FFN weights").hasSize(6)
+                .allSatisfy(d -> assertThat(d.getUpB().getRows()).isEqualTo(4))
+                .allSatisfy(d -> assertThat(d.getUpB().getCols()).isEqualTo(neurons));
+        assertThat(result.prompt().getFfnDeltas()).as("the prompt on the full model has none").isEmpty();
         assertThat(skeleton.getLayerPrompts()).as("deep prompt: one offset per layer after the first").hasSize(5)
                 .allSatisfy(m -> assertThat(m.getRows()).isEqualTo(4));
         assertThat(skeleton.getProvenance().getDataHashes()).containsKeys("sst2-train-64.tsv", "sst2-dev-32.tsv");
@@ -130,10 +134,11 @@ class SkeletonBuilderTest {
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, false, 64, Pooling.MEAN, List.of(0.3),
                 List.of(1.0), 1, 1, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16,
-                48, new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, false, false, null, Duration.ZERO, validationFile);
+                48, new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, 0, false, false, null, Duration.ZERO,
+                validationFile);
         assertThatThrownBy(() -> new BuildOptions("sst2", options.train(), options.dev(), TestData.SST2, root, 4,
                 false, 64, Pooling.MEAN, List.of(0.3), List.of(1.0), 1, 1, Localization.Scope.PER_LAYER,
-                AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, options.training(), 1, 0, false, false, null,
+                AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, options.training(), 1, 0, 0, false, false, null,
                 Duration.ZERO, options.dev()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the validation file must not be the dev file");
@@ -157,6 +162,6 @@ class SkeletonBuilderTest {
         return new BuildOptions(o.taskId(), o.train(), o.dev(), o.columns(), o.root(), o.promptLength(), deep,
                 o.maxTokens(), o.pooling(), List.of(0.3), List.of(1.0), o.maxDrop(), o.noiseMargin(), o.scope(),
                 o.method(), o.integrationSteps(), o.attributionExamples(), o.maxTrainExamples(), o.training(),
-                o.retuneEpochs(), 0, false, true, prompt, timeLimit, null);
+                o.retuneEpochs(), 0, o.ffnRank(), false, true, prompt, timeLimit, null);
     }
 }

@@ -49,6 +49,7 @@ final class TasksView {
             t.put("headKeepRatio", keepRatio(k.getHeadsKept(), heads));
             t.put("promptLength", k.getPrompt().getRows());
             t.put("deepPrompt", !k.getLayerPrompts().isEmpty());
+            t.put("ffnUpdateRank", k.getFfnDeltas().isEmpty() ? 0 : k.getFfnDeltas().get(0).getUpA().getCols());
             t.put("baseModelFingerprint", k.getBaseModel().getFingerprint());
             t.put("loadedAt", Instant.ofEpochMilli(s.loadedAtMillis()).toString());
         });

@@ -135,6 +135,7 @@ class HttpEndpointsTest {
         assertThat(sst2.get("headKeepRatio").asDouble()).isEqualTo(1.0);
         assertThat(sst2.get("promptLength").asInt()).isEqualTo(4);
         assertThat(sst2.get("deepPrompt").asBoolean()).as("shallow prompt").isFalse();
+        assertThat(sst2.get("ffnUpdateRank").asInt()).as("no FFN update").isZero();
         assertThat(sst2.get("loadedAt").asText()).endsWith("Z");
         JsonNode mrpc = tasks.at("/refused/0");
         assertThat(mrpc.get("task").asText()).isEqualTo("mrpc");

@@ -52,8 +52,11 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
      * @param roundSize    training examples per round
      * @param maxRounds    rounds at most per candidate
      * @param timeLimit    when the build has to end
+     * @param ffnRank      rank of the low-rank update of a pruned FFN's kept weights trained with the prompt and
+     *                     head; 0 = none
      */
-    public record Schedule(TrainingOptions training, int roundSize, int maxRounds, TimeLimit timeLimit) {}
+    public record Schedule(TrainingOptions training, int roundSize, int maxRounds, TimeLimit timeLimit,
+            int ffnRank) {}
 
     private final NDManager manager;
     private final TorchEncoder encoder;
@@ -110,7 +113,11 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
         List<List<Integer>> headsKept = headsKept(candidate);
         List<TorchLayer> layers = encoder.layers(headsKept, ffnKept);
         TaskSkeleton start = warmStart == null ? prompt : bestSkeletons.get(warmStart);
-        try (TaskParameters params = TaskParameters.of(manager, start)) {
+        try (TaskParameters params = TaskParameters.of(manager, start, ffnKept)) {
+            if (schedule.ffnRank() > 0 && ffnKept != null && params.ffnAdapter(0) == null) {
+                // the warm start had none (the prompt): start one at zero; a warm start's own is carried over
+                params.addFfnAdapters(layers, schedule.ffnRank(), schedule.training().seed());
+            }
             Evaluation best = tuner.score(params, layers, validation, metric);
             TaskSkeleton bestSkeleton = maker.make(params, ffnKept, headsKept);
             listener.epoch(candidate + " before re-tuning", 0, schedule.maxRounds(), Double.NaN, best.value());

@@ -4,19 +4,23 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.skeleton.avro.ClassifierHead;
+import dev.skeleton.avro.FfnDelta;
 import dev.skeleton.avro.Matrix;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.FloatTensor;
 import dev.skeleton.engine.skeleton.Matrices;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 
 /**
  * What prompt tuning trains: the soft prompt ({@code P x hidden}), optionally a deep prompt (one
  * {@code P x hidden} offset per layer after the first, added to the prompt positions' states), and the linear
- * head ({@code hidden x labels} and bias). Everything else is the frozen base model.
+ * head ({@code hidden x labels} and bias); when a skeleton is re-tuned, optionally a low-rank update of each layer's
+ * kept FFN weights ({@link FfnAdapter}). Everything else is the frozen base model.
  */
 public final class TaskParameters implements AutoCloseable {
 
@@ -26,6 +30,8 @@ public final class TaskParameters implements AutoCloseable {
     private final NDArray layerPrompts;
     private final NDArray headWeight;
     private final NDArray headBias;
+    /** One low-rank FFN update per layer, or null: none (the prompt on the full model, or not re-tuned so). */
+    private List<FfnAdapter> ffnAdapters;
 
     private TaskParameters(NDManager manager, NDArray prompt, NDArray layerPrompts, NDArray headWeight,
             NDArray headBias) {
@@ -67,8 +73,16 @@ public final class TaskParameters implements AutoCloseable {
                 m.create(head, new Shape(hidden, labels)), m.zeros(new Shape(labels)));
     }
 
-    /** A trainable copy of a skeleton's prompt and head (to re-tune it). */
+    /** A trainable copy of a skeleton's prompt, head and FFN updates (to re-tune it). */
     public static TaskParameters of(NDManager parent, TaskSkeleton skeleton) {
+        return of(parent, skeleton, skeleton.getFfnKept());
+    }
+
+    /**
+     * As {@link #of(NDManager, TaskSkeleton)}, for a skeleton that keeps {@code ffnKept} of the FFN neurons
+     * {@code skeleton} keeps (a warm start of a smaller candidate): its FFN updates are restricted to them.
+     */
+    public static TaskParameters of(NDManager parent, TaskSkeleton skeleton, List<List<Integer>> ffnKept) {
         NDManager m = parent.newSubManager();
         FloatTensor prompt = Matrices.toTensor(skeleton.getPrompt());
         FloatTensor head = Matrices.toTensor(skeleton.getHead().getWeight());
@@ -86,8 +100,62 @@ public final class TaskParameters implements AutoCloseable {
             }
             layerPrompts = m.create(all, new Shape(deep.size(), prompt.rows(), prompt.cols()));
         }
-        return new TaskParameters(m, m.create(prompt.data(), new Shape(prompt.rows(), prompt.cols())), layerPrompts,
-                m.create(head.data(), new Shape(head.rows(), head.cols())), m.create(bias));
+        TaskParameters params = new TaskParameters(m, m.create(prompt.data(), new Shape(prompt.rows(),
+                prompt.cols())), layerPrompts, m.create(head.data(), new Shape(head.rows(), head.cols())),
+                m.create(bias));
+        List<FfnDelta> deltas = skeleton.getFfnDeltas();
+        if (!deltas.isEmpty()) {
+            List<FfnAdapter> adapters = new ArrayList<>();
+            for (int i = 0; i < deltas.size(); i++) {
+                adapters.add(FfnAdapter.of(m, deltas.get(i), positions(skeleton.getFfnKept(), ffnKept, i)));
+            }
+            params.setFfnAdapters(adapters);
+        }
+        return params;
+    }
+
+    /** Where layer {@code layer}'s neurons of {@code to} sit among those of {@code from} (null: the same). */
+    private static int[] positions(List<List<Integer>> from, List<List<Integer>> to, int layer) {
+        if (Objects.equals(from, to)) {
+            return null;
+        }
+        if (to == null) {
+            throw new IllegalArgumentException("a skeleton's FFN updates cannot be widened to every neuron");
+        }
+        List<Integer> source = from == null ? null : from.get(layer).stream().sorted().toList();
+        return to.get(layer).stream().sorted().mapToInt(n -> {
+            int at = source == null ? n : Collections.binarySearch(source, n);
+            if (at < 0) {
+                throw new IllegalArgumentException("layer " + layer + ": neuron " + n
+                        + " has no FFN update in the skeleton to start from");
+            }
+            return at;
+        }).toArray();
+    }
+
+    /**
+     * Adds a fresh low-rank FFN update of {@code rank} to every layer of {@code layers} (which must keep some
+     * neurons), replacing any it had: from now on they are trained too.
+     */
+    public void addFfnAdapters(List<TorchLayer> layers, int rank, long seed) {
+        Random random = new Random(seed);
+        setFfnAdapters(layers.stream().map(l -> FfnAdapter.fresh(manager, (int) l.ffnIn().getShape().get(0),
+                l.neurons(), rank, random)).toList());
+    }
+
+    private void setFfnAdapters(List<FfnAdapter> adapters) {
+        this.ffnAdapters = adapters;
+        adapters.forEach(a -> a.trainable().forEach(p -> p.setRequiresGradient(true)));
+    }
+
+    /** Layer {@code layer}'s FFN update, or null when there is none. */
+    public FfnAdapter ffnAdapter(int layer) {
+        return ffnAdapters == null ? null : ffnAdapters.get(layer);
+    }
+
+    /** The FFN updates as the skeleton stores them; empty when there are none. */
+    public List<FfnDelta> ffnDeltas() {
+        return ffnAdapters == null ? List.of() : ffnAdapters.stream().map(FfnAdapter::toAvro).toList();
     }
 
     public NDArray prompt() {
@@ -120,8 +188,14 @@ public final class TaskParameters implements AutoCloseable {
     }
 
     public List<NDArray> trainable() {
-        return layerPrompts == null ? List.of(prompt, headWeight, headBias)
-                : List.of(prompt, layerPrompts, headWeight, headBias);
+        List<NDArray> all = new ArrayList<>(List.of(prompt, headWeight, headBias));
+        if (layerPrompts != null) {
+            all.add(layerPrompts);
+        }
+        if (ffnAdapters != null) {
+            ffnAdapters.forEach(a -> all.addAll(a.trainable()));
+        }
+        return all;
     }
 
     public FloatTensor promptTensor() {

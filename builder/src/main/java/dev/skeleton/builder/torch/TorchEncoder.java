@@ -107,7 +107,7 @@ public final class TorchEncoder implements AutoCloseable {
                 h = NDArrays.concat(new NDList(promptStates, h.get(new NDIndex(":, {}:", promptRows))), 1);
             }
             h = layer(h, l, additiveMask, gates == null ? null : gates.heads().get(i),
-                    gates == null ? null : gates.ffn().get(i));
+                    gates == null ? null : gates.ffn().get(i), params.ffnAdapter(i));
         }
         NDArray text = promptRows == 0 ? h : h.get(new NDIndex(":, {}:", promptRows));
         NDArray pooled;
@@ -120,7 +120,8 @@ public final class TorchEncoder implements AutoCloseable {
         return pooled.matMul(params.headWeight()).add(params.headBias());
     }
 
-    private NDArray layer(NDArray h, TorchLayer l, NDArray additiveMask, NDArray headGate, NDArray ffnGate) {
+    private NDArray layer(NDArray h, TorchLayer l, NDArray additiveMask, NDArray headGate, NDArray ffnGate,
+            FfnAdapter adapter) {
         NDArray attended;
         if (l.heads() == 0) {
             attended = norm(h.add(l.attentionOutBias()), l.attentionGamma(), l.attentionBeta(), l.attentionEps());
@@ -144,11 +145,19 @@ public final class TorchEncoder implements AutoCloseable {
         if (l.neurons() == 0) {
             return norm(attended.add(l.ffnOutBias()), l.ffnGamma(), l.ffnBeta(), l.ffnEps());
         }
-        NDArray activation = Activation.gelu(attended.matMul(l.ffnIn()).add(l.ffnInBias()));
+        NDArray up = attended.matMul(l.ffnIn());
+        if (adapter != null) {
+            up = up.add(adapter.up(attended));
+        }
+        NDArray activation = Activation.gelu(up.add(l.ffnInBias()));
         if (ffnGate != null) {
             activation = activation.mul(ffnGate);
         }
-        NDArray out = activation.matMul(l.ffnOut()).add(l.ffnOutBias());
+        NDArray down = activation.matMul(l.ffnOut());
+        if (adapter != null) {
+            down = down.add(adapter.down(activation));
+        }
+        NDArray out = down.add(l.ffnOutBias());
         return norm(out.add(attended), l.ffnGamma(), l.ffnBeta(), l.ffnEps());
     }
 

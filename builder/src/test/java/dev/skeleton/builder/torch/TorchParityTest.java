@@ -41,6 +41,16 @@ class TorchParityTest {
     }
 
     @Test
+    void shouldMatchTheServingEngineWithLowRankFfnUpdates() {
+        BaseModel base = TestBase.get();
+        TaskSkeleton skeleton = SyntheticSkeletons.withFfnDeltas(
+                SyntheticSkeletons.random(base, "adapted", 12, 0.3, 1.0, 25), base, 4, 26);
+        assertThat(logits(skeleton)).as("the updates change the function")
+                .isNotEqualTo(logits(TaskSkeleton.newBuilder(skeleton).setFfnDeltas(List.of()).build()));
+        assertParity(skeleton);
+    }
+
+    @Test
     void shouldMatchTheServingEngineOnAPairTaskWithClsPooling() {
         TaskSkeleton pair = TaskSkeleton.newBuilder(SyntheticSkeletons.random(TestBase.get(), "pair", 8, 0.5, 1.0, 22))
                 .setInput(InputTemplate.newBuilder().setKind(InputKind.PAIR).build())
@@ -52,6 +62,13 @@ class TorchParityTest {
 
     private static void assertParity(TaskSkeleton skeleton) {
         assertParity(skeleton, SENTENCES);
+    }
+
+    private static float[][] logits(TaskSkeleton skeleton) {
+        try (SkeletonEngine engine = new SkeletonEngine(TestBase.get(), EngineConfig.defaults());
+                TaskModel task = engine.load(skeleton)) {
+            return task.forward(SENTENCES).logits();
+        }
     }
 
     private static void assertParity(TaskSkeleton skeleton, List<TextInput> inputs) {

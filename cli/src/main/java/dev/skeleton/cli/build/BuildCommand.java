@@ -79,7 +79,7 @@ public final class BuildCommand implements Callable<Integer> {
                     + " below the prompt's on the full model (default: ${DEFAULT-VALUE}).")
     private double maxDrop;
 
-    @Option(names = "--noise-margin", defaultValue = "1.0", paramLabel = "SE",
+    @Option(names = "--noise-margin", defaultValue = "0.5", paramLabel = "SE",
             description = "Count a candidate within --max-drop only when its validation metric clears the budget by"
                     + " this many standard errors of its difference to the prompt (paired bootstrap on the validation"
                     + " split): the best of several noisy measurements is optimistic; 0 = compare the raw metric"
@@ -119,6 +119,12 @@ public final class BuildCommand implements Callable<Integer> {
                     + " distribution (weight W) with the gold label (weight 1-W); 0 = gold labels only"
                     + " (default: ${DEFAULT-VALUE}).")
     private double distill;
+
+    @Option(names = "--ffn-rank", defaultValue = "8", paramLabel = "R",
+            description = "Rank of the low-rank update of each layer's kept FFN weights trained with the prompt and"
+                    + " head when a candidate is re-tuned (added into the skeleton's own FFN matrices at load: no cost"
+                    + " at inference); 0 = re-tune the prompt and head only (default: ${DEFAULT-VALUE}).")
+    private int ffnRank;
 
     @Option(names = "--learning-rate", defaultValue = "0.01",
             description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
@@ -184,6 +190,7 @@ public final class BuildCommand implements Callable<Integer> {
                     pooling, ffnKeeps, headKeeps, maxDrop, noiseMargin, scope, attribution, igSteps,
                     attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs, distill,
+                    ffnRank,
                     linearProbe, allowWeak, fromPrompt, Duration.ofMinutes(timeLimitMinutes), validation);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());

@@ -3,6 +3,7 @@ package dev.skeleton.engine.graph;
 import static dev.skeleton.engine.graph.GraphWriter.MICROSOFT;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.skeleton.avro.FfnDelta;
 import dev.skeleton.avro.Pooling;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.EncoderLayer;
@@ -57,7 +58,8 @@ public final class SkeletonGraphBuilder {
             }
             int[] heads = kept(skeleton.getHeadsKept(), i);
             int[] neurons = kept(skeleton.getFfnKept(), i);
-            hidden = layer(g, i, layers.get(i), hidden, maskInt32, heads, neurons);
+            FfnDelta delta = skeleton.getFfnDeltas().isEmpty() ? null : skeleton.getFfnDeltas().get(i);
+            hidden = layer(g, i, layers.get(i), hidden, maskInt32, heads, neurons, delta);
         }
 
         String pooled = pool(g, hidden, promptRows, skeleton.getPooling());
@@ -131,7 +133,7 @@ public final class SkeletonGraphBuilder {
     }
 
     private String layer(GraphWriter g, int index, EncoderLayer l, String hidden, String mask, int[] heads,
-            int[] neurons) {
+            int[] neurons, FfnDelta delta) {
         String prefix = "base.layer" + index;
         int headSize = base.headSize();
         int numHeads = base.numHeads();
@@ -176,12 +178,25 @@ public final class SkeletonGraphBuilder {
             return layerNorm(g, g.node("Add", attended, outBias), l.ffnNorm(), prefix + ".ffn.norm");
         }
         boolean allNeurons = neurons == null || neurons.length == l.intermediateSize();
-        String[] in = allNeurons ? baseMatrix(g, prefix + ".ffn.in", l::ffnIn)
-                : ownedMatrix(g, "layer" + index + ".ffn.in", l.ffnIn().selectColumns(neurons));
+        String[] in;
+        String[] out;
+        if (allNeurons && delta == null) {
+            in = baseMatrix(g, prefix + ".ffn.in", l::ffnIn);
+            out = baseMatrix(g, prefix + ".ffn.out", l::ffnOut);
+        } else {
+            // pruned or updated: the task's own matrices, with its low-rank update added once, here
+            FloatTensor inWeight = allNeurons ? l.ffnIn() : l.ffnIn().selectColumns(neurons);
+            FloatTensor outWeight = allNeurons ? l.ffnOut() : l.ffnOut().selectRows(neurons);
+            if (delta != null) {
+                inWeight = inWeight.plusProduct(Matrices.toTensor(delta.getUpA()), Matrices.toTensor(delta.getUpB()));
+                outWeight = outWeight.plusProduct(Matrices.toTensor(delta.getDownA()),
+                        Matrices.toTensor(delta.getDownB()));
+            }
+            in = ownedMatrix(g, "layer" + index + ".ffn.in", inWeight);
+            out = ownedMatrix(g, "layer" + index + ".ffn.out", outWeight);
+        }
         String inBias = allNeurons ? g.shared(prefix + ".ffn.in.bias", l.ffnInBias())
                 : g.owned("layer" + index + ".ffn.in.bias", l.ffnInBias().selectEntries(neurons));
-        String[] out = allNeurons ? baseMatrix(g, prefix + ".ffn.out", l::ffnOut)
-                : ownedMatrix(g, "layer" + index + ".ffn.out", l.ffnOut().selectRows(neurons));
         String activated = g.node("BiasGelu", MICROSOFT, Map.of(), matMul(g, attended, in), inBias);
         return skipLayerNorm(g, matMul(g, activated, out), attended, outBias, l.ffnNorm(), prefix + ".ffn.norm");
     }

@@ -82,6 +82,28 @@ public record FloatTensor(int[] shape, float[] data) {
         return vector(out);
     }
 
+    /** This matrix plus {@code a x b} (a low-rank update: {@code a} is rows x r, {@code b} is r x cols). */
+    public FloatTensor plusProduct(FloatTensor a, FloatTensor b) {
+        int rows = rows();
+        int cols = cols();
+        int rank = a.cols();
+        if (a.rows() != rows || b.rows() != rank || b.cols() != cols) {
+            throw new IllegalArgumentException("cannot add " + a + " x " + b + " to " + this);
+        }
+        float[] out = data.clone();
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < rank; k++) {
+                float aik = a.data[i * rank + k];
+                int bRow = k * cols;
+                int outRow = i * cols;
+                for (int j = 0; j < cols; j++) {
+                    out[outRow + j] += aik * b.data[bRow + j];
+                }
+            }
+        }
+        return new FloatTensor(shape.clone(), out);
+    }
+
     /** Matrices with equal row counts side by side. */
     public static FloatTensor concatColumns(FloatTensor... parts) {
         int rows = parts[0].rows();

@@ -1,5 +1,6 @@
 package dev.skeleton.engine.skeleton;
 
+import dev.skeleton.avro.FfnDelta;
 import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.Matrix;
 import dev.skeleton.avro.TaskSkeleton;
@@ -30,6 +31,8 @@ public final class SkeletonValidator {
     public static final int MAX_LABELS = 1_000;
     /** Longest label name, in characters; results and metric tags carry it. */
     public static final int MAX_LABEL_CHARS = 128;
+    /** Highest rank of a low-rank FFN update: beyond it the update is no longer small next to the weights. */
+    public static final int MAX_FFN_DELTA_RANK = 64;
 
     private SkeletonValidator() {}
 
@@ -115,7 +118,37 @@ public final class SkeletonValidator {
         int ffnSize = w.layers().get(0).intermediateSize();
         checkIndices("ffnKept", s.getFfnKept(), w.layers().size(), ffnSize, p);
         checkIndices("headsKept", s.getHeadsKept(), w.layers().size(), w.numHeads(), p);
+        checkFfnDeltas(s, w, p);
         return p;
+    }
+
+    /** None, or one per layer: rank r, matching the hidden size and the layer's kept neuron count. */
+    private static void checkFfnDeltas(TaskSkeleton s, EncoderWeights w, List<String> p) {
+        List<FfnDelta> deltas = s.getFfnDeltas();
+        int layers = w.layers().size();
+        if (deltas.isEmpty()) {
+            return;
+        }
+        if (deltas.size() != layers) {
+            p.add("ffnDeltas has " + deltas.size() + " entries, expected none or " + layers + " (one per layer)");
+            return;
+        }
+        int hidden = w.hiddenSize();
+        for (int i = 0; i < layers; i++) {
+            int neurons = s.getFfnKept() == null || s.getFfnKept().size() != layers
+                    ? w.layers().get(i).intermediateSize() : s.getFfnKept().get(i).size();
+            FfnDelta d = deltas.get(i);
+            String name = "ffnDeltas[" + i + "]";
+            int rank = d.getUpA().getCols();
+            if (rank < 1 || rank > MAX_FFN_DELTA_RANK) {
+                p.add(name + ".upA has rank " + rank + ", expected 1 to " + MAX_FFN_DELTA_RANK);
+                continue;
+            }
+            checkMatrix(name + ".upA", d.getUpA(), hidden, rank, p);
+            checkMatrix(name + ".upB", d.getUpB(), rank, neurons, p);
+            checkMatrix(name + ".downA", d.getDownA(), neurons, rank, p);
+            checkMatrix(name + ".downB", d.getDownB(), rank, hidden, p);
+        }
     }
 
     /** How often the text slot {} occurs in a template: more than once would copy a request's text over and over. */

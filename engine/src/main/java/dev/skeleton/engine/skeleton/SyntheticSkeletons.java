@@ -2,6 +2,7 @@ package dev.skeleton.engine.skeleton;
 
 import dev.skeleton.avro.BaseModelRef;
 import dev.skeleton.avro.ClassifierHead;
+import dev.skeleton.avro.FfnDelta;
 import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.InputTemplate;
 import dev.skeleton.avro.Matrix;
@@ -74,6 +75,29 @@ public final class SyntheticSkeletons {
             offsets.add(Matrices.toAvro(new FloatTensor(prompt.shape(), offset)));
         }
         return TaskSkeleton.newBuilder(skeleton).setLayerPrompts(offsets).build();
+    }
+
+    /** {@code skeleton} with a random low-rank update (entries of scale 0.05) of every layer's kept FFN weights. */
+    public static TaskSkeleton withFfnDeltas(TaskSkeleton skeleton, BaseModel base, int rank, long seed) {
+        Random random = new Random(seed);
+        EncoderWeights w = base.weights();
+        int hidden = w.hiddenSize();
+        List<FfnDelta> deltas = new ArrayList<>();
+        for (int l = 0; l < w.layers().size(); l++) {
+            int neurons = skeleton.getFfnKept() == null ? w.layers().get(l).intermediateSize()
+                    : skeleton.getFfnKept().get(l).size();
+            deltas.add(new FfnDelta(gaussian(hidden, rank, random), gaussian(rank, neurons, random),
+                    gaussian(neurons, rank, random), gaussian(rank, hidden, random)));
+        }
+        return TaskSkeleton.newBuilder(skeleton).setFfnDeltas(deltas).build();
+    }
+
+    private static Matrix gaussian(int rows, int cols, Random random) {
+        float[] data = new float[rows * cols];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (random.nextGaussian() * 0.05);
+        }
+        return Matrices.toAvro(new FloatTensor(new int[] {rows, cols}, data));
     }
 
     /** {@code round(keep * size)} random distinct indices per layer, sorted. */

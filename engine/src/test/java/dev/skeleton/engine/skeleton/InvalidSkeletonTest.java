@@ -77,6 +77,26 @@ class InvalidSkeletonTest {
     }
 
     @Test
+    void shouldAcceptLowRankFfnUpdatesThatFitTheKeptNeurons() {
+        assertThat(SkeletonValidator.problems(SyntheticSkeletons.withFfnDeltas(valid(), base, 4, 2), base)).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAnFfnUpdateForOtherNeurons() {
+        TaskSkeleton wider = SyntheticSkeletons.withFfnDeltas(SyntheticSkeletons.random(base, "sst2", 4, 0.5, 0.5, 1),
+                base, 4, 2);
+        // 0.5 of 1536 neurons are 768; the valid skeleton keeps 0.3 of them, 461
+        assertRefused(b -> b.setFfnDeltas(wider.getFfnDeltas()), "ffnDeltas[0].upB is 4 x 768, expected 4 x 461");
+    }
+
+    @Test
+    void shouldRefuseFfnUpdatesForSomeLayersOnly() {
+        TaskSkeleton adapted = SyntheticSkeletons.withFfnDeltas(valid(), base, 4, 2);
+        assertRefused(b -> b.setFfnDeltas(adapted.getFfnDeltas().subList(0, 2)),
+                "ffnDeltas has 2 entries, expected none or 6 (one per layer)");
+    }
+
+    @Test
     void shouldAcceptADeepPrompt() {
         assertThat(SkeletonValidator.problems(SyntheticSkeletons.withDeepPrompt(valid(), 6, 2), base)).isEmpty();
     }

@@ -28,7 +28,8 @@ public final class SkeletonSerdes {
     /** Reads every TaskSkeleton version: a registry topic may still hold values from earlier releases. */
     private static final SingleObjectReader<TaskSkeleton> SKELETON_READER =
             new SingleObjectReader<TaskSkeleton>(TaskSkeleton.getClassSchema())
-                    .addWriterSchema(historicSchema("TaskSkeleton-v1.avsc"));
+                    .addWriterSchema(historicSchema("TaskSkeleton-v1.avsc"))
+                    .addWriterSchema(historicSchema("TaskSkeleton-v2.avsc"));
     private static final SingleObjectReader<ClassificationResult> RESULT_READER =
             new SingleObjectReader<>(ClassificationResult.getClassSchema());
 

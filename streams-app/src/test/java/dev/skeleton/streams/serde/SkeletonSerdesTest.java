@@ -140,28 +140,46 @@ class SkeletonSerdesTest {
     @Test
     void shouldReadASkeletonWrittenWithTheFirstSchemaVersion() throws Exception {
         // Given a registry value as release 0.1 wrote it: TaskSkeleton before layerPrompts
-        Schema v1 = SkeletonSerdes.historicSchema("TaskSkeleton-v1.avsc");
-        assertThat(String.format("%016x", SchemaNormalization.parsingFingerprint64(v1)))
-                .as("the kept v1 schema must be exactly what 0.1 wrote").isEqualTo("2693b6b580e85d2c");
-        TaskSkeleton current = TestEngine.skeleton("sst2", 3);
-        GenericData.Record old = new GenericData.Record(v1);
-        for (Schema.Field f : v1.getFields()) {
-            old.put(f.name(), current.get(f.name()));
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(header(new byte[10], v1));
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new GenericDatumWriter<Object>(v1, SpecificData.get()).write(old, encoder);
-        encoder.flush();
-
-        // When the registry reads it
-        ParsedSkeleton parsed = SkeletonSerdes.parseSkeleton(out.toByteArray());
+        TaskSkeleton read = readAsWrittenWith("TaskSkeleton-v1.avsc", "2693b6b580e85d2c");
 
         // Then it is the same skeleton, with a shallow prompt
+        assertThat(read.getLayerPrompts()).isEmpty();
+    }
+
+    @Test
+    void shouldReadASkeletonWrittenWithTheSecondSchemaVersion() throws Exception {
+        // Given a registry value written before ffnDeltas
+        TaskSkeleton read = readAsWrittenWith("TaskSkeleton-v2.avsc", "088054f3a16ada23");
+
+        // Then it is the same skeleton, with the base's FFN weights as they are
+        assertThat(read.getFfnDeltas()).isEmpty();
+    }
+
+    /**
+     * A current skeleton written with the kept historic schema {@code file} (whose parsing fingerprint must be
+     * {@code fingerprint}, what that release wrote), read back by the registry's parser.
+     */
+    private static TaskSkeleton readAsWrittenWith(String file, String fingerprint) throws Exception {
+        Schema old = SkeletonSerdes.historicSchema(file);
+        assertThat(String.format("%016x", SchemaNormalization.parsingFingerprint64(old)))
+                .as("the kept schema must be exactly what that release wrote").isEqualTo(fingerprint);
+        TaskSkeleton current = TestEngine.skeleton("sst2", 3);
+        GenericData.Record record = new GenericData.Record(old);
+        for (Schema.Field f : old.getFields()) {
+            record.put(f.name(), current.get(f.name()));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(header(new byte[10], old));
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<Object>(old, SpecificData.get()).write(record, encoder);
+        encoder.flush();
+
+        ParsedSkeleton parsed = SkeletonSerdes.parseSkeleton(out.toByteArray());
+
         assertThat(parsed).isInstanceOf(ParsedSkeleton.Present.class);
         TaskSkeleton read = ((ParsedSkeleton.Present) parsed).skeleton();
-        assertThat(read.getLayerPrompts()).isEmpty();
         assertThat(read).isEqualTo(current);
+        return read;
     }
 
     /** Writes the single-object header of {@code schema} over the first 10 bytes, if there is room. */
