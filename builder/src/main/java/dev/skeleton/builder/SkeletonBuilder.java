@@ -224,6 +224,10 @@ public final class SkeletonBuilder {
             log.accept("attribution (" + o.method() + ") on " + scored + " training examples");
             Attribution.Scores scores = new Attribution(tuner, base.weights()).score(params, full,
                     examples.subList(0, scored), o.method(), o.integrationSteps(), 16);
+            if (scores.skipped() > 0) {
+                log.accept("attribution: " + scores.skipped() + " of " + scored + " examples left out: a NaN or "
+                        + "infinite gradient");
+            }
             double target = promptValidation.value() - o.maxDrop() / 100;
             CandidateTrainer trainer = new CandidateTrainer(manager, encoder, tuner, scores, o.scope(), prompt, maker,
                     examples, teacher(params), validation, metric, schedule(), promptValidation, target,

@@ -21,10 +21,11 @@ public final class Attribution {
     /**
      * Scores per layer.
      *
-     * @param ffn   {@code [layer][neuron]}
-     * @param heads {@code [layer][head]}
+     * @param ffn     {@code [layer][neuron]}
+     * @param heads   {@code [layer][head]}
+     * @param skipped examples left out because one of their gradients was NaN or infinite
      */
-    public record Scores(double[][] ffn, double[][] heads) {}
+    public record Scores(double[][] ffn, double[][] heads, int skipped) {}
 
     private final PromptTuner tuner;
     private final EncoderWeights weights;
@@ -42,6 +43,7 @@ public final class Attribution {
         double[][] ffn = new double[layers][neurons];
         double[][] head = new double[layers][heads];
         int steps = method == AttributionMethod.INTEGRATED_GRADIENTS ? integrationSteps : 1;
+        int used = 0;
         for (int start = 0; start < examples.size(); start += batchSize) {
             List<LabeledExample> batch = examples.subList(start, Math.min(examples.size(), start + batchSize));
             float[][] ffnGrad = new float[layers][];
@@ -60,16 +62,58 @@ public final class Attribution {
                     }
                 }
             }
-            for (int l = 0; l < layers; l++) {
-                accumulateAbs(ffn[l], ffnGrad[l], steps);
-                accumulateAbs(head[l], headGrad[l], steps);
-            }
+            used += accumulate(ffn, head, ffnGrad, headGrad, batch.size(), steps);
+        }
+        if (used == 0) {
+            throw new TrainingDivergedException("attribution: every one of " + examples.size()
+                    + " examples had a NaN or infinite gradient");
         }
         for (int l = 0; l < layers; l++) {
-            scale(ffn[l], 1.0 / examples.size());
-            scale(head[l], 1.0 / examples.size());
+            scale(ffn[l], 1.0 / used);
+            scale(head[l], 1.0 / used);
         }
-        return new Scores(ffn, head);
+        return new Scores(ffn, head, examples.size() - used);
+    }
+
+    /**
+     * Adds each example's |mean gradient over the integration steps| to the scores, leaving out an example any of
+     * whose gradients is NaN or infinite: one such example would make every unit of its layers NaN, and a ranking of
+     * NaN keeps arbitrary units (seen once on genre: two layers' scores all NaN). Returns how many examples it added.
+     *
+     * @param ffnGrad  {@code [layer][example * neurons + neuron]}
+     * @param headGrad {@code [layer][example * heads + head]}
+     */
+    static int accumulate(double[][] ffn, double[][] head, float[][] ffnGrad, float[][] headGrad, int examples,
+            int steps) {
+        int added = 0;
+        for (int e = 0; e < examples; e++) {
+            if (finite(ffnGrad, e, ffn[0].length) && finite(headGrad, e, head[0].length)) {
+                for (int l = 0; l < ffn.length; l++) {
+                    addAbs(ffn[l], ffnGrad[l], e, steps);
+                    addAbs(head[l], headGrad[l], e, steps);
+                }
+                added++;
+            }
+        }
+        return added;
+    }
+
+    private static boolean finite(float[][] grads, int example, int units) {
+        for (float[] layer : grads) {
+            for (int i = example * units; i < (example + 1) * units; i++) {
+                if (!Float.isFinite(layer[i])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void addAbs(double[] scores, float[] grads, int example, int steps) {
+        int units = scores.length;
+        for (int i = 0; i < units; i++) {
+            scores[i] += Math.abs(grads[example * units + i] / steps);
+        }
     }
 
     private static float[] add(float[] sum, float[] values) {
@@ -80,14 +124,6 @@ public final class Attribution {
             sum[i] += values[i];
         }
         return sum;
-    }
-
-    /** Adds |mean over integration steps| of each example's gradient; {@code grads} is {@code [example][unit]}. */
-    private static void accumulateAbs(double[] scores, float[] grads, int steps) {
-        int units = scores.length;
-        for (int i = 0; i < grads.length; i++) {
-            scores[i % units] += Math.abs(grads[i] / steps);
-        }
     }
 
     private static void scale(double[] values, double factor) {
