@@ -188,10 +188,8 @@ public final class TaskParameters implements AutoCloseable {
     }
 
     public List<NDArray> trainable() {
-        List<NDArray> all = new ArrayList<>(List.of(prompt, headWeight, headBias));
-        if (layerPrompts != null) {
-            all.add(layerPrompts);
-        }
+        List<NDArray> all = new ArrayList<>(layerPrompts == null ? List.of(prompt, headWeight, headBias)
+                : List.of(prompt, layerPrompts, headWeight, headBias));
         if (ffnAdapters != null) {
             ffnAdapters.forEach(a -> all.addAll(a.trainable()));
         }
