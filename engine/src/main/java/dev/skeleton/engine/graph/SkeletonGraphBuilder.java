@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * <p>Layers use ONNX Runtime's fused transformer kernels ({@code Attention}, {@code SkipLayerNormalization},
  * {@code BiasGelu}) because the per-op overhead of the decomposed graph is a large share of the time at
  * the short sequences of streaming classification. Weights that are the same for every task (embeddings,
- * norms, biases, the layer matrices it keeps whole) are shared initializers; pruned layer matrices, prompt and head
- * are owned by the task's model.
+ * norms, biases, the layer matrices it keeps whole) are shared initializers; pruned layer matrices (the FFN ones with
+ * the skeleton's low-rank update added, when it has one), prompt and head are owned by the task's model.
  */
 public final class SkeletonGraphBuilder {
 
