@@ -57,8 +57,8 @@ public final class FfnAdapter {
             upB = upB.selectColumns(positions);
             downA = downA.selectRows(positions);
         }
-        return new FfnAdapter(nd(manager, Matrices.toTensor(delta.getUpA())), nd(manager, upB), nd(manager, downA),
-                nd(manager, Matrices.toTensor(delta.getDownB())), 1f);
+        return new FfnAdapter(TorchLayer.nd(Matrices.toTensor(delta.getUpA()), manager), TorchLayer.nd(upB, manager),
+                TorchLayer.nd(downA, manager), TorchLayer.nd(Matrices.toTensor(delta.getDownB()), manager), 1f);
     }
 
     /** Kaiming-like start for A: unit-variance outputs per input row, as LoRA does. */
@@ -69,10 +69,6 @@ public final class FfnAdapter {
             data[i] = (float) (random.nextGaussian() * std);
         }
         return manager.create(data, new Shape(rows, cols));
-    }
-
-    private static NDArray nd(NDManager manager, FloatTensor t) {
-        return manager.create(t.data(), new Shape(t.rows(), t.cols()));
     }
 
     /** The update's contribution to the up projection of {@code x} (a per-step array, so the result is too). */
