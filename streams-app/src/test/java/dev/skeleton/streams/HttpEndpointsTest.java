@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /** The HTTP endpoints on a real Vert.x server, with the real registry and engine and a settable Kafka Streams state. */
 class HttpEndpointsTest {
 
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    /** HTTP/1.1, as Prometheus and browsers without TLS speak it (no h2c upgrade). */
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final AtomicReference<State> state = new AtomicReference<>(State.REBALANCING);
     private Vertx vertx;

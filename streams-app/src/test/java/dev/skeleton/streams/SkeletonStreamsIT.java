@@ -174,8 +174,11 @@ class SkeletonStreamsIT {
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        // HTTP/1.1 as Prometheus scrapes: the JDK client's default h2c upgrade misreads a large plain-HTTP reply
+        // (seen once on /metrics: "Frame type(97) ... exceeds MAX_FRAME_SIZE")
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------
