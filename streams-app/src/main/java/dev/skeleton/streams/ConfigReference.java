@@ -27,8 +27,8 @@ public final class ConfigReference {
 
     private static String row(ConfigKey key) {
         String defaultValue = !key.hasDefault() ? "(required)"
+                : key.name.equals(StreamsAppConfig.ENGINE_THREADS) ? "1, or cores (see meaning)"
                 : key.defaultValue == null ? "unset"
-                : key.name.equals(StreamsAppConfig.ENGINE_THREADS) ? "number of cores"
                 : "`" + ConfigDef.convertToString(key.defaultValue, key.type) + "`";
         String valid = key.validator == null ? "" : key.validator.toString();
         return "| `" + key.name + "` | " + key.type.name().toLowerCase() + " | " + cell(defaultValue) + " | "

@@ -159,9 +159,13 @@ public final class StreamsAppConfig extends AbstractConfig {
                             + "its source topic, partition and offset).")
             .define(PROCESSING_GUARANTEE, Type.STRING, AT_LEAST_ONCE, ValidString.in(AT_LEAST_ONCE, EXACTLY_ONCE_V2),
                     Importance.MEDIUM, "Kafka Streams processing guarantee: at_least_once or exactly_once_v2.")
-            .define(ENGINE_THREADS, Type.INT, Runtime.getRuntime().availableProcessors(), ConfigDef.Range.atLeast(1),
-                    Importance.MEDIUM, "ONNX Runtime intra-op threads shared by all tasks; defaults to the number "
-                            + "of cores.")
+            .define(ENGINE_THREADS, Type.INT, null, nullOrAtLeastOne(), Importance.MEDIUM,
+                    "ONNX Runtime intra-op threads. 1: every inference batch runs alone on its worker's thread, so "
+                            + "the " + INFERENCE_WORKERS + " run side by side, a core each. Above 1: a pool of that "
+                            + "many threads shared by all tasks and workers. Defaults to 1 when " + INFERENCE_WORKERS
+                            + " is at least the number of cores (on 2 cores with 2 workers this gave more throughput "
+                            + "and lower latency than a shared pool of 2; see the README's figures), else to the "
+                            + "number of cores.")
             .define(ENGINE_DEVICE, Type.STRING, "cpu", ConfigDef.CaseInsensitiveValidString.in("cpu", "cuda"),
                     Importance.MEDIUM, "Where inference runs: cpu, or cuda (needs the GPU build, mvn -Pgpu, and an "
                             + "NVIDIA driver; without them the engine logs a warning and runs on the CPU).")
@@ -189,9 +193,9 @@ public final class StreamsAppConfig extends AbstractConfig {
             .define(BATCH_MAX_DELAY_MS, Type.INT, 10, ConfigDef.Range.between(0, 10_000), Importance.MEDIUM,
                     "Longest a request waits for its batch to fill before the batch runs anyway (once an inference "
                             + "worker is idle), in milliseconds; 0 runs whatever has arrived as soon as a worker is "
-                            + "idle. Also bounds how long the stream thread "
-                            + "blocks waiting for input (Kafka Streams' poll.ms, unless kafka.poll.ms is set), so "
-                            + "an idle stream still meets it.")
+                            + "idle (lowest latency; about 5% less throughput in the README's runs). Also bounds how "
+                            + "long the stream thread blocks waiting for input (Kafka Streams' poll.ms, at least 1 ms, "
+                            + "unless kafka.poll.ms is set), so an idle stream still meets it.")
             .define(BATCH_QUEUE_CAPACITY, Type.INT, 256, ConfigDef.Range.between(1, 100_000), Importance.MEDIUM,
                     "Most requests one stream task holds between reading them and writing their results (waiting "
                             + "for a batch, in inference, or waiting for an earlier request's result, since results "
@@ -209,8 +213,8 @@ public final class StreamsAppConfig extends AbstractConfig {
                             + "goes on; a result that comes later is dropped. 0 waits for ever.")
             .define(INFERENCE_WORKERS, Type.INT, 2, ConfigDef.Range.between(1, 256), Importance.MEDIUM,
                     "Vert.x worker threads that run inference batches, shared by all stream threads and tasks. "
-                            + "Each batch also uses " + ENGINE_THREADS + " ONNX Runtime threads, so more workers "
-                            + "than cores rarely help.")
+                            + "With " + ENGINE_THREADS + "=1 each runs its batch on one core; more workers than "
+                            + "cores rarely help.")
             .define(SHUTDOWN_GRACE_MS, Type.INT, 25_000, ConfigDef.Range.between(1_000, 3_600_000), Importance.MEDIUM,
                     "The whole stop after SIGTERM or Ctrl-C fits in this many milliseconds: Kafka Streams writes the "
                             + "results it holds and commits, then the workers, HTTP and clients close. Keep it below "
@@ -486,8 +490,19 @@ public final class StreamsAppConfig extends AbstractConfig {
         return getString(PROCESSING_GUARANTEE);
     }
 
+    /** {@value #ENGINE_THREADS}, or its default for this machine's cores and {@value #INFERENCE_WORKERS}. */
     public int engineThreads() {
-        return getInt(ENGINE_THREADS);
+        Integer threads = getInt(ENGINE_THREADS);
+        return threads != null ? threads
+                : defaultEngineThreads(Runtime.getRuntime().availableProcessors(), inferenceWorkers());
+    }
+
+    /**
+     * The default of {@value #ENGINE_THREADS}: single-threaded batches when there is a worker for every core (no pool
+     * to share, wake or spin), else a pool of every core shared by the workers.
+     */
+    public static int defaultEngineThreads(int cores, int workers) {
+        return workers >= cores ? 1 : cores;
     }
 
     /** Reads the base model named by {@value #ENGINE_BASE_MODELS} (seconds). */
@@ -625,6 +640,14 @@ public final class StreamsAppConfig extends AbstractConfig {
     // already been reported.
 
     /** Where a secret is: env:NAME or file:PATH. */
+    private static ConfigDef.Validator nullOrAtLeastOne() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value != null && (Integer) value < 1) {
+                throw new ConfigException(name, value, "must be at least 1 (or unset for the default)");
+            }
+        }, () -> "[1,...], or unset");
+    }
+
     private static ConfigDef.Validator secretReference() {
         return ConfigDef.LambdaValidator.with((name, value) -> {
             String v = value == null ? null : ((Password) value).value();

@@ -45,7 +45,8 @@ class StreamsAppConfigTest {
         assertThat(c.topicTaskMapping()).isEmpty();
         assertThat(c.maxTextChars()).isEqualTo(20_000);
         assertThat(c.processingGuarantee()).isEqualTo("at_least_once");
-        assertThat(c.engineThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(c.engineThreads()).isEqualTo(StreamsAppConfig.defaultEngineThreads(
+                Runtime.getRuntime().availableProcessors(), 2));
         assertThat(c.replicationFactor()).isEmpty();
         assertThat(c.batchSettings()).isEqualTo(new BatchSettings(32, Duration.ofMillis(10), 256));
         assertThat(c.inferenceWorkers()).isEqualTo(2);
@@ -161,6 +162,22 @@ class StreamsAppConfigTest {
         assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.ENGINE_DEVICE, "tpu")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("engine.device").hasMessageContaining("tpu");
+    }
+
+    @Test
+    void shouldRunSingleThreadedBatchesWhenEveryCoreHasAWorkerUnlessThreadsAreSet() {
+        assertThat(StreamsAppConfig.defaultEngineThreads(2, 2)).isEqualTo(1);
+        assertThat(StreamsAppConfig.defaultEngineThreads(2, 4)).isEqualTo(1);
+        assertThat(StreamsAppConfig.defaultEngineThreads(16, 2)).isEqualTo(16);
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(config(Map.of(StreamsAppConfig.INFERENCE_WORKERS, String.valueOf(cores))).engineThreads())
+                .isEqualTo(1);
+        assertThat(config(Map.of(StreamsAppConfig.INFERENCE_WORKERS, String.valueOf(cores),
+                StreamsAppConfig.ENGINE_THREADS, "3")).engineThreads()).isEqualTo(3);
+
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.ENGINE_THREADS, "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("engine.threads").hasMessageContaining("must be at least 1");
     }
 
     @Test

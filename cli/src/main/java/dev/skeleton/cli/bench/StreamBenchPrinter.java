@@ -20,16 +20,22 @@ public final class StreamBenchPrinter {
         out.println();
         out.println(f("%-11s %6s %6s %9s %9s %9s %10s %9s %9s %6s %5s", "variant", "batch", "delay", "requests",
                 "seq/s", "vs raw", "mean batch", "p50 ms", "p99 ms", "lost", "dup"));
+        StreamBenchReport.Raw raw = r.raw();
         for (StreamBenchReport.Variant v : r.variants()) {
             out.println(f("%-11s %6d %6d %9d %9.1f %9.2f %10.1f %9.1f %9.1f %6d %5d", v.name(), v.batchMaxSize(),
-                    v.batchMaxDelayMs(), v.messages(), v.seqPerSecond(), v.seqPerSecond() / r.rawSeqPerSecond(),
+                    v.batchMaxDelayMs(), v.messages(), v.seqPerSecond(), v.seqPerSecond() / raw.best(),
                     v.meanBatch(), v.p50Ms(), v.p99Ms(), v.lost(), v.duplicates()));
         }
-        out.println(f("%-11s %6d %6s %9s %9.1f %9.2f", "raw engine", r.rawBatch(), "-", "-", r.rawSeqPerSecond(), 1.0));
-        out.println(f("%-11s %6d %6s %9s %9.1f %9.2f", "raw engine", 1, "-", "-", r.rawSingleSeqPerSecond(),
-                r.rawSingleSeqPerSecond() / r.rawSeqPerSecond()));
-        out.println(f("raw engine batch %d / batch 1: %.2fx (what batching can gain at most on this machine)",
-                r.rawBatch(), r.rawSeqPerSecond() / r.rawSingleSeqPerSecond()));
+        out.println(f("%-11s %6d %6s %9s %9.1f %9.2f   1 caller, engine.threads=%d", "raw engine", raw.batch(), "-",
+                "-", raw.seqPerSecond(), raw.seqPerSecond() / raw.best(), raw.threads()));
+        out.println(f("%-11s %6d %6s %9s %9.1f %9.2f   %d callers at once, engine.threads=%d", "raw engine",
+                raw.batch(), "-", "-", raw.parallelSeqPerSecond(), raw.parallelSeqPerSecond() / raw.best(),
+                raw.callers(), raw.callerThreads()));
+        out.println(f("%-11s %6d %6s %9s %9.1f %9.2f   1 caller, engine.threads=%d", "raw engine", 1, "-", "-",
+                raw.singleSeqPerSecond(), raw.singleSeqPerSecond() / raw.best(), raw.threads()));
+        out.println(f("vs raw: against the better batched raw figure; raw engine batch %d / batch 1: %.2fx (what "
+                + "batching can gain at most on this machine, 1 caller)", raw.batch(),
+                raw.seqPerSecond() / raw.singleSeqPerSecond()));
         for (StreamBenchReport.Variant dynamic : r.variants()) {
             if (dynamic.batchMaxSize() == 1) {
                 continue;
@@ -74,7 +80,7 @@ public final class StreamBenchPrinter {
             o.put("inference_workers", v.workers());
             o.put("requests", v.messages());
             o.put("seq_per_s", round(v.seqPerSecond(), 2));
-            o.put("vs_raw", round(v.seqPerSecond() / r.rawSeqPerSecond(), 3));
+            o.put("vs_raw", round(v.seqPerSecond() / r.raw().best(), 3));
             o.put("mean_batch", round(v.meanBatch(), 2));
             o.put("latency_rate", round(v.latencyRate(), 1));
             o.put("latency_requests", v.latencyMessages());
@@ -93,9 +99,14 @@ public final class StreamBenchPrinter {
         ObjectNode raw = Json.object();
         raw.put("variant", "raw");
         raw.put("task", r.task());
-        raw.put("batch", r.rawBatch());
-        raw.put("seq_per_s", round(r.rawSeqPerSecond(), 2));
-        raw.put("seq_per_s_batch_1", round(r.rawSingleSeqPerSecond(), 2));
+        raw.put("batch", r.raw().batch());
+        raw.put("seq_per_s", round(r.raw().seqPerSecond(), 2));
+        raw.put("engine_threads", r.raw().threads());
+        raw.put("seq_per_s_parallel", round(r.raw().parallelSeqPerSecond(), 2));
+        raw.put("parallel_callers", r.raw().callers());
+        raw.put("parallel_engine_threads", r.raw().callerThreads());
+        raw.put("seq_per_s_best", round(r.raw().best(), 2));
+        raw.put("seq_per_s_batch_1", round(r.raw().singleSeqPerSecond(), 2));
         raw.put("setup", r.setup());
         out.println(Json.line(raw));
         StreamBenchReport.Swap s = r.swap();

@@ -7,15 +7,33 @@ import java.util.List;
  *
  * @param task              the skeleton benchmarked, and its version
  * @param setup             how: broker, guarantee, partitions, threads, workers, sentences
- * @param rawSeqPerSecond   the engine alone on the same skeleton and sentences, batches of {@code rawBatch}, median
- * @param rawBatch          batch size of the raw engine figure
- * @param rawSingleSeqPerSecond the engine alone, one sentence at a time: the most batching can gain is the ratio
+ * @param raw               the engine alone on the same skeleton and sentences
  * @param variants          the service with batch size 1 and with dynamic batching, on 1 worker and on the default
  *                          pool
  * @param swap              hot swaps under load (measured on the dynamic variant)
  */
-public record StreamBenchReport(String task, String setup, double rawSeqPerSecond, int rawBatch,
-        double rawSingleSeqPerSecond, List<Variant> variants, Swap swap) {
+public record StreamBenchReport(String task, String setup, Raw raw, List<Variant> variants, Swap swap) {
+
+    /**
+     * The engine alone, medians of repetitions.
+     *
+     * @param batch              batch size of the batched figures
+     * @param seqPerSecond       batches from one caller, on a pool of {@code threads}
+     * @param threads            that pool's threads
+     * @param parallelSeqPerSecond batches from {@code callers} callers at once, each on {@code callerThreads}, as the
+     *                           service's workers run them
+     * @param callers            callers of that figure (the service's default inference.workers)
+     * @param callerThreads      engine.threads of that figure
+     * @param singleSeqPerSecond one sentence at a time from one caller: the most batching can gain is the ratio
+     */
+    public record Raw(int batch, double seqPerSecond, int threads, double parallelSeqPerSecond, int callers,
+            int callerThreads, double singleSeqPerSecond) {
+
+        /** The better batched figure: what the service's throughput is compared with ("vs raw"). */
+        public double best() {
+            return Math.max(seqPerSecond, parallelSeqPerSecond);
+        }
+    }
 
     /**
      * One service configuration through the broker.

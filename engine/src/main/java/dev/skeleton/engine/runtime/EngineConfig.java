@@ -7,8 +7,11 @@ import java.util.List;
 /**
  * How the engine runs skeletons.
  *
- * @param intraOpThreads size of ONNX Runtime's process-wide intra-op thread pool, >= 1 (the first engine of a
- *                       process sets it; later ones share that pool)
+ * @param intraOpThreads ONNX Runtime intra-op threads, >= 1. Above 1: the size of a process-wide pool that every
+ *                       session's batches share (the first engine of a process sets it; later ones share that pool).
+ *                       1: each batch runs alone on the thread that calls the model, with no pool at all, so
+ *                       several callers (inference workers) run side by side on their own cores without waking,
+ *                       spinning or waiting for pool threads
  * @param device         execution provider; CUDA falls back to CPU with a warning when unavailable
  * @param cudaDeviceId   GPU ordinal for CUDA, >= 0
  * @param precision      arithmetic of the layer matrices: fp32, or dynamic int8 (CPU)

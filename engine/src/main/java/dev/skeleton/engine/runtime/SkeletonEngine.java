@@ -121,9 +121,16 @@ public final class SkeletonEngine implements AutoCloseable {
     private OrtSession.SessionOptions sessionOptions(Map<String, SharedTensor> sharedInitializers) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        // All tasks run on the environment's global thread pool: per-session pools would add idle threads
-        // with every loaded task.
-        options.disablePerSessionThreads();
+        if (config.intraOpThreads() == 1) {
+            // single-threaded sessions have no pool: the calling worker runs the whole batch. On few cores, parallel
+            // workers each on a core beat batches that share a pool (measured: README, "Streaming service")
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
+        } else {
+            // All tasks run on the environment's global thread pool: per-session pools would add idle threads
+            // with every loaded task.
+            options.disablePerSessionThreads();
+        }
         // No per-session arena: an arena keeps the peak activation memory of its largest batch for the life of
         // the session, which multiplied by many tasks dwarfs their weights. Activations are allocated per run.
         options.setCPUArenaAllocator(false);
