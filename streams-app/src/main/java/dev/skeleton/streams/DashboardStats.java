@@ -115,7 +115,7 @@ final class DashboardStats {
             ObjectNode t = taskArray.addObject();
             t.put("task", task);
             t.put("serving", skeleton != null);
-            for (String field : List.of("version", "input", "ffnKeepRatio", "headKeepRatio", "loadedAt")) {
+            for (String field : List.of("version", "input", "baseModel", "ffnKeepRatio", "headKeepRatio", "loadedAt")) {
                 t.set(field, skeleton == null ? null : skeleton.get(field));
             }
             double labeled = now.labeledByTask.getOrDefault(task, 0.0);

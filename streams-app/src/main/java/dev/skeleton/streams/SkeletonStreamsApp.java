@@ -1,7 +1,7 @@
 package dev.skeleton.streams;
 
 import dev.skeleton.engine.model.BaseModel;
-import dev.skeleton.engine.runtime.SkeletonEngine;
+import dev.skeleton.engine.runtime.BaseEngines;
 import dev.skeleton.streams.classify.TaskClassifier;
 import dev.skeleton.streams.registry.RegistryTaskClassifier;
 import dev.skeleton.streams.registry.SkeletonRegistry;
@@ -61,21 +61,26 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         this.grace = grace;
     }
 
-    /** Starts the service on the base model its configuration names. */
+    /** Starts the service on the base models its configuration names. */
     public static SkeletonStreamsApp start(StreamsAppConfig config) {
-        return start(config, config.loadBaseModel());
+        return start(config, config.loadBaseModels());
+    }
+
+    /** {@link #start(StreamsAppConfig, List)} on one base model. */
+    public static SkeletonStreamsApp start(StreamsAppConfig config, BaseModel base) {
+        return start(config, List.of(base));
     }
 
     /**
-     * Starts the service on {@code base}: creates missing topics, then starts Kafka Streams, which first replays
-     * the registry topic (building every task's model) and then processes requests. Returns once started; if
-     * starting fails, closes what it had opened, as {@link #close()} does, and rethrows.
+     * Starts the service on {@code bases}: creates missing topics, then starts Kafka Streams, which first replays
+     * the registry topic (building every task's model on its base) and then processes requests. Returns once
+     * started; if starting fails, closes what it had opened, as {@link #close()} does, and rethrows.
      */
-    public static SkeletonStreamsApp start(StreamsAppConfig config, BaseModel base) {
+    public static SkeletonStreamsApp start(StreamsAppConfig config, List<BaseModel> bases) {
         log.info("starting {} on {}: {}", config.applicationId(), config.bootstrapServers(), config.values());
         SkeletonStreamsApp app = new SkeletonStreamsApp(config.shutdownGrace());
         try {
-            app.open(config, base);
+            app.open(config, bases);
             return app;
         } catch (RuntimeException | Error e) {
             app.close();
@@ -84,22 +89,22 @@ public final class SkeletonStreamsApp implements AutoCloseable {
     }
 
     /** Opens every component in dependency order, pushing each on {@link #opened} as soon as it exists. */
-    private void open(StreamsAppConfig config, BaseModel base) {
+    private void open(StreamsAppConfig config, List<BaseModel> bases) {
         Vertx vertx = Vertx.vertx();
         opened.push("Vert.x", timeout -> closeVertx(vertx, timeout));
         InferenceWorkers workers = new VertxInferenceWorkers(vertx, config.inferenceWorkers());
         opened.push("inference workers", timeout -> workers.close());
-        SkeletonEngine engine = new SkeletonEngine(base, config.engineConfig());
+        BaseEngines engines = new BaseEngines(bases, config.engineConfig());
         // before any skeleton arrives: the first hot swap must not pay for the first session and a cold JIT
-        engine.warmUp();
-        SkeletonRegistry models = new SkeletonRegistry(engine::load);
+        engines.warmUp();
+        SkeletonRegistry models = new SkeletonRegistry(engines::load);
         registry = models;
         // Closed once nothing submits batches any more (Kafka Streams and HTTP are closed by then). Native memory a
         // running batch may still read is freed only when the workers are idle.
-        opened.push("models and engine", timeout -> {
+        opened.push("models and engines", timeout -> {
             if (workers.awaitIdle(timeout)) {
                 models.close();
-                engine.close();
+                engines.close();
             } else {
                 log.warn("an inference batch still runs at the end of the grace period: its models and the base "
                         + "model's weights stay allocated until the process exits");
@@ -154,7 +159,7 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             opened.push("direct classifier", timeout -> direct.close());
             http = HttpEndpoints.start(vertx, config.httpHost(), config.httpPort().get(), config.httpAccess(),
                     streams::state, new StuckWorkers(workers, config.batchSettings().inferenceTimeout()),
-                    new TasksView(models, base), prometheus, new ClassifyEndpoint(direct, metrics,
+                    new TasksView(models, engines), prometheus, new ClassifyEndpoint(direct, metrics,
                     config.maxTextChars()));
             opened.push("HTTP endpoints", timeout -> http.close());
         }
@@ -177,12 +182,12 @@ public final class SkeletonStreamsApp implements AutoCloseable {
      * Streams stops on an error.
      */
     public static void run(StreamsAppConfig config) {
-        run(config, config.loadBaseModel());
+        run(config, config.loadBaseModels());
     }
 
-    /** {@link #run(StreamsAppConfig)} on the base model {@code base}. */
-    public static void run(StreamsAppConfig config, BaseModel base) {
-        try (SkeletonStreamsApp app = start(config, base)) {
+    /** {@link #run(StreamsAppConfig)} on the base models {@code bases}. */
+    public static void run(StreamsAppConfig config, List<BaseModel> bases) {
+        try (SkeletonStreamsApp app = start(config, bases)) {
             // not a shutdown hook: see StopSignals for why inference must stop before the JVM exits
             StopSignals.onStop(app::close);
             app.awaitStop();

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -176,11 +177,11 @@ public final class StreamsAppConfig extends AbstractConfig {
                             + "quantization: per-column int8 weights, activations quantized per batch; about 1.7-1.9x "
                             + "the fp32 speed on CPU, see the README's figures; not with " + ENGINE_DEVICE + "=cuda).")
             .define(ENGINE_BASE_MODELS, Type.LIST, KnownBaseModel.ALL_MINILM_L6_V2.id(), baseModelList(),
-                    Importance.MEDIUM, "The base model every skeleton runs on: a name (" + KnownBaseModel.ids()
+                    Importance.MEDIUM, "The base models skeletons run on, each a name (" + KnownBaseModel.ids()
                             + "; all but the first come from optional Maven artifacts, see the README) or the path "
-                            + "of a BERT-family ONNX export (a directory with model.onnx and tokenizer.json). Loaded "
-                            + "once; a skeleton built on another base is refused with that reason. One base per "
-                            + "service for now.")
+                            + "of a BERT-family ONNX export (a directory with model.onnx and tokenizer.json). Each "
+                            + "is loaded once, and each skeleton runs on the base it was built on (by fingerprint); "
+                            + "a skeleton of a base not listed is refused with that reason.")
             .define(ENGINE_PREPACK_WEIGHTS, Type.BOOLEAN, true, Importance.LOW,
                     "true: ONNX Runtime re-lays each task's layer matrices for its kernels (fastest). false: the "
                             + "matrices a task keeps whole are held once per process for all tasks instead of once "
@@ -505,9 +506,9 @@ public final class StreamsAppConfig extends AbstractConfig {
         return workers >= cores ? 1 : cores;
     }
 
-    /** Reads the base model named by {@value #ENGINE_BASE_MODELS} (seconds). */
-    public BaseModel loadBaseModel() {
-        return BaseModel.load(getList(ENGINE_BASE_MODELS).get(0));
+    /** Reads the base models named by {@value #ENGINE_BASE_MODELS} (seconds each). */
+    public List<BaseModel> loadBaseModels() {
+        return getList(ENGINE_BASE_MODELS).stream().map(BaseModel::load).toList();
     }
 
     /** The engine's threads, device, GPU ordinal, precision and weight packing. */
@@ -705,16 +706,20 @@ public final class StreamsAppConfig extends AbstractConfig {
     private static ConfigDef.Validator baseModelList() {
         return ConfigDef.LambdaValidator.with((name, value) -> {
             List<?> bases = (List<?>) value;
-            if (bases.size() != 1) {
-                throw new ConfigException(name, shown(value), "name exactly one base model (several bases in one "
-                        + "service are not supported yet)");
+            if (bases.isEmpty()) {
+                throw new ConfigException(name, shown(value), "name at least one base model");
             }
-            String base = bases.get(0).toString();
-            if (KnownBaseModel.byId(base).isEmpty() && !Files.exists(Path.of(base))) {
-                throw new ConfigException(name, shown(value), "must be one of " + KnownBaseModel.ids()
-                        + ", or the path of an ONNX export; " + base + " is neither");
+            if (new HashSet<>(bases).size() != bases.size()) {
+                throw new ConfigException(name, shown(value), "names a base model twice");
             }
-        }, () -> "one of " + KnownBaseModel.ids() + ", or a path");
+            for (Object entry : bases) {
+                String base = entry.toString();
+                if (KnownBaseModel.byId(base).isEmpty() && !Files.exists(Path.of(base))) {
+                    throw new ConfigException(name, shown(value), "each must be one of " + KnownBaseModel.ids()
+                            + ", or the path of an ONNX export; " + base + " is neither");
+                }
+            }
+        }, () -> "each one of " + KnownBaseModel.ids() + ", or a path");
     }
 
     private static ConfigDef.Validator regex() {

@@ -5,52 +5,61 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.BaseModel;
-import dev.skeleton.engine.model.EncoderLayer;
+import dev.skeleton.engine.model.EncoderWeights;
+import dev.skeleton.engine.runtime.BaseEngines;
 import dev.skeleton.streams.registry.SkeletonRegistry;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * The {@code /tasks} document: what the registry serves (task, version, labels, input kind, keep ratios, when it
- * was swapped in) and which versions it refused and why.
+ * The {@code /tasks} document: the base models loaded, what the registry serves (task, version, base, labels, input
+ * kind, keep ratios, when it was swapped in) and which versions it refused and why.
  *
- * <p>Keep ratios are the kept fraction of FFN neurons and of attention heads over all layers of the base model
- * (1.0 when the skeleton keeps all).
+ * <p>Keep ratios are the kept fraction of FFN neurons and of attention heads over all layers of the task's base
+ * model (1.0 when the skeleton keeps all).
  */
 final class TasksView {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SkeletonRegistry registry;
-    private final int layers;
-    private final int ffnSize;
-    private final int heads;
+    private final BaseEngines engines;
 
-    TasksView(SkeletonRegistry registry, BaseModel base) {
+    TasksView(SkeletonRegistry registry, BaseEngines engines) {
         this.registry = registry;
-        List<EncoderLayer> l = base.weights().layers();
-        this.layers = l.size();
-        this.ffnSize = l.get(0).intermediateSize();
-        this.heads = base.weights().numHeads();
+        this.engines = engines;
     }
 
     ObjectNode json() {
         ObjectNode root = JSON.createObjectNode();
+        ArrayNode bases = root.putArray("baseModels");
+        for (BaseModel base : engines.bases()) {
+            ObjectNode b = bases.addObject();
+            b.put("name", base.name());
+            b.put("fingerprint", base.fingerprint());
+            b.put("layers", base.weights().layers().size());
+            b.put("hiddenSize", base.weights().hiddenSize());
+        }
         ArrayNode serving = root.putArray("serving");
         registry.serving().forEach((task, s) -> {
             TaskSkeleton k = s.skeleton();
+            String fingerprint = k.getBaseModel().getFingerprint();
             ObjectNode t = serving.addObject();
             t.put("task", task);
             t.put("version", k.getVersion());
             t.put("input", k.getInput().getKind().name());
             ArrayNode labels = t.putArray("labels");
             k.getLabels().forEach(labels::add);
-            t.put("ffnKeepRatio", keepRatio(k.getFfnKept(), ffnSize));
-            t.put("headKeepRatio", keepRatio(k.getHeadsKept(), heads));
+            // a serving skeleton was loaded on its base, so the base is there
+            EncoderWeights base = engines.base(fingerprint).orElseThrow().weights();
+            t.put("ffnKeepRatio", keepRatio(k.getFfnKept(), base.layers().size(),
+                    base.layers().get(0).intermediateSize()));
+            t.put("headKeepRatio", keepRatio(k.getHeadsKept(), base.layers().size(), base.numHeads()));
             t.put("promptLength", k.getPrompt().getRows());
             t.put("deepPrompt", !k.getLayerPrompts().isEmpty());
             t.put("ffnUpdateRank", k.getFfnDeltas().isEmpty() ? 0 : k.getFfnDeltas().get(0).getUpA().getCols());
-            t.put("baseModelFingerprint", k.getBaseModel().getFingerprint());
+            t.put("baseModel", engines.base(fingerprint).orElseThrow().name());
+            t.put("baseModelFingerprint", fingerprint);
             t.put("loadedAt", Instant.ofEpochMilli(s.loadedAtMillis()).toString());
         });
         ArrayNode refused = root.putArray("refused");
@@ -71,7 +80,7 @@ final class TasksView {
         return root;
     }
 
-    private double keepRatio(List<List<Integer>> kept, int perLayer) {
+    private static double keepRatio(List<List<Integer>> kept, int layers, int perLayer) {
         if (kept == null) {
             return 1.0;
         }

@@ -76,7 +76,7 @@ class DashboardBrowserIT {
         metrics = new ServiceMetrics(prometheus);
         metrics.watch(registry);
         endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, HttpAccess.OPEN, () -> State.RUNNING, Optional::empty,
-                new TasksView(registry, TestEngine.base()), prometheus, null);
+                new TasksView(registry, TestEngine.engines()), prometheus, null);
     }
 
     @AfterEach

@@ -28,7 +28,7 @@ class DashboardStatsTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         metrics = new ServiceMetrics(meters);
         metrics.watch(registry);
-        stats = new DashboardStats(meters, new TasksView(registry, TestEngine.base()), nanos::get);
+        stats = new DashboardStats(meters, new TasksView(registry, TestEngine.engines()), nanos::get);
     }
 
     @AfterEach

@@ -57,7 +57,7 @@ class HttpEndpointsTest {
         direct = new DirectClassifier(new BatchSettings(4, Duration.ofMillis(5), 8),
                 new RegistryTaskClassifier(registry), workers, metrics::batch);
         endpoints = HttpEndpoints.start(vertx, "127.0.0.1", 0, HttpAccess.OPEN, state::get, stuck,
-                new TasksView(registry, TestEngine.base()), prometheus, new ClassifyEndpoint(direct, metrics, 100));
+                new TasksView(registry, TestEngine.engines()), prometheus, new ClassifyEndpoint(direct, metrics, 100));
     }
 
     @AfterEach
@@ -271,7 +271,8 @@ class HttpEndpointsTest {
     void shouldAskForTheBearerTokenEverywhereButTheProbes() throws Exception {
         HttpAccess access = new HttpAccess(Optional.of("s3cret"), Duration.ofSeconds(5), 10);
         try (HttpEndpoints guarded = HttpEndpoints.start(vertx, "127.0.0.1", 0, access, state::get, stuck,
-                new TasksView(registry, TestEngine.base()), prometheus, new ClassifyEndpoint(direct, metrics, 100))) {
+                new TasksView(registry, TestEngine.engines()), prometheus,
+                new ClassifyEndpoint(direct, metrics, 100))) {
             URI tasks = URI.create("http://127.0.0.1:" + guarded.port() + "/tasks");
 
             HttpResponse<String> anonymous = CLIENT.send(HttpRequest.newBuilder(tasks).build(),
@@ -300,7 +301,7 @@ class HttpEndpointsTest {
     void shouldNameHostAndPortWhenThePortIsTaken() {
         assertThatThrownBy(() -> HttpEndpoints.start(vertx, "127.0.0.1", endpoints.port(), HttpAccess.OPEN, state::get,
                 stuck,
-                new TasksView(registry, TestEngine.base()), prometheus, null))
+                new TasksView(registry, TestEngine.engines()), prometheus, null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot listen on 127.0.0.1:" + endpoints.port())
                 .hasMessageContaining("http.port");

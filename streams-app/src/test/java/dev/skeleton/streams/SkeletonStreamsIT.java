@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skeleton.avro.ClassificationRequest;
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.Timings;
+import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.skeleton.SyntheticSkeletons;
 import dev.skeleton.streams.serde.SkeletonSerdes;
 import dev.skeleton.streams.testkit.TestEngine;
 import java.net.URI;
@@ -62,6 +64,10 @@ class SkeletonStreamsIT {
         broker.createTopic("skeleton.tasks", 1, true);
         broker.publish("skeleton.tasks", TestEngine.skeleton("sst2", 1));
         send("skeleton.tasks", bytes("broken"), new byte[] {(byte) 0xC3, 0x01, 9, 9}, null);
+        // and a task on a second base model, and one on a base this service does not load
+        BaseModel small = TestEngine.firstLayersBase();
+        broker.publish("skeleton.tasks", SyntheticSkeletons.random(small, "tiny", 4, 0.3, 1.0, 7));
+        broker.publish("skeleton.tasks", TestEngine.foreignSkeleton("x-foreign", 1));
 
         Map<String, Object> props = new HashMap<>();
         props.put(StreamsAppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
@@ -70,10 +76,14 @@ class SkeletonStreamsIT {
         props.put(StreamsAppConfig.ENGINE_THREADS, "2");
         props.put(StreamsAppConfig.HTTP_PORT, "0");
         props.put("kafka.commit.interval.ms", "100");
-        try (SkeletonStreamsApp app = SkeletonStreamsApp.start(new StreamsAppConfig(props), TestEngine.base())) {
-            assertThat(app.registry().versions()).as("registry restored before processing")
-                    .isEqualTo(Map.of("sst2", 1L));
+        try (SkeletonStreamsApp app = SkeletonStreamsApp.start(new StreamsAppConfig(props),
+                List.of(TestEngine.base(), small))) {
+            assertThat(app.registry().versions()).as("registry restored before processing, each task on its base")
+                    .isEqualTo(Map.of("sst2", 1L, "tiny", 1L));
             assertThat(app.registry().refusal("broken")).as("corrupt registry value refused").isPresent();
+            assertThat(app.registry().refusal("x-foreign").orElseThrow().reason())
+                    .as("a base that is not loaded is named as the reason, with the bases that are")
+                    .contains("some-other-model", "not loaded here", TestEngine.base().name(), small.name());
 
             // When 40 good requests (Avro and JSON, task in record or header) and 10 bad ones are produced
             Map<String, String> expectedDeadLetters = new LinkedHashMap<>();
@@ -143,6 +153,16 @@ class SkeletonStreamsIT {
             assertThat(SkeletonSerdes.resultDeserializer().deserialize("x", after.get(0).value()).getSkeletonVersion())
                     .isEqualTo(2);
 
+            // When a request for the task on the second base is produced
+            send("skeleton.requests", bytes("tiny-1"), avro("tiny-1", "tiny", "a short one", null), null);
+
+            // Then it is labeled by that base
+            List<ConsumerRecord<byte[], byte[]>> tiny = consume("skeleton.labels", 1,
+                    r -> new String(r.key(), StandardCharsets.UTF_8).equals("tiny-1"));
+            assertThat(SkeletonSerdes.resultDeserializer().deserialize("x", tiny.get(0).value())
+                    .getBaseModelFingerprint()).isEqualTo(small.fingerprint()).isNotEqualTo(TestEngine.base()
+                    .fingerprint());
+
             // and the HTTP endpoints tell the same story
             int port = app.httpPort().orElseThrow();
             assertThat(get(port, "/ready").statusCode()).as("ready").isEqualTo(200);
@@ -152,6 +172,12 @@ class SkeletonStreamsIT {
             assertThat(tasks.at("/serving/0/version").asLong()).isEqualTo(2);
             assertThat(tasks.at("/serving/0/ffnKeepRatio").asDouble()).as("30% of FFN neurons kept")
                     .isCloseTo(0.3, Offset.offset(0.01));
+            assertThat(tasks.at("/serving/0/baseModel").asText()).isEqualTo(TestEngine.base().name());
+            assertThat(tasks.at("/serving/1/task").asText()).isEqualTo("tiny");
+            assertThat(tasks.at("/serving/1/baseModel").asText()).isEqualTo(small.name());
+            assertThat(tasks.at("/serving/1/ffnKeepRatio").asDouble()).as("of its own base's 3 layers")
+                    .isCloseTo(0.3, Offset.offset(0.01));
+            assertThat(tasks.at("/baseModels/1/layers").asInt()).isEqualTo(3);
             assertThat(tasks.at("/refused/0/task").asText()).isEqualTo("broken");
             assertThat(tasks.at("/refused/0/version").isNull()).as("undecodable: no version").isTrue();
             String metrics = get(port, "/metrics").body();
@@ -159,14 +185,15 @@ class SkeletonStreamsIT {
                     .contains("skeleton_dead_letters_total{kind=\"UNPARSEABLE\"} 4.0")
                     .contains("skeleton_dead_letters_total{kind=\"UNKNOWN_TASK\"} 2.0")
                     .contains("skeleton_dead_letters_total{kind=\"WRONG_INPUT_SHAPE\"} 1.0")
-                    .contains("skeleton_registry_swaps_total 2.0")
+                    .contains("skeleton_registry_swaps_total 3.0")
                     .contains("skeleton_batch_size_count{task=\"sst2\"}")
                     .contains("skeleton_queue_time_seconds_count{task=\"sst2\"} 41")
                     .contains("skeleton_inference_time_seconds_sum{task=\"sst2\"}")
-                    // v1 (restored) and v2 (live), each from its publish to its first labeled batch
-                    .contains("skeleton_swap_seconds_count{phase=\"read\"} 2")
-                    .contains("skeleton_swap_seconds_count{phase=\"session\"} 2")
-                    .contains("skeleton_swap_seconds_count{phase=\"total\"} 2")
+                    // sst2 v1 and tiny v1 (restored) and sst2 v2 (live), each from its publish to its first
+                    // labeled batch
+                    .contains("skeleton_swap_seconds_count{phase=\"read\"} 3")
+                    .contains("skeleton_swap_seconds_count{phase=\"session\"} 3")
+                    .contains("skeleton_swap_seconds_count{phase=\"total\"} 3")
                     // Kafka Streams' own: the phases outside the processor
                     .contains("kafka_stream_thread_commit_latency_avg", "kafka_stream_thread_poll_latency_avg",
                             "kafka_producer_request_latency_avg", "kafka_consumer_fetch_manager_fetch_latency_avg");

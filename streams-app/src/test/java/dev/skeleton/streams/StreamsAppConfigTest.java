@@ -105,15 +105,19 @@ class StreamsAppConfigTest {
     }
 
     @Test
-    void shouldNameOneKnownBaseModelOrAPath() {
+    void shouldNameKnownBaseModelsOrPathsEachOnce() {
         assertThat(config(Map.of()).getList(StreamsAppConfig.ENGINE_BASE_MODELS)).containsExactly("all-minilm-l6-v2");
         assertThat(config(Map.of(StreamsAppConfig.ENGINE_BASE_MODELS, "e5-small-v2"))
                 .getList(StreamsAppConfig.ENGINE_BASE_MODELS)).containsExactly("e5-small-v2");
         assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.ENGINE_BASE_MODELS, "bert-large")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("must be one of all-minilm-l6-v2, e5-small-v2, bge-small-en-v1.5");
-        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.ENGINE_BASE_MODELS, "e5-small-v2,all-minilm-l6-v2")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("name exactly one base model");
+        assertThat(config(Map.of(StreamsAppConfig.ENGINE_BASE_MODELS, "e5-small-v2,all-minilm-l6-v2"))
+                .getList(StreamsAppConfig.ENGINE_BASE_MODELS)).containsExactly("e5-small-v2", "all-minilm-l6-v2");
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.ENGINE_BASE_MODELS, "e5-small-v2,e5-small-v2")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("names a base model twice");
+        assertThatThrownBy(() -> config(Map.of(StreamsAppConfig.ENGINE_BASE_MODELS, "")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("name at least one base model");
     }
 
     @Test

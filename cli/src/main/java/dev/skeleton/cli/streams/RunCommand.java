@@ -40,7 +40,7 @@ public final class RunCommand implements Callable<Integer> {
         // commands keep quiet; set before the service's first logger exists, so slf4j-simple still reads it
         System.setProperty("org.slf4j.simpleLogger.log.dev.skeleton", "info");
         // --base-model, when given, overrides engine.base.models
-        SkeletonStreamsApp.run(config, baseModel.isSet() ? baseModel.load() : config.loadBaseModel());
+        SkeletonStreamsApp.run(config, baseModel.isSet() ? List.of(baseModel.load()) : config.loadBaseModels());
         return SkeletonCli.OK;
     }
 }

@@ -85,6 +85,25 @@ class SkeletonEngineTest {
         }
     }
 
+    @Test
+    void shouldGiveTheSameProbabilitiesWithSingleThreadedSessionsAsOnThePool() {
+        // Given one skeleton on the pool of 2 threads and on single-threaded sessions (engine.threads=1)
+        TaskSkeleton skeleton = SyntheticSkeletons.random(base, "threads", 4, 0.3, 1.0, 11);
+        try (SkeletonEngine single = new SkeletonEngine(base, EngineConfig.defaults().withThreads(1));
+                TaskModel onPool = engine.load(skeleton);
+                TaskModel alone = single.load(skeleton)) {
+            // When both label the same batch
+            List<Classification> a = onPool.classify(SENTENCES);
+            List<Classification> b = alone.classify(SENTENCES);
+
+            // Then they agree (only the order of float sums may differ)
+            for (int i = 0; i < SENTENCES.size(); i++) {
+                assertThat(b.get(i).label()).isEqualTo(a.get(i).label());
+                assertThat(maxAbsDiff(b.get(i).probabilities(), a.get(i).probabilities())).isLessThan(1e-5f);
+            }
+        }
+    }
+
     private static float[] meanPool(OrtSession original, OrtEnvironment env, EncodedBatch one) throws Exception {
         try (OnnxTensor ids = OnnxTensor.createTensor(env, one.inputIds());
                 OnnxTensor mask = OnnxTensor.createTensor(env, one.attentionMask());

@@ -3,15 +3,20 @@ package dev.skeleton.streams.testkit;
 import dev.skeleton.avro.BaseModelRef;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.model.EncoderWeights;
+import dev.skeleton.engine.runtime.BaseEngines;
 import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
 import dev.skeleton.engine.skeleton.SyntheticSkeletons;
+import java.util.List;
 
 /** The real base model and engine, loaded once per test JVM (the model takes a second or two). */
 public final class TestEngine {
 
     private static BaseModel base;
     private static SkeletonEngine engine;
+    private static BaseEngines engines;
+    private static BaseModel firstLayers;
 
     private TestEngine() {}
 
@@ -20,6 +25,28 @@ public final class TestEngine {
             base = BaseModel.loadDefault();
         }
         return base;
+    }
+
+    /** The engines of a service on the base alone, as {@code /tasks} sees them; never closed. */
+    public static synchronized BaseEngines engines() {
+        if (engines == null) {
+            engines = new BaseEngines(List.of(base()), EngineConfig.defaults().withThreads(2));
+        }
+        return engines;
+    }
+
+    /**
+     * A second, smaller base model: the base's first 3 layers, with its own fingerprint (as a distilled model
+     * would be), for a service on several bases.
+     */
+    public static synchronized BaseModel firstLayersBase() {
+        if (firstLayers == null) {
+            EncoderWeights w = base().weights();
+            firstLayers = new BaseModel("all-MiniLM-L6-v2-first-3-layers", new EncoderWeights(w.wordEmbeddings(),
+                    w.positionEmbeddings(), w.tokenTypeEmbeddings(), w.embeddingNorm(), w.layers().subList(0, 3),
+                    w.numHeads()), base().tokenizerJson());
+        }
+        return firstLayers;
     }
 
     /** Never closed: it lives as long as the test JVM. */
