@@ -36,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -156,7 +155,7 @@ public final class StreamBenchmark {
                     for (int b = next.getAndIncrement(); b < batches; b = next.getAndIncrement()) {
                         model.classify(inputs(b, size));
                     }
-                })).collect(Collectors.toList());
+                })).toList();
                 for (Future<?> caller : running) {
                     caller.get();
                 }
