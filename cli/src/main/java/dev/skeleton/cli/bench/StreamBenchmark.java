@@ -151,7 +151,7 @@ public final class StreamBenchmark {
             for (int rep = 0; rep < RAW_REPETITIONS; rep++) {
                 AtomicInteger next = new AtomicInteger();
                 long start = System.nanoTime();
-                List<Future<?>> running = IntStream.range(0, callers).mapToObj(c -> pool.submit(() -> {
+                List<Future<?>> running = IntStream.range(0, callers).<Future<?>>mapToObj(c -> pool.submit(() -> {
                     for (int b = next.getAndIncrement(); b < batches; b = next.getAndIncrement()) {
                         model.classify(inputs(b, size));
                     }
