@@ -43,13 +43,17 @@ def main(glue, out):
         random.shuffle(texts)
         train += [(t, name) for t in texts[:1200]]
         dev += [(t, name) for t in texts[1200:1500]]
-    random.shuffle(train)
-    random.shuffle(dev)
+    write_task(out, [(normalize(t), label) for t, label in train], [(normalize(t), label) for t, label in dev])
+
+
+def write_task(out, train, dev):
+    """Writes train.tsv and dev.tsv (columns sentence, label) under out, each in a shuffled order."""
     for file, rows in [('train.tsv', train), ('dev.tsv', dev)]:
+        random.shuffle(rows)
         with open(f'{out}/{file}', 'w') as f:
             f.write('sentence\tlabel\n')
             for text, label in rows:
-                f.write(normalize(text.replace('\t', ' ')) + '\t' + label + '\n')
+                f.write(text.replace('\t', ' ') + '\t' + label + '\n')
 
 
 if __name__ == '__main__':

@@ -13,6 +13,8 @@ import random
 import re
 import sys
 
+from make_genre_task import write_task
+
 WH = ['what', 'who', 'how', 'when', 'which', 'where']
 
 
@@ -42,13 +44,7 @@ def main(glue, out):
         n_dev = min(200, len(items) // 5)
         dev += [(t, label) for t in items[:n_dev]]
         train += [(t, label) for t in items[n_dev:n_dev + 900]]
-    random.shuffle(train)
-    random.shuffle(dev)
-    for file, rows in [('train.tsv', train), ('dev.tsv', dev)]:
-        with open(f'{out}/{file}', 'w') as f:
-            f.write('sentence\tlabel\n')
-            for text, label in rows:
-                f.write(text.replace('\t', ' ') + '\t' + label + '\n')
+    write_task(out, train, dev)
     for label, items in by_label.items():
         print(label, len(items), file=sys.stderr)
 

@@ -51,14 +51,15 @@ final class TasksView {
             ArrayNode labels = t.putArray("labels");
             k.getLabels().forEach(labels::add);
             // a serving skeleton was loaded on its base, so the base is there
-            EncoderWeights base = engines.base(fingerprint).orElseThrow().weights();
-            t.put("ffnKeepRatio", keepRatio(k.getFfnKept(), base.layers().size(),
-                    base.layers().get(0).intermediateSize()));
-            t.put("headKeepRatio", keepRatio(k.getHeadsKept(), base.layers().size(), base.numHeads()));
+            BaseModel base = engines.base(fingerprint).orElseThrow();
+            EncoderWeights weights = base.weights();
+            t.put("ffnKeepRatio", keepRatio(k.getFfnKept(), weights.layers().size(),
+                    weights.layers().get(0).intermediateSize()));
+            t.put("headKeepRatio", keepRatio(k.getHeadsKept(), weights.layers().size(), weights.numHeads()));
             t.put("promptLength", k.getPrompt().getRows());
             t.put("deepPrompt", !k.getLayerPrompts().isEmpty());
             t.put("ffnUpdateRank", k.getFfnDeltas().isEmpty() ? 0 : k.getFfnDeltas().get(0).getUpA().getCols());
-            t.put("baseModel", engines.base(fingerprint).orElseThrow().name());
+            t.put("baseModel", base.name());
             t.put("baseModelFingerprint", fingerprint);
             t.put("loadedAt", Instant.ofEpochMilli(s.loadedAtMillis()).toString());
         });
