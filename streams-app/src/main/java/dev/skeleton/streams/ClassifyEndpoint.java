@@ -131,6 +131,7 @@ final class ClassifyEndpoint {
             probabilities.put(c.labels().get(i), c.probabilities()[i]);
         }
         body.put("skeletonVersion", labeled.skeletonVersion())
+                .put("baseModel", labeled.baseModel())
                 .put("baseModelFingerprint", labeled.baseModelFingerprint());
         body.putObject("timings").put("queueMs", result.queueMs()).put("inferenceMs", labeled.inferenceMs())
                 .put("batchSize", result.batchSize());

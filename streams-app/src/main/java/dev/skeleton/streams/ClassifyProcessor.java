@@ -162,6 +162,7 @@ final class ClassifyProcessor implements Processor<byte[], ParsedRequest, byte[]
                 .setLabel(c.label())
                 .setProbabilities(probabilities)
                 .setSkeletonVersion(labeled.skeletonVersion())
+                .setBaseModel(labeled.baseModel())
                 .setBaseModelFingerprint(labeled.baseModelFingerprint())
                 .setTimings(new Timings(batch.queueMs(), labeled.inferenceMs(), batch.batchSize()))
                 .setMetadata(new LinkedHashMap<>(request.getMetadata()))

@@ -97,7 +97,7 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         BaseEngines engines = new BaseEngines(bases, config.engineConfig());
         // before any skeleton arrives: the first hot swap must not pay for the first session and a cold JIT
         engines.warmUp();
-        SkeletonRegistry models = new SkeletonRegistry(engines::load);
+        SkeletonRegistry models = new SkeletonRegistry(engines::load, config.registryLoadThreads());
         registry = models;
         // Closed once nothing submits batches any more (Kafka Streams and HTTP are closed by then). Native memory a
         // running batch may still read is freed only when the workers are idle.

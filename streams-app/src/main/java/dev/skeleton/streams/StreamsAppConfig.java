@@ -69,6 +69,7 @@ public final class StreamsAppConfig extends AbstractConfig {
     public static final String DLQ_TOPIC = "dlq.topic";
     public static final String REGISTRY_TOPIC = "registry.topic";
     public static final String REGISTRY_SIGNING_KEY = "registry.signing.key";
+    public static final String REGISTRY_LOAD_THREADS = "registry.load.threads";
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
     public static final String TOPIC_TASK_MAPPING = "topic.task.mapping";
     public static final String MAX_TEXT_CHARS = "max.text.chars";
@@ -133,6 +134,13 @@ public final class StreamsAppConfig extends AbstractConfig {
                             + "(HMAC-SHA256 in the " + RegistrySigner.HEADER + " header) and the service refuses "
                             + "records that are unsigned or signed with another key: the serving version stays. "
                             + "Unset by default: whoever may write to the registry topic decides what runs.")
+            .define(REGISTRY_LOAD_THREADS, Type.INT, 2, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "Threads that build newly published skeleton versions (validate, graph, ONNX Runtime session, "
+                            + "warm-up), off the thread that reads the registry topic: one task's versions in publish "
+                            + "order, different tasks' side by side. The old version serves until the new one is "
+                            + "built; a request for a task whose first version is still being built waits for it. "
+                            + "2 builds a burst of publishes, or a restart with many tasks, two at a time while "
+                            + "leaving cores to inference; 1 builds one at a time.")
             .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, replicationFactorRule(), Importance.LOW,
                     "Replication factor of the topics the service creates when missing (registry, dead-letter, output, "
                             + "input topics named in " + INPUT_TOPICS + "); -1 uses the broker's default.")
@@ -441,6 +449,10 @@ public final class StreamsAppConfig extends AbstractConfig {
 
     public String registryTopic() {
         return getString(REGISTRY_TOPIC);
+    }
+
+    public int registryLoadThreads() {
+        return getInt(REGISTRY_LOAD_THREADS);
     }
 
     /** Replication factor for topics the service creates; empty means the broker default. */

@@ -110,7 +110,7 @@ class DirectClassifierTest {
             }
             float[] p = {1f};
             return inputs.stream().map(i -> (TaskClassifier.Outcome) new Labeled(
-                    new Classification(i.text(), List.of("x"), p, p), 7, "fp", 1)).toList();
+                    new Classification(i.text(), List.of("x"), p, p), 7, "base", "fp", 1)).toList();
         };
     }
 

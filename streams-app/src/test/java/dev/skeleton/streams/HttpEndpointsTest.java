@@ -235,6 +235,7 @@ class HttpEndpointsTest {
         JsonNode result = new ObjectMapper().readTree(response.body());
         assertThat(result.get("requestId").asText()).isEqualTo("h1");
         assertThat(result.get("skeletonVersion").asLong()).isEqualTo(1);
+        assertThat(result.get("baseModel").asText()).isEqualTo(TestEngine.base().name());
         assertThat(result.get("label").asText()).isIn(TestEngine.skeleton("sst2", 1).getLabels());
         double sum = 0;
         for (JsonNode p : result.get("probabilities")) {

@@ -413,7 +413,8 @@ class MicroBatcherTest {
             List<Outcome> outcomes = new ArrayList<>();
             for (TextInput input : inputs) {
                 float[] p = {1f};
-                outcomes.add(new Labeled(new Classification("label-" + input.text(), List.of("x"), p, p), 1, "fp", 2));
+                outcomes.add(new Labeled(new Classification("label-" + input.text(), List.of("x"), p, p), 1, "base",
+                        "fp", 2));
             }
             return outcomes;
         }

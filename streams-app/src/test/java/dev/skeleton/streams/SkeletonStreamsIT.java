@@ -159,9 +159,10 @@ class SkeletonStreamsIT {
             // Then it is labeled by that base
             List<ConsumerRecord<byte[], byte[]>> tiny = consume("skeleton.labels", 1,
                     r -> new String(r.key(), StandardCharsets.UTF_8).equals("tiny-1"));
-            assertThat(SkeletonSerdes.resultDeserializer().deserialize("x", tiny.get(0).value())
-                    .getBaseModelFingerprint()).isEqualTo(small.fingerprint()).isNotEqualTo(TestEngine.base()
-                    .fingerprint());
+            ClassificationResult onSmall = SkeletonSerdes.resultDeserializer().deserialize("x", tiny.get(0).value());
+            assertThat(onSmall.getBaseModelFingerprint()).isEqualTo(small.fingerprint())
+                    .isNotEqualTo(TestEngine.base().fingerprint());
+            assertThat(onSmall.getBaseModel()).as("the result names its base").isEqualTo(small.name());
 
             // and the HTTP endpoints tell the same story
             int port = app.httpPort().orElseThrow();

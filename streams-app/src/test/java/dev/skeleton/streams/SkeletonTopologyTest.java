@@ -78,6 +78,7 @@ class SkeletonTopologyTest {
         assertThat(r.getProbabilities()).extracting(LabelProbability::getLabel).containsExactly("negative", "positive");
         assertThat(r.getProbabilities()).extracting(LabelProbability::getProbability).containsExactly(0.1f, 0.9f);
         assertThat(r.getSkeletonVersion()).as("version that produced it").isEqualTo(3L);
+        assertThat(r.getBaseModel()).isEqualTo(StubClassifier.BASE_MODEL);
         assertThat(r.getBaseModelFingerprint()).isEqualTo(StubClassifier.FINGERPRINT);
         assertThat(r.getTimings().getBatchSize()).isEqualTo(1);
         assertThat(r.getTimings().getInferenceMs()).isEqualTo(1.5);

@@ -15,6 +15,7 @@ import java.util.Map;
 final class StubClassifier implements TaskClassifier {
 
     static final String FINGERPRINT = "sha256:stub";
+    static final String BASE_MODEL = "stub-base";
     static final List<String> LABELS = List.of("negative", "positive");
 
     /** Task id to serving version; pair tasks listed in {@code pairTasks}. */
@@ -55,6 +56,6 @@ final class StubClassifier implements TaskClassifier {
         boolean good = input.text().contains("good");
         float[] p = good ? new float[] {0.1f, 0.9f} : new float[] {0.8f, 0.2f};
         Classification c = new Classification(good ? "positive" : "negative", LABELS, p, p);
-        return new Labeled(c, version, FINGERPRINT, 1.5);
+        return new Labeled(c, version, BASE_MODEL, FINGERPRINT, 1.5);
     }
 }

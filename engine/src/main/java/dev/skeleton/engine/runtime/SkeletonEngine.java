@@ -98,7 +98,7 @@ public final class SkeletonEngine implements AutoCloseable {
             // DJL hands the session options to ONNX Runtime and closes them with the model
             model.load(new ByteArrayInputStream(graph.modelBytes()), Map.of("sessionOptions", options));
             long sessionReady = System.nanoTime();
-            task = new TaskModel(skeleton, model, tokenizer, graph.ownedBytes(), device);
+            task = new TaskModel(skeleton, base.name(), model, tokenizer, graph.ownedBytes(), device);
             warmUp(task, skeleton);
             task.loadTimings(new LoadTimings(Duration.ofNanos(validated - start), Duration.ofNanos(built - validated),
                     Duration.ofNanos(sessionReady - built), Duration.ofNanos(System.nanoTime() - sessionReady)));

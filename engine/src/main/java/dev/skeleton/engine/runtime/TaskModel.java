@@ -21,6 +21,7 @@ public final class TaskModel implements AutoCloseable {
     static final int MAX_RUN = 64;
 
     private final TaskSkeleton skeleton;
+    private final String baseModelName;
     private final Model model;
     private final SkeletonTranslator translator;
     private final TaskTokenizer tokenizer;
@@ -29,8 +30,10 @@ public final class TaskModel implements AutoCloseable {
     private volatile LoadTimings loadTimings = LoadTimings.UNKNOWN;
     private volatile boolean closed;
 
-    TaskModel(TaskSkeleton skeleton, Model model, TaskTokenizer tokenizer, long ownedBytes, Device device) {
+    TaskModel(TaskSkeleton skeleton, String baseModelName, Model model, TaskTokenizer tokenizer, long ownedBytes,
+            Device device) {
         this.skeleton = skeleton;
+        this.baseModelName = baseModelName;
         this.model = model;
         this.tokenizer = tokenizer;
         this.translator = new SkeletonTranslator();
@@ -61,6 +64,11 @@ public final class TaskModel implements AutoCloseable {
 
     public TaskSkeleton skeleton() {
         return skeleton;
+    }
+
+    /** The name of the base model this task runs on, as it was loaded here (the skeleton records its fingerprint). */
+    public String baseModelName() {
+        return baseModelName;
     }
 
     /** Bytes of weights this task owns (sliced layers, prompt, head); the base model's are shared. */

@@ -27,11 +27,12 @@ public interface TaskClassifier {
      *
      * @param classification       label and per-label probabilities, in the skeleton's label order
      * @param skeletonVersion      version of the skeleton that produced it
-     * @param baseModelFingerprint fingerprint of the base encoder the skeleton runs on
+     * @param baseModel            name of the base encoder the skeleton runs on
+     * @param baseModelFingerprint fingerprint of that base encoder
      * @param inferenceMs          time spent in the model for this input's batch
      */
-    record Labeled(Classification classification, long skeletonVersion, String baseModelFingerprint,
-            double inferenceMs) implements Outcome {}
+    record Labeled(Classification classification, long skeletonVersion, String baseModel,
+            String baseModelFingerprint, double inferenceMs) implements Outcome {}
 
     /**
      * The input cannot be labeled; it goes to the dead-letter topic.

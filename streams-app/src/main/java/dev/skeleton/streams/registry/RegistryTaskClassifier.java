@@ -6,6 +6,7 @@ import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.text.TextInput;
 import dev.skeleton.streams.classify.DeadLetterKind;
 import dev.skeleton.streams.classify.TaskClassifier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,6 +20,12 @@ import java.util.Optional;
  */
 public final class RegistryTaskClassifier implements TaskClassifier {
 
+    /**
+     * How long a batch waits for its task's first version when that version is still being built: a build takes well
+     * under a second, so this only bounds a stuck one, well inside the inference timeout.
+     */
+    static final Duration FIRST_VERSION_WAIT = Duration.ofSeconds(5);
+
     private final SkeletonRegistry registry;
 
     public RegistryTaskClassifier(SkeletonRegistry registry) {
@@ -27,7 +34,7 @@ public final class RegistryTaskClassifier implements TaskClassifier {
 
     @Override
     public List<Outcome> classify(String taskId, List<TextInput> inputs) {
-        Optional<TaskLease> lease = registry.acquire(taskId);
+        Optional<TaskLease> lease = registry.acquire(taskId, FIRST_VERSION_WAIT);
         if (lease.isEmpty()) {
             return Collections.nCopies(inputs.size(), new Refused(DeadLetterKind.UNKNOWN_TASK, unknownTask(taskId)));
         }
@@ -79,7 +86,8 @@ public final class RegistryTaskClassifier implements TaskClassifier {
         double inferenceMs = (System.nanoTime() - start) / 1e6;
         String fingerprint = model.skeleton().getBaseModel().getFingerprint();
         for (int j = 0; j < indices.size(); j++) {
-            outcomes[indices.get(j)] = new Labeled(results.get(j), model.version(), fingerprint, inferenceMs);
+            outcomes[indices.get(j)] = new Labeled(results.get(j), model.version(), model.baseModelName(), fingerprint,
+                    inferenceMs);
         }
     }
 

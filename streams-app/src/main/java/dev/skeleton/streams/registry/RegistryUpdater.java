@@ -13,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The global-store processor of the registry topic: hands every record to the {@link SkeletonRegistry}. Since
- * Kafka 3.8 it also runs while the global store restores (KAFKA-7663), so a (re)starting instance builds and
- * validates every skeleton before it processes any request. The store keeps the last version seen per task.
+ * The global-store processor of the registry topic: hands every record to the {@link SkeletonRegistry}, which builds
+ * it on its own load threads, so this thread goes on to the next record at once. Since Kafka 3.8 it also runs while
+ * the global store restores (KAFKA-7663), so a (re)starting instance queues every skeleton before it processes any
+ * request, and a request for a task whose first version is still being built waits for it
+ * ({@link SkeletonRegistry#acquire(String, Duration)}). The store keeps the last version seen per task.
  *
  * <p>With a {@link RegistrySigner}, a record's signature is checked before its value is even decoded: an unsigned
  * or forged record (skeleton or tombstone) is refused and changes nothing.
@@ -61,16 +63,17 @@ public final class RegistryUpdater implements Processor<String, byte[], Void, Vo
             registry.refuseRecord(taskId, corrupt.reason());
         } else if (value instanceof ParsedSkeleton.Present present) {
             long version = present.skeleton().getVersion();
-            Change change = registry.apply(taskId, present.skeleton(), record.timestamp());
-            if (change == Change.LOADED || change == Change.REPLACED) {
-                registry.swapPhase(taskId, version, SwapPhase.READ,
-                        Duration.ofMillis(Math.max(0, arrived - record.timestamp())));
-                registry.swapPhase(taskId, version, SwapPhase.VERIFY, Duration.ofNanos(verified - start));
-                registry.swapPhase(taskId, version, SwapPhase.DECODE, Duration.ofNanos(decoded - verified));
-            }
+            registry.submit(taskId, present.skeleton(), record.timestamp()).thenAccept(change -> {
+                if (change == Change.LOADED || change == Change.REPLACED) {
+                    registry.swapPhase(taskId, version, SwapPhase.READ,
+                            Duration.ofMillis(Math.max(0, arrived - record.timestamp())));
+                    registry.swapPhase(taskId, version, SwapPhase.VERIFY, Duration.ofNanos(verified - start));
+                    registry.swapPhase(taskId, version, SwapPhase.DECODE, Duration.ofNanos(decoded - verified));
+                }
+            });
             store.put(taskId, version);
         } else {
-            registry.apply(taskId, null);
+            registry.submit(taskId, null, record.timestamp());
             store.delete(taskId);
         }
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The task skeletons this instance serves, by task id. Updates come from the registry topic; readers are the
- * stream threads.
+ * The task skeletons this instance serves, by task id. Updates come from the registry topic and are built on the
+ * registry's load threads ({@link #submit}), one task's in publish order; readers are the inference workers.
  *
  * <p>A new version is validated, built and warmed completely ({@link Loader}, i.e. {@code SkeletonEngine.load})
  * before it replaces the old one in one atomic step; only then is the old one released (closed when its last
@@ -54,6 +55,9 @@ public final class SkeletonRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SkeletonRegistry.class);
 
     private final Loader loader;
+    /** Where {@link #submit} runs updates; null: on the caller's thread. */
+    private final LoadQueue queue;
+    private volatile boolean closed;
     private final ConcurrentMap<String, LoadedTask> serving = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, RefusedSkeleton> refused = new ConcurrentHashMap<>();
     private final List<Consumer<TaskModel>> loadListeners = new CopyOnWriteArrayList<>();
@@ -62,8 +66,22 @@ public final class SkeletonRegistry implements AutoCloseable {
     private final AtomicLong refusals = new AtomicLong();
     private final AtomicLong retirements = new AtomicLong();
 
+    /** A registry whose {@link #submit} applies each update on the caller's thread. */
     public SkeletonRegistry(Loader loader) {
         this.loader = loader;
+        this.queue = null;
+    }
+
+    /**
+     * A registry whose {@link #submit} applies updates on {@code loadThreads} threads of its own: one task's in
+     * order, different tasks' in parallel.
+     */
+    public SkeletonRegistry(Loader loader, int loadThreads) {
+        if (loadThreads < 1) {
+            throw new IllegalArgumentException("loadThreads must be at least 1, was " + loadThreads);
+        }
+        this.loader = loader;
+        this.queue = new LoadQueue(loadThreads);
     }
 
     /** Called with every newly serving model, right after it is swapped in (e.g. to create its output topic). */
@@ -89,13 +107,32 @@ public final class SkeletonRegistry implements AutoCloseable {
     }
 
     /**
-     * Applies one registry record: {@code skeleton} becomes the task's version, or null retires the task. Updates
-     * are serialized; loading runs on the caller's thread while the old version keeps serving.
+     * {@link #apply(String, TaskSkeleton, long)} off the caller's thread when the registry has load threads: after
+     * every update of the task submitted before, in parallel with other tasks' updates, with the time it waited
+     * reported as {@link SwapPhase#QUEUE}. Without load threads, applies it now. The future gives what the update
+     * did, or null if the registry closed before it ran.
+     */
+    public CompletableFuture<Change> submit(String taskId, TaskSkeleton skeleton, long publishedAtMillis) {
+        if (queue == null) {
+            return CompletableFuture.completedFuture(apply(taskId, skeleton, publishedAtMillis));
+        }
+        long submitted = System.nanoTime();
+        return queue.submit(taskId, () -> apply(taskId, skeleton, publishedAtMillis, System.nanoTime() - submitted));
+    }
+
+    /**
+     * Applies one registry record now, on the caller's thread: {@code skeleton} becomes the task's version, or null
+     * retires the task. The new version is built while the old one keeps serving; the swap itself is atomic, and a
+     * version that is not newer than the serving one when it is built is ignored (and closed).
      *
      * @param publishedAtMillis when the record was published (its timestamp), for {@link SwapPhase#TOTAL}; -1 if
      *                          unknown
      */
-    public synchronized Change apply(String taskId, TaskSkeleton skeleton, long publishedAtMillis) {
+    public Change apply(String taskId, TaskSkeleton skeleton, long publishedAtMillis) {
+        return apply(taskId, skeleton, publishedAtMillis, -1);
+    }
+
+    private Change apply(String taskId, TaskSkeleton skeleton, long publishedAtMillis, long queuedNanos) {
         if (skeleton == null) {
             return retire(taskId);
         }
@@ -105,9 +142,7 @@ public final class SkeletonRegistry implements AutoCloseable {
                     + skeleton.getTaskId() + "'");
             return Change.REFUSED;
         }
-        LoadedTask current = serving.get(taskId);
-        if (current != null && version <= current.model().version()) {
-            log.info("task {}: ignoring v{}, v{} is already serving", taskId, version, current.model().version());
+        if (isStale(taskId, version)) {
             return Change.IGNORED_STALE;
         }
         TaskModel model;
@@ -125,21 +160,18 @@ public final class SkeletonRegistry implements AutoCloseable {
             refuse(taskId, version, "cannot load: " + e);
             return Change.REFUSED;
         }
+        Change change = swapIn(taskId, model, publishedAtMillis);
+        if (change == Change.IGNORED_STALE) {
+            return change;
+        }
+        if (queuedNanos >= 0) {
+            swapPhase(taskId, version, SwapPhase.QUEUE, Duration.ofNanos(queuedNanos));
+        }
         LoadTimings timings = model.loadTimings();
         swapPhase(taskId, version, SwapPhase.VALIDATE, timings.validate());
         swapPhase(taskId, version, SwapPhase.GRAPH, timings.graph());
         swapPhase(taskId, version, SwapPhase.SESSION, timings.session());
         swapPhase(taskId, version, SwapPhase.WARM_UP, timings.warmUp());
-        // the new version is complete and warm: swap, then let the old one go
-        LoadedTask previous = serving.put(taskId, new LoadedTask(model, publishedAtMillis, this::swapPhase));
-        refused.computeIfPresent(taskId, (id, r) -> r.version() <= version ? null : r);
-        swaps.incrementAndGet();
-        if (previous == null) {
-            log.info("task {}: v{} loaded", taskId, version);
-        } else {
-            log.info("task {}: v{} replaced v{}", taskId, version, previous.model().version());
-            previous.release();
-        }
         for (Consumer<TaskModel> listener : loadListeners) {
             try {
                 listener.accept(model);
@@ -148,7 +180,35 @@ public final class SkeletonRegistry implements AutoCloseable {
                 log.warn("task {}: v{} loaded, but a load listener failed: {}", taskId, version, e.toString());
             }
         }
-        return previous == null ? Change.LOADED : Change.REPLACED;
+        return change;
+    }
+
+    private boolean isStale(String taskId, long version) {
+        LoadedTask current = serving.get(taskId);
+        if (current != null && version <= current.model().version()) {
+            log.info("task {}: ignoring v{}, v{} is already serving", taskId, version, current.model().version());
+            return true;
+        }
+        return false;
+    }
+
+    /** Puts a complete, warm model in service, then lets the old version go; closes it instead if it came too late. */
+    private synchronized Change swapIn(String taskId, TaskModel model, long publishedAtMillis) {
+        long version = model.version();
+        if (closed || isStale(taskId, version)) {
+            model.close();
+            return Change.IGNORED_STALE;
+        }
+        LoadedTask previous = serving.put(taskId, new LoadedTask(model, publishedAtMillis, this::swapPhase));
+        refused.computeIfPresent(taskId, (id, r) -> r.version() <= version ? null : r);
+        swaps.incrementAndGet();
+        if (previous == null) {
+            log.info("task {}: v{} loaded", taskId, version);
+            return Change.LOADED;
+        }
+        log.info("task {}: v{} replaced v{}", taskId, version, previous.model().version());
+        previous.release();
+        return Change.REPLACED;
     }
 
     /**
@@ -159,7 +219,7 @@ public final class SkeletonRegistry implements AutoCloseable {
         refuse(taskId, -1, reason);
     }
 
-    private Change retire(String taskId) {
+    private synchronized Change retire(String taskId) {
         LoadedTask previous = serving.remove(taskId);
         if (previous == null) {
             log.info("task {}: tombstone for a task that is not loaded", taskId);
@@ -171,7 +231,7 @@ public final class SkeletonRegistry implements AutoCloseable {
         return Change.RETIRED;
     }
 
-    private void refuse(String taskId, long version, String reason) {
+    private synchronized void refuse(String taskId, long version, String reason) {
         refusals.incrementAndGet();
         refused.put(taskId, new RefusedSkeleton(taskId, version, reason, System.currentTimeMillis()));
         LoadedTask current = serving.get(taskId);
@@ -191,6 +251,19 @@ public final class SkeletonRegistry implements AutoCloseable {
             }
             // swapped out and closed between the lookup and the acquire: look up the new one
         }
+    }
+
+    /**
+     * As {@link #acquire(String)}; when no version of the task serves but an update of it is still queued or being
+     * built (its first version right after a publish, or after a restart), waits up to {@code wait} for it first.
+     */
+    public Optional<TaskLease> acquire(String taskId, Duration wait) {
+        Optional<TaskLease> lease = acquire(taskId);
+        if (lease.isPresent() || queue == null || !queue.pending(taskId)) {
+            return lease;
+        }
+        queue.awaitApplied(taskId, wait);
+        return acquire(taskId);
     }
 
     /** Whether a skeleton of {@code taskId} serves now. */
@@ -243,9 +316,20 @@ public final class SkeletonRegistry implements AutoCloseable {
         return retirements.get();
     }
 
-    /** Releases every serving model; each closes when its last lease ends. */
+    /**
+     * Stops building (waiting for a build that runs) and releases every serving model; each closes when its last
+     * lease ends.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
+        closed = true;
+        if (queue != null) {
+            queue.close();
+        }
+        releaseAll();
+    }
+
+    private synchronized void releaseAll() {
         for (String taskId : List.copyOf(serving.keySet())) {
             LoadedTask task = serving.remove(taskId);
             if (task != null) {

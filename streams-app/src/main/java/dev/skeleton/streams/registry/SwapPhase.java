@@ -15,6 +15,11 @@ public enum SwapPhase {
     VERIFY,
     /** Decoding the Avro value into a skeleton. */
     DECODE,
+    /**
+     * Waiting for a load thread ({@code registry.load.threads}): behind an earlier update of the same task, or while
+     * every thread builds another task's version.
+     */
+    QUEUE,
     /** Checking the skeleton against the base model. */
     VALIDATE,
     /** Writing the skeleton's ONNX graph: slicing the kept heads and neurons. */

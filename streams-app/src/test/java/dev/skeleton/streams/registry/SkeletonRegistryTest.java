@@ -1,17 +1,23 @@
 package dev.skeleton.streams.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.text.TextInput;
 import dev.skeleton.streams.registry.SkeletonRegistry.Change;
 import dev.skeleton.streams.testkit.TestEngine;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -226,5 +232,135 @@ class SkeletonRegistryTest {
         assertThat(registry.refusalCount()).isEqualTo(1);
         Optional<TaskLease> none = registry.acquire("sst2");
         assertThat(none).isEmpty();
+    }
+
+    @Test
+    void shouldBuildDifferentTasksSideBySideOffTheSubmittingThread() throws Exception {
+        // Given a registry with two load threads, and a build of task a that cannot finish yet
+        CountDownLatch release = new CountDownLatch(1);
+        try (SkeletonRegistry threaded = new SkeletonRegistry(skeleton -> {
+            if (skeleton.getTaskId().equals("a")) {
+                await(release);
+            }
+            return TestEngine.engine().load(skeleton);
+        }, 2)) {
+            // When a and then b are submitted
+            CompletableFuture<Change> a = threaded.submit("a", TestEngine.skeleton("a", 1), -1);
+            CompletableFuture<Change> b = threaded.submit("b", TestEngine.skeleton("b", 1), -1);
+
+            // Then neither call waited for a build, and b serves while a is still being built
+            assertThat(b.get(30, TimeUnit.SECONDS)).isEqualTo(Change.LOADED);
+            assertThat(a).as("a's build is held").isNotDone();
+            assertThat(threaded.versions()).isEqualTo(Map.of("b", 1L));
+            release.countDown();
+            assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo(Change.LOADED);
+            assertThat(threaded.versions()).isEqualTo(Map.of("a", 1L, "b", 1L));
+        }
+    }
+
+    @Test
+    void shouldApplyOneTasksUpdatesInPublishOrderWithoutRegression() throws Exception {
+        // Given a registry with two load threads whose builds take a while
+        List<Long> built = new CopyOnWriteArrayList<>();
+        try (SkeletonRegistry threaded = new SkeletonRegistry(skeleton -> {
+            built.add(skeleton.getVersion());
+            sleep(50);
+            return TestEngine.engine().load(skeleton);
+        }, 2)) {
+            List<String> phases = new CopyOnWriteArrayList<>();
+            threaded.onSwapPhase((task, version, phase, took) -> phases.add(task + " v" + version + " " + phase));
+
+            // When v1, v3, v2 and a tombstone, then v4, are submitted at once
+            List<CompletableFuture<Change>> changes = List.of(
+                    threaded.submit("sst2", TestEngine.skeleton("sst2", 1), -1),
+                    threaded.submit("sst2", TestEngine.skeleton("sst2", 3), -1),
+                    threaded.submit("sst2", TestEngine.skeleton("sst2", 2), -1),
+                    threaded.submit("sst2", null, -1),
+                    threaded.submit("sst2", TestEngine.skeleton("sst2", 4), -1));
+
+            // Then they apply one after the other, in that order: the stale v2 is never built, the tombstone
+            // retires v3, and v4 serves
+            List<Change> applied = new ArrayList<>();
+            for (CompletableFuture<Change> change : changes) {
+                applied.add(change.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(applied).containsExactly(Change.LOADED, Change.REPLACED, Change.IGNORED_STALE,
+                    Change.RETIRED, Change.LOADED);
+            assertThat(built).containsExactly(1L, 3L, 4L);
+            assertThat(threaded.versions()).isEqualTo(Map.of("sst2", 4L));
+            assertThat(phases).as("each swapped-in version reports its wait for a load thread")
+                    .contains("sst2 v1 QUEUE", "sst2 v3 QUEUE", "sst2 v4 QUEUE");
+        }
+    }
+
+    @Test
+    void shouldLetARequestWaitForItsTasksFirstVersionWhileItIsBuilt() throws Exception {
+        // Given sst2 v1 submitted, its build taking 300 ms
+        try (SkeletonRegistry threaded = new SkeletonRegistry(skeleton -> {
+            sleep(300);
+            return TestEngine.engine().load(skeleton);
+        }, 1)) {
+            threaded.submit("sst2", TestEngine.skeleton("sst2", 1), -1);
+
+            // When a request asks for the task right away
+            Optional<TaskLease> lease = threaded.acquire("sst2", Duration.ofSeconds(30));
+
+            // Then it gets v1 once built, and a task with nothing queued is refused at once
+            assertThat(lease).isPresent();
+            try (TaskLease l = lease.get()) {
+                assertThat(l.model().version()).isEqualTo(1);
+            }
+            long start = System.nanoTime();
+            assertThat(threaded.acquire("mrpc", Duration.ofSeconds(30))).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void shouldCloseAVersionWhoseBuildEndsAfterTheRegistryClosed() throws Exception {
+        // Given a build of sst2 v1 that is held
+        CountDownLatch building = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<TaskModel> models = new CopyOnWriteArrayList<>();
+        SkeletonRegistry threaded = new SkeletonRegistry(skeleton -> {
+            building.countDown();
+            await(release);
+            TaskModel model = TestEngine.engine().load(skeleton);
+            models.add(model);
+            return model;
+        }, 1);
+        CompletableFuture<Change> change = threaded.submit("sst2", TestEngine.skeleton("sst2", 1), -1);
+        assertThat(building.await(30, TimeUnit.SECONDS)).isTrue();
+
+        // When the registry closes while it runs, and the build then ends
+        Thread closer = new Thread(threaded::close);
+        closer.start();
+        Thread.sleep(100);
+        release.countDown();
+        closer.join(30_000);
+
+        // Then the late version is not served, and its model is closed
+        assertThat(change.get(30, TimeUnit.SECONDS)).isEqualTo(Change.IGNORED_STALE);
+        assertThat(threaded.versions()).isEmpty();
+        assertThatThrownBy(() -> models.get(0).classify(List.of(TextInput.of("closed"))))
+                .as("the late version's model is closed").isInstanceOf(IllegalStateException.class);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
