@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /health}: 200 while the service is alive, 503 once Kafka Streams has failed or stopped, or while an
  *       inference worker is stuck ({@link StuckWorkers});</li>
  *   <li>{@code /ready}: 200 once Kafka Streams is {@code RUNNING}, which it only becomes after the registry topic
- *       has been restored (every published skeleton built), 503 before and while rebalancing;</li>
+ *       has been restored (every published skeleton queued to be built; a request for a task still being built
+ *       waits for it), 503 before and while rebalancing;</li>
  *   <li>{@code /tasks}: serving skeletons and refused versions as JSON ({@link TasksView});</li>
  *   <li>{@code /metrics}: Prometheus text format ({@link ServiceMetrics});</li>
  *   <li>{@code /stats}: per-task versions, counts, throughput, latency and labels, dead letters by kind, refused

@@ -47,6 +47,8 @@ public final class SkeletonStreamsApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SkeletonStreamsApp.class);
     /** Of the grace period, what Kafka Streams leaves to the rest of the stop (workers, HTTP, Vert.x, admin). */
     private static final Duration AFTER_STREAMS = Duration.ofSeconds(3);
+    /** How long a start waits for the versions the registry topic held to be built (about 50 ms each, idle). */
+    private static final Duration REGISTRY_BUILD_TIMEOUT = Duration.ofMinutes(2);
 
     private final Duration grace;
     private final CloseStack opened = new CloseStack();
@@ -73,8 +75,9 @@ public final class SkeletonStreamsApp implements AutoCloseable {
 
     /**
      * Starts the service on {@code bases}: creates missing topics, then starts Kafka Streams, which first replays
-     * the registry topic (building every task's model on its base) and then processes requests. Returns once
-     * started; if starting fails, closes what it had opened, as {@link #close()} does, and rethrows.
+     * the registry topic (queuing every task's model to be built on its base) and then processes requests. Returns
+     * once started and those models are built; if starting fails, closes what it had opened, as {@link #close()} does,
+     * and rethrows.
      */
     public static SkeletonStreamsApp start(StreamsAppConfig config, List<BaseModel> bases) {
         log.info("starting {} on {}: {}", config.applicationId(), config.bootstrapServers(), config.values());
@@ -164,6 +167,12 @@ public final class SkeletonStreamsApp implements AutoCloseable {
             opened.push("HTTP endpoints", timeout -> http.close());
         }
         streams.start();
+        // start() returns after the global store's restore, which queued every version in the registry topic; build
+        // them before returning, as a start did when they were built on the restoring thread
+        if (!models.awaitSubmitted(REGISTRY_BUILD_TIMEOUT)) {
+            log.warn("the registry's versions were not all built within {} s of the start; requests for a task still "
+                    + "building wait for it", REGISTRY_BUILD_TIMEOUT.toSeconds());
+        }
     }
 
     /** Kafka Streams forwards every held result and commits; the rest of the stop gets {@link #AFTER_STREAMS}. */

@@ -128,6 +128,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "With --stream: new versions published in the hot-swap phase (default: ${DEFAULT-VALUE}).")
     private int swaps;
 
+    @Option(names = "--burst", paramLabel = "N", defaultValue = "10",
+            description = "With --stream: new tasks published at once in the burst phase, on a service that builds one "
+                    + "at a time and on one with the default registry.load.threads; 0 skips it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int burst;
+
     @Option(names = "--guarantee", paramLabel = "GUARANTEE", defaultValue = StreamsAppConfig.AT_LEAST_ONCE,
             description = "With --stream: processing.guarantee of the service, at_least_once (the service's default)"
                     + " or exactly_once_v2 (default: ${DEFAULT-VALUE}).")
@@ -191,9 +197,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private int streamBench(BaseModel base, SentenceSource sentences, int threadCount, PrintWriter err) {
-        if (messages < 100 || swaps < 1) {
-            throw new ParameterException(spec.commandLine(), "--messages must be >= 100 and --swaps >= 1, got "
-                    + messages + " and " + swaps);
+        if (messages < 100 || swaps < 1 || burst < 0) {
+            throw new ParameterException(spec.commandLine(), "--messages must be >= 100, --swaps >= 1 and --burst >= 0,"
+                    + " got " + messages + ", " + swaps + " and " + burst);
         }
         TaskSkeleton skeleton = SkeletonFiles.read(SkeletonLocator.locate(root, task));
         EmbeddedKafka embedded = null;
@@ -219,7 +225,7 @@ public final class BenchCommand implements Callable<Integer> {
             StreamBenchmark.Settings settings = new StreamBenchmark.Settings(brokers, described, skeleton, messages,
                     quick ? 4 : 10, swaps, threadCount, 1, guarantee, batchDelayMs != null ? batchDelayMs
                             : (Integer) StreamsAppConfig.configDef().defaultValues()
-                                    .get(StreamsAppConfig.BATCH_MAX_DELAY_MS));
+                                    .get(StreamsAppConfig.BATCH_MAX_DELAY_MS), burst);
             StreamBenchReport report = new StreamBenchmark(base, settings, sentences, message -> {
                 err.println("bench: " + message);
                 err.flush();

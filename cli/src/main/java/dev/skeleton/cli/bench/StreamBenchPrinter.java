@@ -67,6 +67,11 @@ public final class StreamBenchPrinter {
             out.println("swap phases, in the service (p50 / p99 ms): " + String.join(", ", s.phases().stream()
                     .map(ph -> f("%s %.0f / %.0f", ph.phase(), ph.p50Ms(), ph.p99Ms())).toList()));
         }
+        for (StreamBenchReport.Burst b : r.bursts()) {
+            out.println(f("burst:     %d new tasks published at once, registry.load.threads=%d: each serving after "
+                    + "%.0f ms (median task), all after %.0f ms (medians of %d bursts, no requests flowing)",
+                    b.tasks(), b.loadThreads(), b.taskP50Ms(), b.allServingMs(), b.repetitions()));
+        }
         out.flush();
     }
 
@@ -129,6 +134,17 @@ public final class StreamBenchPrinter {
                 phase.put("p50", round(ph.p50Ms(), 1));
                 phase.put("p99", round(ph.p99Ms(), 1));
             }
+            out.println(Json.line(o));
+        }
+        for (StreamBenchReport.Burst b : r.bursts()) {
+            ObjectNode o = Json.object();
+            o.put("variant", "burst");
+            o.put("task", r.task());
+            o.put("registry_load_threads", b.loadThreads());
+            o.put("tasks", b.tasks());
+            o.put("repetitions", b.repetitions());
+            o.put("task_p50_ms", round(b.taskP50Ms(), 1));
+            o.put("all_serving_ms", round(b.allServingMs(), 1));
             out.println(Json.line(o));
         }
         out.flush();

@@ -11,8 +11,10 @@ import java.util.List;
  * @param variants          the service with batch size 1 and with dynamic batching, on 1 worker and on the default
  *                          pool
  * @param swap              hot swaps under load (measured on the dynamic variant)
+ * @param bursts            new tasks published at once, per registry.load.threads; empty when not measured
  */
-public record StreamBenchReport(String task, String setup, Raw raw, List<Variant> variants, Swap swap) {
+public record StreamBenchReport(String task, String setup, Raw raw, List<Variant> variants, Swap swap,
+        List<Burst> bursts) {
 
     /**
      * The engine alone, medians of repetitions.
@@ -97,4 +99,16 @@ public record StreamBenchReport(String task, String setup, Raw raw, List<Variant
      * @param p99Ms 99th percentile
      */
     public record PhaseTime(String phase, double p50Ms, double p99Ms) {}
+
+    /**
+     * Bursts of new tasks published at once on an idle service, timed from the first publish call to each task's
+     * version serving (swapped in).
+     *
+     * @param loadThreads   registry.load.threads of the service
+     * @param tasks         tasks per burst
+     * @param repetitions   bursts
+     * @param taskP50Ms     median over the bursts of each burst's median task
+     * @param allServingMs  median over the bursts of the time until the burst's last task served
+     */
+    public record Burst(int loadThreads, int tasks, int repetitions, double taskP50Ms, double allServingMs) {}
 }

@@ -58,6 +58,7 @@ public final class StreamBenchmark {
     private static final int RAW_REPETITIONS = 5;
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration SWAP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int BURST_REPETITIONS = 3;
 
     /**
      * What to run.
@@ -73,9 +74,11 @@ public final class StreamBenchmark {
      * @param partitions       partitions of the input topics
      * @param guarantee        processing.guarantee of the service
      * @param batchDelayMs     batch.max.delay.ms of the dynamic variants
+     * @param burst            new tasks published at once in the burst phase; 0 skips it
      */
     public record Settings(String bootstrapServers, String brokerDescription, TaskSkeleton skeleton, int messages,
-            double latencySeconds, int swaps, int threads, int partitions, String guarantee, int batchDelayMs) {}
+            double latencySeconds, int swaps, int threads, int partitions, String guarantee, int batchDelayMs,
+            int burst) {}
 
     private final BaseModel base;
     private final Settings settings;
@@ -119,6 +122,7 @@ public final class StreamBenchmark {
                 }
             }
         }
+        List<StreamBenchReport.Burst> bursts = settings.burst() > 0 ? bursts(defaultWorkers) : List.of();
         String setup = settings.brokerDescription() + "; processing.guarantee=" + settings.guarantee() + "; "
                 + settings.partitions() + " input partition(s); " + settings.threads() + " cores for the engine: "
                 + "engine.threads=" + engineThreads(1) + " with 1 worker, " + workerThreads + " with "
@@ -128,7 +132,7 @@ public final class StreamBenchmark {
         return new StreamBenchReport(task + " v" + settings.skeleton().getVersion(), setup,
                 new StreamBenchReport.Raw(BATCH, raw, settings.threads(), rawParallel, defaultWorkers, workerThreads,
                         rawSingle),
-                variants, swap);
+                variants, swap, bursts);
     }
 
     /** engine.threads of a service with {@code workers} inference workers on the benchmark's cores. */
@@ -295,6 +299,73 @@ public final class StreamBenchmark {
                 instance.collector.versionRegressions() - regressionsBefore, phases);
     }
 
+    /**
+     * Bursts of new tasks published at once, with no requests flowing: on a service that builds one version at a time
+     * and on one with the default registry.load.threads, both running, bursts alternating between them.
+     */
+    private List<StreamBenchReport.Burst> bursts(int workers) {
+        int[] loadThreads = defaultLoadThreads() == 1 ? new int[] {1} : new int[] {1, defaultLoadThreads()};
+        List<Instance> instances = new ArrayList<>();
+        Map<String, Long> servingAt = new ConcurrentHashMap<>();
+        try {
+            for (int threads : loadThreads) {
+                StreamsAppConfig config = config("burst-" + threads + "t", BATCH, settings.batchDelayMs(), workers,
+                        threads);
+                Instance instance = Instance.start(base, config, settings, sentences);
+                instances.add(instance);
+                instance.app.registry().onLoaded(m -> servingAt.putIfAbsent(threads + "/" + m.taskId(),
+                        System.nanoTime()));
+            }
+            double[][] allMs = new double[loadThreads.length][BURST_REPETITIONS];
+            double[][] medianMs = new double[loadThreads.length][BURST_REPETITIONS];
+            for (int rep = 0; rep < BURST_REPETITIONS; rep++) {
+                for (int i = 0; i < loadThreads.length; i++) {
+                    progress.accept(String.format("burst %d of %d: %d tasks published at once, "
+                            + "registry.load.threads=%d", rep + 1, BURST_REPETITIONS, settings.burst(),
+                            loadThreads[i]));
+                    double[] ms = burst(instances.get(i), loadThreads[i], rep, servingAt);
+                    allMs[i][rep] = SpeedStats.max(ms);
+                    medianMs[i][rep] = SpeedStats.percentile(ms, 50);
+                }
+            }
+            List<StreamBenchReport.Burst> bursts = new ArrayList<>();
+            for (int i = 0; i < loadThreads.length; i++) {
+                bursts.add(new StreamBenchReport.Burst(loadThreads[i], settings.burst(), BURST_REPETITIONS,
+                        SpeedStats.median(medianMs[i]), SpeedStats.median(allMs[i])));
+            }
+            return bursts;
+        } finally {
+            instances.forEach(Instance::close);
+        }
+    }
+
+    /** Publishes one burst, waits until each of its tasks serves, retires them; publish .. serving per task, ms. */
+    private double[] burst(Instance instance, int loadThreads, int rep, Map<String, Long> servingAt) {
+        List<String> tasks = IntStream.range(0, settings.burst()).mapToObj(i -> "burst-" + rep + "-" + i).toList();
+        try (RegistryClient registry = new RegistryClient(instance.config)) {
+            long published = System.nanoTime();
+            for (String task : tasks) {
+                registry.publish(TaskSkeleton.newBuilder(settings.skeleton()).setTaskId(task).setVersion(1).build());
+            }
+            long deadline = published + SWAP_TIMEOUT.toNanos();
+            double[] ms = new double[tasks.size()];
+            for (int i = 0; i < tasks.size(); i++) {
+                Long at;
+                while ((at = servingAt.get(loadThreads + "/" + tasks.get(i))) == null) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("task " + tasks.get(i) + " of a burst did not serve within "
+                                + SWAP_TIMEOUT);
+                    }
+                    sleep(Duration.ofMillis(2));
+                }
+                ms[i] = (at - published) / 1e6;
+            }
+            // retired, so that the bursts do not pile up models
+            tasks.forEach(task -> registry.send(task, null));
+            return ms;
+        }
+    }
+
     private static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
@@ -312,6 +383,14 @@ public final class StreamBenchmark {
     }
 
     private StreamsAppConfig config(String name, int batch, int delay, int workers) {
+        return config(name, batch, delay, workers, defaultLoadThreads());
+    }
+
+    private int defaultLoadThreads() {
+        return StreamsAppConfig.fromProperties(baseProperties()).registryLoadThreads();
+    }
+
+    private StreamsAppConfig config(String name, int batch, int delay, int workers, int loadThreads) {
         String prefix = "bench." + runId + "." + name + ".";
         Properties props = baseProperties();
         props.setProperty(StreamsAppConfig.APPLICATION_ID, "skeleton-bench-" + runId + "-" + name);
@@ -323,6 +402,7 @@ public final class StreamBenchmark {
         props.setProperty(StreamsAppConfig.BATCH_MAX_DELAY_MS, String.valueOf(delay));
         props.setProperty(StreamsAppConfig.INFERENCE_WORKERS, String.valueOf(workers));
         props.setProperty(StreamsAppConfig.ENGINE_THREADS, String.valueOf(engineThreads(workers)));
+        props.setProperty(StreamsAppConfig.REGISTRY_LOAD_THREADS, String.valueOf(loadThreads));
         return StreamsAppConfig.fromProperties(props);
     }
 

@@ -15,7 +15,7 @@ class StreamBenchIT {
     @Test
     void shouldMeasureEveryVariantAndHotSwapWithoutLosingOrDuplicating() throws Exception {
         CliRun run = CliRun.of("bench", "--stream", "--quick", "--root", "..", "--messages", "100", "--swaps", "1",
-                "--json");
+                "--burst", "2", "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<JsonNode> rows = new ArrayList<>();
@@ -23,7 +23,8 @@ class StreamBenchIT {
             rows.add(new ObjectMapper().readTree(line));
         }
         assertThat(rows).extracting(r -> r.get("variant").asText())
-                .containsExactly("batch-1/1w", "batch-1/2w", "dynamic/1w", "dynamic/2w", "raw", "hot_swap");
+                .containsExactly("batch-1/1w", "batch-1/2w", "dynamic/1w", "dynamic/2w", "raw", "hot_swap", "burst",
+                        "burst");
         for (JsonNode row : rows.subList(0, 4)) {
             assertThat(row.get("seq_per_s").asDouble()).as(row.toString()).isPositive();
             assertThat(row.get("lost").asInt()).as(row.toString()).isZero();
@@ -37,5 +38,11 @@ class StreamBenchIT {
         assertThat(swap.get("duplicates").asInt()).isZero();
         assertThat(swap.get("version_regressions").asInt()).isZero();
         assertThat(swap.get("max_ms").asDouble()).isPositive();
+        assertThat(rows.subList(6, 8)).extracting(r -> r.get("registry_load_threads").asInt()).containsExactly(1, 2);
+        for (JsonNode burst : rows.subList(6, 8)) {
+            assertThat(burst.get("tasks").asInt()).isEqualTo(2);
+            assertThat(burst.get("all_serving_ms").asDouble()).as(burst.toString())
+                    .isGreaterThanOrEqualTo(burst.get("task_p50_ms").asDouble()).isPositive();
+        }
     }
 }

@@ -82,20 +82,33 @@ final class LoadQueue implements AutoCloseable {
     }
 
     /**
+     * Waits until every update submitted so far, of any task, has been applied; false if one is still pending after
+     * {@code timeout} (or the wait was interrupted).
+     */
+    boolean awaitAllApplied(Duration timeout) {
+        try {
+            CompletableFuture.allOf(tails.values().toArray(CompletableFuture[]::new))
+                    .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            // a failed update failed its own caller already
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
      * Takes no more updates, skips the queued ones and waits up to {@link #CLOSE_TIMEOUT} for those running (a native
      * load is not interrupted: it finishes, and the registry, closed by then, closes what it built).
      */
     @Override
     public void close() {
         closed = true;
-        try {
-            CompletableFuture.allOf(tails.values().toArray(CompletableFuture[]::new))
-                    .get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // a failed update failed its own caller already; one still running is a daemon thread
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitAllApplied(CLOSE_TIMEOUT);
         threads.shutdown();
     }
 }

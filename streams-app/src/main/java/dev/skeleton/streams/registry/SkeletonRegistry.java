@@ -266,6 +266,14 @@ public final class SkeletonRegistry implements AutoCloseable {
         return acquire(taskId);
     }
 
+    /**
+     * Waits until every update submitted so far has been applied (built and swapped in, refused or ignored); false if
+     * one is still pending after {@code timeout}.
+     */
+    public boolean awaitSubmitted(Duration timeout) {
+        return queue == null || queue.awaitAllApplied(timeout);
+    }
+
     /** Whether a skeleton of {@code taskId} serves now. */
     public boolean isServing(String taskId) {
         return serving.containsKey(taskId);
