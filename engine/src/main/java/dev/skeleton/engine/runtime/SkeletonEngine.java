@@ -164,8 +164,13 @@ public final class SkeletonEngine implements AutoCloseable {
         }
     }
 
-    /** Throwaway loads in {@link #warmUp()}: by the fourth, a load took what it takes in steady state. */
-    private static final int WARM_UP_LOADS = 4;
+    /**
+     * Throwaway loads in {@link #warmUp()}. Idle, a load took what it takes in steady state by the fourth; under
+     * traffic, after four loads of one shape, the first swaps still took 2-7x the later ones, so now eight, covering
+     * every shape a built skeleton has. The first swap under traffic is still the slowest (375-680 ms against 100-150
+     * for later ones, three runs of {@code bench --stream}); what it still pays for is not known.
+     */
+    private static final int WARM_UP_LOADS = 8;
 
     /**
      * Loads, runs and closes a throwaway task of this base's shape a few times, so that the first real load, often
@@ -176,8 +181,11 @@ public final class SkeletonEngine implements AutoCloseable {
     public void warmUp() {
         long start = System.nanoTime();
         for (int i = 0; i < WARM_UP_LOADS; i++) {
-            // pruned FFN and pruned heads, so both the sliced and the shared paths are exercised
-            load(SyntheticSkeletons.random(base, "engine-warm-up", 20, 0.3, 0.75, i)).close();
+            // the shapes built skeletons have: pruned FFN with its low-rank update, a deep prompt, and pruned heads
+            // (sliced attention) or all heads (the base's attention shared), so that every path of a load is compiled
+            TaskSkeleton shape = SyntheticSkeletons.random(base, "engine-warm-up", 20, 0.3, i % 2 == 0 ? 0.75 : 1.0, i);
+            TaskSkeleton deep = SyntheticSkeletons.withDeepPrompt(shape, base.weights().layers().size(), i);
+            load(SyntheticSkeletons.withFfnDeltas(deep, base, 8, i)).close();
         }
         log.info("engine warmed up in {} ms ({} throwaway loads)", (System.nanoTime() - start) / 1_000_000,
                 WARM_UP_LOADS);
