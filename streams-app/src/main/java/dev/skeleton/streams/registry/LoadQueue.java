@@ -65,33 +65,20 @@ final class LoadQueue implements AutoCloseable {
      */
     boolean awaitApplied(String taskId, Duration timeout) {
         CompletableFuture<Change> tail = tails.get(taskId);
-        if (tail == null) {
-            return true;
-        }
-        try {
-            tail.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return tail == null || await(tail, timeout);
     }
 
-    /**
-     * Waits until every update submitted so far, of any task, has been applied; false if one is still pending after
-     * {@code timeout} (or the wait was interrupted).
-     */
+    /** As {@link #awaitApplied}, for every update submitted so far, of any task. */
     boolean awaitAllApplied(Duration timeout) {
+        return await(CompletableFuture.allOf(tails.values().toArray(CompletableFuture[]::new)), timeout);
+    }
+
+    private static boolean await(CompletableFuture<?> updates, Duration timeout) {
         try {
-            CompletableFuture.allOf(tails.values().toArray(CompletableFuture[]::new))
-                    .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            updates.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             return true;
         } catch (ExecutionException e) {
-            // a failed update failed its own caller already
+            // applied, and failed: the failure went to the update's own caller
             return true;
         } catch (TimeoutException e) {
             return false;
