@@ -1,5 +1,6 @@
 package dev.skeleton.builder;
 
+import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.Pooling;
 import dev.skeleton.builder.data.ColumnSpec;
 import dev.skeleton.builder.train.AttributionMethod;
@@ -27,6 +28,9 @@ import java.util.TreeSet;
  *                             prompt tuning), not only the prompt at the embeddings
  * @param maxTokens            encoder sequence budget, prompt included
  * @param pooling              pooling of the text tokens
+ * @param siamese              for a pair task, encode the text and the pair each alone through the skeleton and
+ *                             classify their pooled vectors' features ({@code InputKind.SIAMESE}), instead of both
+ *                             together as one sequence (cross-encoded, {@code PAIR})
  * @param ffnKeeps             candidate shares of FFN neurons kept, each in (0, 1]
  * @param headKeeps            candidate shares of attention heads kept, each in (0, 1]; the search tries their grid
  * @param maxDrop              accuracy budget: the shipped skeleton's validation metric may be at most this many
@@ -60,7 +64,7 @@ import java.util.TreeSet;
  */
 public record BuildOptions(
         String taskId, Path train, Path dev, ColumnSpec columns, Path root,
-        int promptLength, boolean deepPrompt, int maxTokens, Pooling pooling,
+        int promptLength, boolean deepPrompt, int maxTokens, Pooling pooling, boolean siamese,
         List<Double> ffnKeeps, List<Double> headKeeps, double maxDrop, double noiseMargin,
         Localization.Scope scope,
         AttributionMethod method, int integrationSteps, int attributionExamples, int maxTrainExamples,
@@ -80,6 +84,9 @@ public record BuildOptions(
         }
         if (deepPrompt && promptLength == 0) {
             problems.add("a deep prompt needs a prompt length >= 1");
+        }
+        if (siamese && columns.pair() == null) {
+            problems.add("siamese input needs a pair column: it encodes the text and the pair apart");
         }
         if (maxTokens < promptLength + 4) {
             problems.add("max tokens " + maxTokens + " must leave room for text after a " + promptLength
@@ -130,6 +137,14 @@ public record BuildOptions(
         }
     }
 
+    /** The input kind of the skeleton: SINGLE without a pair column, else PAIR or SIAMESE. */
+    public InputKind inputKind() {
+        if (columns.pair() == null) {
+            return InputKind.SINGLE;
+        }
+        return siamese ? InputKind.SIAMESE : InputKind.PAIR;
+    }
+
     /** Options as strings, for the skeleton's provenance; the column keys also tell {@code eval} how to read data. */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -149,6 +164,9 @@ public record BuildOptions(
         }
         m.put("max_tokens", Integer.toString(maxTokens));
         m.put("pooling", pooling.name());
+        if (siamese) {
+            m.put("siamese", "true");
+        }
         m.put("ffn_keeps", ffnKeeps.toString());
         m.put("head_keeps", headKeeps.toString());
         m.put("max_drop", Double.toString(maxDrop));

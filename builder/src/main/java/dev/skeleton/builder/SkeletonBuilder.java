@@ -3,7 +3,6 @@ package dev.skeleton.builder;
 import ai.djl.ndarray.NDManager;
 import dev.skeleton.avro.BaseModelRef;
 import dev.skeleton.avro.BuildProvenance;
-import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.InputTemplate;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.builder.BuildResult.Metrics;
@@ -92,7 +91,7 @@ public final class SkeletonBuilder {
                         : "from " + o.validation().getFileName()) + "), " + dev.examples().size()
                 + " dev examples (reported only), labels " + labels + ", metric " + metric.key());
         InputTemplate template = InputTemplate.newBuilder()
-                .setKind(o.columns().pair() == null ? InputKind.SINGLE : InputKind.PAIR)
+                .setKind(o.inputKind())
                 .setMaxTokens(o.maxTokens())
                 .build();
         SkeletonMaker maker = (params, ffnKept, headsKept) ->
@@ -103,8 +102,8 @@ public final class SkeletonBuilder {
                 TaskTokenizer tokenizer = new TaskTokenizer(base.tokenizerJson(), template, o.promptLength());
                 TaskParameters params = o.fromPrompt() != null
                         ? TaskParameters.of(manager, startingPrompt(o, labels, template))
-                        : TaskParameters.initial(manager, base.weights().wordEmbeddings(), o.promptLength(),
-                                labels.size(), o.training().seed(),
+                        : TaskParameters.initial(manager, base.weights().wordEmbeddings(), o.inputKind(),
+                                o.promptLength(), labels.size(), o.training().seed(),
                                 o.deepPrompt() ? base.weights().layers().size() : 0);
                 SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults())) {
             Run run = new Run(o, split, dev, metric, labels.size(), manager, encoder,
@@ -207,8 +206,8 @@ public final class SkeletonBuilder {
         /** A head on the frozen model's pooled output, no prompt: the baseline prompt tuning must beat. */
         Metrics linearProbe() {
             log.accept("linear probe: a head on the frozen model's pooled output, no prompt");
-            try (TaskParameters p = TaskParameters.initial(manager, base.weights().wordEmbeddings(), 0, labels,
-                    o.training().seed(), 0)) {
+            try (TaskParameters p = TaskParameters.initial(manager, base.weights().wordEmbeddings(), o.inputKind(), 0,
+                    labels, o.training().seed(), 0)) {
                 double probeValidation = tuner.train("probe", p, full, examples, validation, metric, o.training(),
                         listener).value();
                 return new Metrics(probeValidation, dev(maker.make(p, null, null)));

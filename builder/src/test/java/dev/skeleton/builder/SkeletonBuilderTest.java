@@ -38,9 +38,10 @@ class SkeletonBuilderTest {
     void shouldSearchTheCandidatesAndShipTheFastestWithinTheBudget() {
         // a 100-point budget admits every candidate, so the search must ship the fastest one it measured
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
-                TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, List.of(0.1, 0.5),
-                List.of(0.75, 1.0), 100, 1, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1,
-                16, 48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, 4, true, true, null, Duration.ZERO, null);
+                TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, false,
+                List.of(0.1, 0.5), List.of(0.75, 1.0), 100, 1, Localization.Scope.PER_LAYER,
+                AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, 4,
+                true, true, null, Duration.ZERO, null);
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
 
@@ -132,12 +133,12 @@ class SkeletonBuilderTest {
         List<String> dev = Files.readAllLines(TestData.file("sst2-dev-32.tsv"));
         Path validationFile = Files.write(root.resolve("validation.tsv"), dev.subList(0, 13));
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
-                TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, false, 64, Pooling.MEAN, List.of(0.3),
-                List.of(1.0), 1, 1, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16,
-                48, new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, 0, false, false, null, Duration.ZERO,
+                TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, false, 64, Pooling.MEAN, false,
+                List.of(0.3), List.of(1.0), 1, 1, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION,
+                1, 16, 48, new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, 0, false, false, null, Duration.ZERO,
                 validationFile);
         assertThatThrownBy(() -> new BuildOptions("sst2", options.train(), options.dev(), TestData.SST2, root, 4,
-                false, 64, Pooling.MEAN, List.of(0.3), List.of(1.0), 1, 1, Localization.Scope.PER_LAYER,
+                false, 64, Pooling.MEAN, false, List.of(0.3), List.of(1.0), 1, 1, Localization.Scope.PER_LAYER,
                 AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, options.training(), 1, 0, 0, false, false, null,
                 Duration.ZERO, options.dev()))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -160,7 +161,8 @@ class SkeletonBuilderTest {
 
     private static BuildOptions withFromPrompt(BuildOptions o, Path prompt, boolean deep, Duration timeLimit) {
         return new BuildOptions(o.taskId(), o.train(), o.dev(), o.columns(), o.root(), o.promptLength(), deep,
-                o.maxTokens(), o.pooling(), List.of(0.3), List.of(1.0), o.maxDrop(), o.noiseMargin(), o.scope(),
+                o.maxTokens(), o.pooling(), o.siamese(), List.of(0.3), List.of(1.0), o.maxDrop(), o.noiseMargin(),
+                o.scope(),
                 o.method(), o.integrationSteps(), o.attributionExamples(), o.maxTrainExamples(), o.training(),
                 o.retuneEpochs(), 0, o.ffnRank(), false, true, prompt, timeLimit, null);
     }

@@ -1,6 +1,5 @@
 package dev.skeleton.cli;
 
-import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.graph.Precision;
 import dev.skeleton.engine.runtime.Classification;
@@ -8,6 +7,7 @@ import dev.skeleton.engine.runtime.EngineConfig;
 import dev.skeleton.engine.runtime.SkeletonEngine;
 import dev.skeleton.engine.runtime.TaskModel;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
+import dev.skeleton.engine.text.InputKinds;
 import dev.skeleton.engine.text.TextInput;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,7 +90,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
     /** The texts as the task's inputs; checked before the (slow) model load so a wrong call fails fast. */
     private List<TextInput> inputs(TaskSkeleton skeleton) {
-        boolean pairTask = skeleton.getInput().getKind() == InputKind.PAIR;
+        boolean pairTask = InputKinds.takesPair(skeleton.getInput().getKind());
         String name = "'" + skeleton.getTaskId() + "' v" + skeleton.getVersion();
         if (pairTask && pair == null) {
             throw new CliException("task " + name + " classifies text pairs: give the second text with --pair TEXT");

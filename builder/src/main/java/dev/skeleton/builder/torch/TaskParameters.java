@@ -5,10 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.skeleton.avro.ClassifierHead;
 import dev.skeleton.avro.FfnDelta;
+import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.Matrix;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.FloatTensor;
 import dev.skeleton.engine.skeleton.Matrices;
+import dev.skeleton.engine.text.InputKinds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,8 +21,9 @@ import java.util.Random;
 /**
  * What prompt tuning trains: the soft prompt ({@code P x hidden}), optionally a deep prompt (one
  * {@code P x hidden} offset per layer after the first, added to the prompt positions' states), and the linear
- * head ({@code hidden x labels} and bias); when a skeleton is re-tuned, optionally a low-rank update of each layer's
- * kept FFN weights ({@link FfnAdapter}). Everything else is the frozen base model.
+ * head ({@code hidden x labels}, {@code 4 hidden x labels} for a SIAMESE task, and bias); when a skeleton is
+ * re-tuned, optionally a low-rank update of each layer's kept FFN weights ({@link FfnAdapter}). Everything else is
+ * the frozen base model.
  */
 public final class TaskParameters implements AutoCloseable {
 
@@ -48,12 +51,13 @@ public final class TaskParameters implements AutoCloseable {
     /**
      * Fresh parameters: prompt rows initialised from the embeddings of random vocabulary tokens (a common
      * prompt-tuning initialisation that starts the prompt inside the embedding distribution), head small
-     * and random. With {@code deepLayers} (the encoder's layer count; 0 for a shallow prompt) the prompt is
+     * and random, on the pooled vector or, for a SIAMESE task, on the pair's features ({@link InputKinds}). With
+     * {@code deepLayers} (the encoder's layer count; 0 for a shallow prompt) the prompt is
      * deep: one offset per layer after the first, starting at zero so that training starts from the shallow
      * prompt's model.
      */
-    public static TaskParameters initial(NDManager parent, FloatTensor wordEmbeddings, int promptRows, int labels,
-            long seed, int deepLayers) {
+    public static TaskParameters initial(NDManager parent, FloatTensor wordEmbeddings, InputKind kind, int promptRows,
+            int labels, long seed, int deepLayers) {
         Random random = new Random(seed);
         int hidden = wordEmbeddings.cols();
         float[] prompt = new float[promptRows * hidden];
@@ -62,7 +66,8 @@ public final class TaskParameters implements AutoCloseable {
             int token = 1000 + random.nextInt(wordEmbeddings.rows() - 1000);
             System.arraycopy(wordEmbeddings.data(), token * hidden, prompt, r * hidden, hidden);
         }
-        float[] head = new float[hidden * labels];
+        int headInputs = InputKinds.headInputs(kind, hidden);
+        float[] head = new float[headInputs * labels];
         for (int i = 0; i < head.length; i++) {
             head[i] = (float) (random.nextGaussian() * 0.02);
         }
@@ -70,7 +75,7 @@ public final class TaskParameters implements AutoCloseable {
         NDArray layerPrompts = deepLayers > 1 && promptRows > 0
                 ? m.zeros(new Shape(deepLayers - 1, promptRows, hidden)) : null;
         return new TaskParameters(m, m.create(prompt, new Shape(promptRows, hidden)), layerPrompts,
-                m.create(head, new Shape(hidden, labels)), m.zeros(new Shape(labels)));
+                m.create(head, new Shape(headInputs, labels)), m.zeros(new Shape(labels)));
     }
 
     /** A trainable copy of a skeleton's prompt, head and FFN updates (to re-tune it). */

@@ -11,10 +11,12 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
+import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.Pooling;
 import dev.skeleton.engine.model.EncoderLayer;
 import dev.skeleton.engine.model.EncoderWeights;
 import dev.skeleton.engine.text.EncodedBatch;
+import dev.skeleton.engine.text.InputKinds;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +25,8 @@ import java.util.List;
  * that computes what the serving graph computes ({@code SkeletonGraphBuilder}): prompt (plus token type 0)
  * before the word embeddings, positions over the whole sequence, a deep prompt's offsets added to the prompt
  * positions before each later layer, the kept heads and neurons only, pooling
- * over the text tokens, linear head. Gradients flow to the prompt, the head and optional {@link Gates}.
+ * over the text tokens (for a SIAMESE task, of the text and the pair apart, combined as {@link InputKinds} says),
+ * linear head. Gradients flow to the prompt, the head and optional {@link Gates}.
  *
  * <p>Every op takes a per-step array as its left operand, so its result lands in the step's manager and is
  * freed with it; the frozen weights are never copied per step.
@@ -71,13 +74,15 @@ public final class TorchEncoder implements AutoCloseable {
     }
 
     /**
-     * Class logits {@code [batch, labels]} of a tokenized batch.
+     * Class logits {@code [inputs, labels]} of a tokenized batch.
      *
      * @param step    manager that owns every intermediate of this pass
+     * @param batch   the inputs' encoder rows ({@code TaskTokenizer}): two per input for SIAMESE, else one
+     * @param kind    the task's input kind
      * @param gates   gates on the layers' neurons and heads, or null
      */
     public NDArray logits(NDManager step, EncodedBatch batch, TaskParameters params, List<TorchLayer> layers,
-            Pooling pooling, Gates gates) {
+            Pooling pooling, InputKind kind, Gates gates) {
         int promptRows = params.promptRows();
         NDArray ids = step.create(flatten(batch.inputIds()), new Shape(batch.size(), batch.tokens()));
         NDArray types = step.create(flatten(batch.tokenTypeIds()), new Shape(batch.size(), batch.tokens()));
@@ -117,7 +122,19 @@ public final class TorchEncoder implements AutoCloseable {
             NDArray m = mask.expandDims(2);
             pooled = text.mul(m).sum(new int[] {1}).div(mask.sum(new int[] {1}, true).maximum(1e-9f));
         }
+        if (kind == InputKind.SIAMESE) {
+            pooled = siameseFeatures(pooled);
+        }
         return pooled.matMul(params.headWeight()).add(params.headBias());
+    }
+
+    /** {@code [u, v, |u - v|, u * v]} of each input's adjacent pooled rows (text u, pair v). */
+    private static NDArray siameseFeatures(NDArray pooled) {
+        long hidden = pooled.getShape().get(1);
+        NDArray pairs = pooled.reshape(pooled.getShape().get(0) / 2, 2, hidden);
+        NDArray u = pairs.get(new NDIndex(":, 0, :"));
+        NDArray v = pairs.get(new NDIndex(":, 1, :"));
+        return NDArrays.concat(new NDList(u, v, u.sub(v).abs(), u.mul(v)), 1);
     }
 
     private NDArray layer(NDArray h, TorchLayer l, NDArray additiveMask, NDArray headGate, NDArray ffnGate,

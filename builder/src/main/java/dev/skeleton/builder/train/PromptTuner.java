@@ -124,7 +124,7 @@ public final class PromptTuner {
     private NDArray loss(NDManager step, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,
             Targets targets, Gates gates) {
         EncodedBatch encoded = tokenizer.encode(batch.stream().map(LabeledExample::input).toList());
-        NDArray logits = encoder.logits(step, encoded, params, layers, pooling, gates);
+        NDArray logits = encoder.logits(step, encoded, params, layers, pooling, tokenizer.kind(), gates);
         NDArray target = step.create(targets.of(batch, labels));
         return logits.logSoftmax(-1).mul(target).sum().neg().div(batch.size());
     }
@@ -164,7 +164,8 @@ public final class PromptTuner {
             List<TextInput> inputs = examples.subList(start, Math.min(examples.size(), start + chunk)).stream()
                     .map(LabeledExample::input).toList();
             try (NDManager step = params.prompt().getManager().newSubManager()) {
-                float[] flat = encoder.logits(step, tokenizer.encode(inputs), params, layers, pooling, null)
+                float[] flat = encoder.logits(step, tokenizer.encode(inputs), params, layers, pooling, tokenizer.kind(),
+                        null)
                         .softmax(-1).toFloatArray();
                 for (int i = 0; i < inputs.size(); i++) {
                     probabilities[start + i] = Arrays.copyOfRange(flat, i * labels, (i + 1) * labels);

@@ -60,6 +60,16 @@ class TorchParityTest {
                 TextInput.pair("Short.", "A much longer second sentence about something else entirely.")));
     }
 
+    @Test
+    void shouldMatchTheServingEngineOnASiamesePairTask() {
+        BaseModel base = TestBase.get();
+        TaskSkeleton siamese = SyntheticSkeletons.siamese(SyntheticSkeletons.withDeepPrompt(
+                SyntheticSkeletons.random(base, "siamese", 8, 0.3, 0.75, 27), base.weights().layers().size(), 28), 29);
+        assertParity(siamese, List.of(TextInput.pair("A man plays a guitar.", "Someone makes music."),
+                TextInput.pair("Short.", "A much longer second sentence about something else entirely."),
+                TextInput.pair("The cat sat on the mat, as it did every single morning of the week.", "A cat.")));
+    }
+
     private static void assertParity(TaskSkeleton skeleton) {
         assertParity(skeleton, SENTENCES);
     }
@@ -86,7 +96,8 @@ class TorchParityTest {
                 NDManager step = manager.newSubManager()) {
             EncodedBatch batch = tokenizer.encode(inputs);
             NDArray logits = encoder.logits(step, batch, params,
-                    encoder.layers(skeleton.getHeadsKept(), skeleton.getFfnKept()), skeleton.getPooling(), null);
+                    encoder.layers(skeleton.getHeadsKept(), skeleton.getFfnKept()), skeleton.getPooling(),
+                    skeleton.getInput().getKind(), null);
             float[] trained = logits.toFloatArray();
             int labels = skeleton.getLabels().size();
             for (int i = 0; i < inputs.size(); i++) {

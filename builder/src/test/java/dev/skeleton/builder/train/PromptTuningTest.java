@@ -11,6 +11,7 @@ import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.InputTemplate;
 import dev.skeleton.avro.Pooling;
 import dev.skeleton.builder.TestData;
+import dev.skeleton.builder.data.ColumnSpec;
 import dev.skeleton.builder.data.DatasetReader;
 import dev.skeleton.builder.data.LabeledExample;
 import dev.skeleton.builder.torch.TaskParameters;
@@ -57,7 +58,7 @@ class PromptTuningTest {
     }
 
     private static TaskParameters fresh() {
-        return TaskParameters.initial(manager, base.weights().wordEmbeddings(), 4, 2, 7, 0);
+        return TaskParameters.initial(manager, base.weights().wordEmbeddings(), InputKind.SINGLE, 4, 2, 7, 0);
     }
 
     @Test
@@ -126,8 +127,40 @@ class PromptTuningTest {
     }
 
     @Test
+    void shouldTrainASiameseHeadOnEveryFeatureOfThePair() {
+        // Given a SIAMESE pair task: each text of a pair encoded alone, the head on [u, v, |u - v|, u * v]
+        List<LabeledExample> pairs = DatasetReader.read(TestData.file("rte-train-16.tsv"), new ColumnSpec("sentence1",
+                "sentence2", "label", List.of("not_entailment", "entailment"), true)).examples();
+        try (TaskTokenizer siamese = new TaskTokenizer(base.tokenizerJson(),
+                        InputTemplate.newBuilder().setKind(InputKind.SIAMESE).setMaxTokens(64).build(), 4);
+                TaskParameters params = TaskParameters.initial(manager, base.weights().wordEmbeddings(),
+                        InputKind.SIAMESE, 4, 2, 7, 0);
+                NDManager step = manager.newSubManager()) {
+            PromptTuner pairTuner = new PromptTuner(encoder, siamese, Pooling.MEAN, 2);
+            assertThat(siamese.encode(pairs.subList(0, 8).stream().map(LabeledExample::input).toList()).size())
+                    .as("two encoder rows per pair").isEqualTo(16);
+
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                collector.backward(pairTuner.loss(step, params, full, pairs.subList(0, 8), null));
+            }
+
+            // Then the head spans the four features and each of them gets a gradient, and so does the prompt
+            NDArray headGradient = params.headWeight().getGradient();
+            assertThat(headGradient.getShape().getShape()).containsExactly(4 * 384, 2);
+            for (int feature = 0; feature < 4; feature++) {
+                assertThat(headGradient.get(feature * 384 + ":" + (feature + 1) * 384).abs().sum().getFloat())
+                        .as("gradient of the head's rows on feature %d", feature).isPositive();
+            }
+            assertThat(params.prompt().getGradient().abs().sum().getFloat()).isPositive();
+            assertThat(pairTuner.probabilities(params, full, pairs)).as("one distribution per pair")
+                    .hasNumberOfRows(pairs.size());
+        }
+    }
+
+    @Test
     void shouldGiveGradientsToEveryLayerOfADeepPrompt() {
-        try (TaskParameters params = TaskParameters.initial(manager, base.weights().wordEmbeddings(), 4, 2, 7, 6);
+        try (TaskParameters params = TaskParameters.initial(manager, base.weights().wordEmbeddings(), InputKind.SINGLE,
+                4, 2, 7, 6);
                 NDManager step = manager.newSubManager()) {
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 collector.backward(tuner.loss(step, params, full, train.subList(0, 8), null));

@@ -147,6 +147,13 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--pooling", defaultValue = "MEAN", description = "MEAN or CLS (default: ${DEFAULT-VALUE}).")
     private Pooling pooling;
 
+    @Option(names = "--siamese",
+            description = "For a pair task: encode the text and the pair each alone through the skeleton and classify"
+                    + " [u, v, |u - v|, u * v] of their pooled vectors, as sentence-embedding models were trained;"
+                    + " default: both together as one sequence (cross-encoded). Each text gets the whole token"
+                    + " budget; the encoder runs two rows per pair.")
+    private boolean siamese;
+
     @Option(names = "--linear-probe",
             description = "Also train a linear probe (a head on the frozen model's pooled output, no prompt; same data"
                     + " and schedule); prompt tuning must beat it clearly, and the report shows it as a baseline.")
@@ -187,7 +194,7 @@ public final class BuildCommand implements Callable<Integer> {
         BuildOptions options;
         try {
             options = new BuildOptions(task, train, dev, columns.spec(), root, promptLength, deepPrompt, maxTokens,
-                    pooling, ffnKeeps, headKeeps, maxDrop, noiseMargin, scope, attribution, igSteps,
+                    pooling, siamese, ffnKeeps, headKeeps, maxDrop, noiseMargin, scope, attribution, igSteps,
                     attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs, distill,
                     ffnRank,

@@ -4,6 +4,7 @@ import static dev.skeleton.engine.graph.GraphWriter.MICROSOFT;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.skeleton.avro.FfnDelta;
+import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.Pooling;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.EncoderLayer;
@@ -19,7 +20,8 @@ import java.util.function.Supplier;
  * Writes the ONNX graph of one task skeleton: soft prompt prepended to the word embeddings (for a deep prompt,
  * also an offset added to the prompt positions' states before every later layer), every encoder layer with only its
  * kept attention heads and FFN neurons (the others are sliced out of the weight
- * matrices, so they cost nothing), pooling, and the classification head.
+ * matrices, so they cost nothing), pooling (for a SIAMESE task, of the text and the pair apart, combined into the
+ * pair's features), and the classification head.
  *
  * <p>Layers use ONNX Runtime's fused transformer kernels ({@code Attention}, {@code SkipLayerNormalization},
  * {@code BiasGelu}) because the per-op overhead of the decomposed graph is a large share of the time at
@@ -63,6 +65,9 @@ public final class SkeletonGraphBuilder {
         }
 
         String pooled = pool(g, hidden, promptRows, skeleton.getPooling());
+        if (skeleton.getInput().getKind() == InputKind.SIAMESE) {
+            pooled = siameseFeatures(g, pooled, base.hiddenSize());
+        }
         FloatTensor headWeight = Matrices.toTensor(skeleton.getHead().getWeight());
         float[] headBias = new float[skeleton.getHead().getBias().size()];
         for (int i = 0; i < headBias.length; i++) {
@@ -265,6 +270,17 @@ public final class SkeletonGraphBuilder {
             String name) {
         return g.node("SkipLayerNormalization", MICROSOFT, Map.of("epsilon", norm.epsilon()),
                 x, skip, g.shared(name + ".gamma", norm.gamma()), g.shared(name + ".beta", norm.beta()), bias);
+    }
+
+    /**
+     * A SIAMESE pair's features {@code [u, v, |u - v|, u * v]}, {@code [inputs, 4 hidden]}, from the pooled rows
+     * {@code [2 inputs, hidden]}, where each input's text (u) and pair (v) are adjacent rows.
+     */
+    private static String siameseFeatures(GraphWriter g, String pooled, int hidden) {
+        String pairs = g.node("Reshape", pooled, g.int64s(-1, 2, hidden));
+        String u = g.node("Gather", Map.of("axis", 1), pairs, g.int64Scalar(0));
+        String v = g.node("Gather", Map.of("axis", 1), pairs, g.int64Scalar(1));
+        return g.node("Concat", Map.of("axis", 1), u, v, g.node("Abs", g.node("Sub", u, v)), g.node("Mul", u, v));
     }
 
     /** Pooled text representation; prompt positions never enter it. */

@@ -20,24 +20,39 @@ final class BatchPlanner {
 
     private BatchPlanner() {}
 
-    /** Runs of input indices (each run sorted by length); together they cover every input once. */
-    static List<int[]> plan(List<TokenizedText> texts, int maxRun) {
-        int[] order = IntStream.range(0, texts.size()).boxed()
-                .sorted(Comparator.comparingInt(i -> texts.get(i).length()))
+    /**
+     * Runs of input indices (each run sorted by length); together they cover every input once. {@code rows} holds
+     * {@code rowsPerInput} encoder rows per input, in input order; an input is as long as its longest row, and a run
+     * holds at most {@code maxRows} rows.
+     */
+    static List<int[]> plan(List<TokenizedText> rows, int rowsPerInput, int maxRows) {
+        int inputs = rows.size() / rowsPerInput;
+        int maxRun = Math.max(1, maxRows / rowsPerInput);
+        int[] length = new int[inputs];
+        int[] real = new int[inputs];
+        for (int i = 0; i < inputs; i++) {
+            for (int j = 0; j < rowsPerInput; j++) {
+                int rowLength = rows.get(i * rowsPerInput + j).length();
+                length[i] = Math.max(length[i], rowLength);
+                real[i] += rowLength;
+            }
+        }
+        int[] order = IntStream.range(0, inputs).boxed()
+                .sorted(Comparator.comparingInt(i -> length[i]))
                 .mapToInt(Integer::intValue).toArray();
         List<int[]> runs = new ArrayList<>();
         int start = 0;
         long realTokens = 0;
         for (int k = 0; k < order.length; k++) {
-            int length = texts.get(order[k]).length();
-            long padded = (long) length * (k - start + 1);
-            boolean tooWasteful = padded - (realTokens + length) > MAX_PADDING * (realTokens + length);
+            int input = order[k];
+            long padded = (long) length[input] * rowsPerInput * (k - start + 1);
+            boolean tooWasteful = padded - (realTokens + real[input]) > MAX_PADDING * (realTokens + real[input]);
             if (k > start && (tooWasteful || k - start == maxRun)) {
                 runs.add(Arrays.copyOfRange(order, start, k));
                 start = k;
                 realTokens = 0;
             }
-            realTokens += length;
+            realTokens += real[input];
         }
         if (start < order.length) {
             runs.add(Arrays.copyOfRange(order, start, order.length));
@@ -45,11 +60,15 @@ final class BatchPlanner {
         return runs;
     }
 
-    /** Tokens the encoder computes for {@code texts} after planning: each run padded to its longest member. */
-    static long paddedTokens(List<TokenizedText> texts, int maxRun) {
+    /** Tokens the encoder computes for {@code rows} after planning: each run padded to its longest member. */
+    static long paddedTokens(List<TokenizedText> rows, int rowsPerInput, int maxRows) {
         long total = 0;
-        for (int[] run : plan(texts, maxRun)) {
-            total += (long) texts.get(run[run.length - 1]).length() * run.length;
+        for (int[] run : plan(rows, rowsPerInput, maxRows)) {
+            int longest = 0;
+            for (int j = 0; j < rowsPerInput; j++) {
+                longest = Math.max(longest, rows.get(run[run.length - 1] * rowsPerInput + j).length());
+            }
+            total += (long) longest * run.length * rowsPerInput;
         }
         return total;
     }

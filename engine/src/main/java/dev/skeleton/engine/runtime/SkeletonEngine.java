@@ -6,7 +6,6 @@ import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.graph.SharedTensor;
 import dev.skeleton.engine.graph.SkeletonGraph;
@@ -15,6 +14,7 @@ import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.skeleton.InvalidSkeletonException;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
 import dev.skeleton.engine.skeleton.SyntheticSkeletons;
+import dev.skeleton.engine.text.InputKinds;
 import dev.skeleton.engine.text.SharedTokenizers;
 import dev.skeleton.engine.text.TaskTokenizer;
 import dev.skeleton.engine.text.TextInput;
@@ -203,7 +203,7 @@ public final class SkeletonEngine implements AutoCloseable {
      * version would label every request at random.
      */
     private static void warmUp(TaskModel task, TaskSkeleton skeleton) {
-        boolean pair = skeleton.getInput().getKind() == InputKind.PAIR;
+        boolean pair = InputKinds.takesPair(skeleton.getInput().getKind());
         List<TextInput> probes = WARM_UP_SENTENCES.stream()
                 .map(s -> pair ? TextInput.pair(s, WARM_UP_SENTENCES.get(0)) : TextInput.of(s)).toList();
         ForwardOutput out = task.forward(probes);

@@ -83,7 +83,7 @@ public final class TaskModel implements AutoCloseable {
 
     /** Tokens the encoder computes for {@code inputs} (text tokens after padding; prompt rows not counted). */
     public long paddedTokens(List<TextInput> inputs) {
-        return BatchPlanner.paddedTokens(tokenizer.tokenize(inputs), MAX_RUN);
+        return BatchPlanner.paddedTokens(tokenizer.tokenize(inputs), tokenizer.rowsPerInput(), MAX_RUN);
     }
 
     /** Token budget for the text after the soft prompt. */
@@ -118,21 +118,25 @@ public final class TaskModel implements AutoCloseable {
             throw new IllegalStateException("task '" + taskId() + "' v" + version()
                     + " is closed (retired or replaced)");
         }
-        List<TokenizedText> texts = tokenizer.tokenize(inputs);
-        int n = texts.size();
+        List<TokenizedText> rows = tokenizer.tokenize(inputs);
+        int perInput = tokenizer.rowsPerInput();
+        int n = inputs.size();
         ForwardOutput all = new ForwardOutput(new float[n][], new float[n][], new float[n][], new boolean[n]);
         try (Predictor<EncodedBatch, ForwardOutput> predictor = model.newPredictor(translator)) {
-            for (int[] run : BatchPlanner.plan(texts, MAX_RUN)) {
-                List<TokenizedText> members = new ArrayList<>(run.length);
+            for (int[] run : BatchPlanner.plan(rows, perInput, MAX_RUN)) {
+                List<TokenizedText> members = new ArrayList<>(run.length * perInput);
                 for (int i : run) {
-                    members.add(texts.get(i));
+                    members.addAll(rows.subList(i * perInput, (i + 1) * perInput));
                 }
+                // one output per input: a SIAMESE input's two rows meet in the graph, before the head
                 ForwardOutput out = predictor.predict(EncodedBatch.pad(members));
                 for (int k = 0; k < run.length; k++) {
                     all.probabilities()[run[k]] = out.probabilities()[k];
                     all.logits()[run[k]] = out.logits()[k];
                     all.pooled()[run[k]] = out.pooled()[k];
-                    all.truncated()[run[k]] = out.truncated()[k];
+                    for (int j = 0; j < perInput; j++) {
+                        all.truncated()[run[k]] |= out.truncated()[k * perInput + j];
+                    }
                 }
             }
             return all;

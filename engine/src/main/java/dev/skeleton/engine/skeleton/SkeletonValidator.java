@@ -6,6 +6,7 @@ import dev.skeleton.avro.Matrix;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.model.EncoderWeights;
+import dev.skeleton.engine.text.InputKinds;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -92,7 +93,8 @@ public final class SkeletonValidator {
             }
         }
         int maxTokens = s.getInput().getMaxTokens();
-        int specialTokens = s.getInput().getKind() == InputKind.PAIR ? 3 : 2;
+        InputKind kind = s.getInput().getKind();
+        int specialTokens = InputKinds.specialTokens(kind);
         if (maxTokens > w.maxPositions()) {
             p.add("input.maxTokens " + maxTokens + " exceeds the base model's " + w.maxPositions() + " positions");
         }
@@ -102,11 +104,11 @@ public final class SkeletonValidator {
         if (slots(s.getInput().getTextFormat()) != 1) {
             p.add("input.textFormat '" + s.getInput().getTextFormat() + "' must contain {} exactly once");
         }
-        if (s.getInput().getKind() == InputKind.PAIR && slots(s.getInput().getPairFormat()) != 1) {
+        if (InputKinds.takesPair(kind) && slots(s.getInput().getPairFormat()) != 1) {
             p.add("input.pairFormat '" + s.getInput().getPairFormat() + "' must contain {} exactly once");
         }
 
-        checkMatrix("head.weight", s.getHead().getWeight(), hidden, labels.size(), p);
+        checkMatrix("head.weight", s.getHead().getWeight(), InputKinds.headInputs(kind, hidden), labels.size(), p);
         List<Float> bias = s.getHead().getBias();
         if (bias.size() != labels.size()) {
             p.add("head.bias has " + bias.size() + " values for " + labels.size() + " labels");

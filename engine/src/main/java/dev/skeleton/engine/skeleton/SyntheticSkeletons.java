@@ -77,6 +77,25 @@ public final class SyntheticSkeletons {
         return TaskSkeleton.newBuilder(skeleton).setLayerPrompts(offsets).build();
     }
 
+    /**
+     * {@code skeleton} as a SIAMESE pair task: the same skeleton, with a random head (scale 0.5) on the pair's
+     * features.
+     */
+    public static TaskSkeleton siamese(TaskSkeleton skeleton, long seed) {
+        Random random = new Random(seed);
+        int features = 4 * Matrices.toTensor(skeleton.getHead().getWeight()).rows();
+        int labels = skeleton.getLabels().size();
+        float[] head = new float[features * labels];
+        for (int i = 0; i < head.length; i++) {
+            head[i] = (float) (random.nextGaussian() * 0.5);
+        }
+        return TaskSkeleton.newBuilder(skeleton)
+                .setInput(InputTemplate.newBuilder(skeleton.getInput()).setKind(InputKind.SIAMESE).build())
+                .setHead(new ClassifierHead(Matrices.toAvro(new FloatTensor(new int[] {features, labels}, head)),
+                        skeleton.getHead().getBias()))
+                .build();
+    }
+
     /** {@code skeleton} with a random low-rank update (entries of scale 0.05) of every layer's kept FFN weights. */
     public static TaskSkeleton withFfnDeltas(TaskSkeleton skeleton, BaseModel base, int rank, long seed) {
         Random random = new Random(seed);

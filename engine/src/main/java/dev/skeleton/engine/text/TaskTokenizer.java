@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Turns a task's inputs into token ids with the base model's Hugging Face tokenizer (through DJL): applies
  * the task's input template, truncates each input to the token budget left after the soft prompt
- * (longest-first for pairs), and pads the batch to its longest member only.
+ * (longest-first for cross-encoded pairs; each text alone for SIAMESE ones), and pads the batch to its longest
+ * member only. A SIAMESE input becomes two encoder rows, its text then its pair ({@link InputKinds}).
  */
 public final class TaskTokenizer implements AutoCloseable {
 
@@ -47,22 +48,42 @@ public final class TaskTokenizer implements AutoCloseable {
         return maxTextTokens;
     }
 
-    /** Tokens of each input, unpadded, in input order. */
+    /** The task's input kind. */
+    public InputKind kind() {
+        return template.getKind();
+    }
+
+    /** Encoder rows per input: 2 for SIAMESE, else 1. */
+    public int rowsPerInput() {
+        return InputKinds.rowsPerInput(template.getKind());
+    }
+
+    /**
+     * Tokens of each encoder row, unpadded, in input order: {@link #rowsPerInput()} rows per input (for SIAMESE the
+     * text's, then the pair's).
+     */
     public List<TokenizedText> tokenize(List<TextInput> inputs) {
-        Encoding[] encodings;
-        if (template.getKind() == InputKind.PAIR) {
-            PairList<String, String> pairs = new PairList<>(inputs.size());
+        if (InputKinds.takesPair(template.getKind())) {
             for (TextInput in : inputs) {
                 if (in.pair() == null) {
                     throw new IllegalArgumentException("this task classifies text pairs; an input has no text pair");
                 }
+            }
+        }
+        Encoding[] encodings;
+        if (template.getKind() == InputKind.PAIR) {
+            PairList<String, String> pairs = new PairList<>(inputs.size());
+            for (TextInput in : inputs) {
                 pairs.add(format(template.getTextFormat(), in.text()), format(template.getPairFormat(), in.pair()));
             }
             encodings = tokenizer.batchEncode(pairs);
         } else {
-            List<String> texts = new ArrayList<>(inputs.size());
+            List<String> texts = new ArrayList<>(inputs.size() * rowsPerInput());
             for (TextInput in : inputs) {
                 texts.add(format(template.getTextFormat(), in.text()));
+                if (template.getKind() == InputKind.SIAMESE) {
+                    texts.add(format(template.getPairFormat(), in.pair()));
+                }
             }
             encodings = tokenizer.batchEncode(texts);
         }
@@ -73,7 +94,7 @@ public final class TaskTokenizer implements AutoCloseable {
         return out;
     }
 
-    /** Tokens of each input, padded to the longest of them. */
+    /** Tokens of each encoder row ({@link #tokenize}), padded to the longest of them. */
     public EncodedBatch encode(List<TextInput> inputs) {
         return EncodedBatch.pad(tokenize(inputs));
     }

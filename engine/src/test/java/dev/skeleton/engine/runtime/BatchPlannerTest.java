@@ -25,7 +25,7 @@ class BatchPlannerTest {
         Random random = new Random(1);
         int[] lengths = random.ints(100, 3, 70).toArray();
 
-        List<int[]> runs = BatchPlanner.plan(lengths(lengths), 64);
+        List<int[]> runs = BatchPlanner.plan(lengths(lengths), 1, 64);
 
         int[] covered = runs.stream().flatMapToInt(Arrays::stream).sorted().toArray();
         assertThat(covered).containsExactly(IntStream.range(0, 100).toArray());
@@ -36,7 +36,7 @@ class BatchPlannerTest {
         Random random = new Random(2);
         List<TokenizedText> texts = lengths(random.ints(200, 3, 70).toArray());
 
-        for (int[] run : BatchPlanner.plan(texts, 64)) {
+        for (int[] run : BatchPlanner.plan(texts, 1, 64)) {
             long real = Arrays.stream(run).mapToLong(i -> texts.get(i).length()).sum();
             long padded = (long) Arrays.stream(run).map(i -> texts.get(i).length()).max().orElseThrow() * run.length;
             if (run.length > 1) {
@@ -48,14 +48,14 @@ class BatchPlannerTest {
 
     @Test
     void shouldGroupEqualLengthsIntoRunsOfAtMostMaxRun() {
-        List<int[]> runs = BatchPlanner.plan(lengths(new int[10]), 4);
+        List<int[]> runs = BatchPlanner.plan(lengths(new int[10]), 1, 4);
 
         assertThat(runs).extracting(r -> r.length).containsExactly(4, 4, 2);
     }
 
     @Test
     void shouldSeparateVeryDifferentLengths() {
-        List<int[]> runs = BatchPlanner.plan(lengths(60, 5, 61, 6), 64);
+        List<int[]> runs = BatchPlanner.plan(lengths(60, 5, 61, 6), 1, 64);
 
         assertThat(runs).hasSize(2);
         assertThat(runs.get(0)).containsExactly(1, 3);
@@ -63,7 +63,27 @@ class BatchPlannerTest {
     }
 
     @Test
+    void shouldKeepTheRowsOfASiameseInputTogetherAndSortByTheLongerOne() {
+        // Given two rows per input, inputs of longest rows 60, 7, 61 (its first row is 57) and 8
+        List<int[]> runs = BatchPlanner.plan(lengths(60, 58, 7, 7, 57, 61, 8, 8), 2, 64);
+
+        // Then runs are of inputs, grouped by their longer row
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(0)).containsExactly(1, 3);
+        assertThat(runs.get(1)).containsExactly(0, 2);
+        assertThat(BatchPlanner.paddedTokens(lengths(60, 58, 7, 7, 57, 61, 8, 8), 2, 64))
+                .as("each run's rows padded to its longest row").isEqualTo(8L * 4 + 61L * 4);
+    }
+
+    @Test
+    void shouldCountTheMaximumRunInRows() {
+        List<int[]> runs = BatchPlanner.plan(lengths(new int[12]), 2, 4);
+
+        assertThat(runs).hasSize(3).allSatisfy(run -> assertThat(run).hasSize(2));
+    }
+
+    @Test
     void shouldPlanNothingForAnEmptyBatch() {
-        assertThat(BatchPlanner.plan(List.of(), 64)).isEmpty();
+        assertThat(BatchPlanner.plan(List.of(), 1, 64)).isEmpty();
     }
 }

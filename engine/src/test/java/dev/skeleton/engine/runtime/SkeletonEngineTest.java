@@ -1,6 +1,7 @@
 package dev.skeleton.engine.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -215,6 +216,39 @@ class SkeletonEngineTest {
                 assertThat(c.labels()).contains(c.label());
                 assertThat(c.probabilities()[0] + c.probabilities()[1]).isCloseTo(1f, Offset.offset(1e-5f));
             }
+        }
+    }
+
+    @Test
+    void shouldClassifyASiamesePairFromEachTextEncodedAlone() {
+        // Given a SIAMESE pair task, and the same skeleton as a single-text task
+        TaskSkeleton single = SyntheticSkeletons.random(base, "siamese", 10, 0.3, 0.75, 6);
+        List<TextInput> pairs = List.of(
+                TextInput.pair("A man is playing a guitar.", "A person plays music."),
+                TextInput.pair("The cat sat.", "Stock markets fell sharply on Monday after the announcement."),
+                TextInput.pair("the acting , costumes , music , cinematography and sound are all astounding .", "ok"));
+
+        try (TaskModel siamese = engine.load(SyntheticSkeletons.siamese(single, 7));
+                TaskModel alone = engine.load(single)) {
+            // When the pairs run as one batch
+            float[][] features = siamese.forward(pairs).pooled();
+
+            // Then the head reads [u, v, |u - v|, u * v] of each text's pooled vector as if it ran alone
+            for (int i = 0; i < pairs.size(); i++) {
+                float[] u = alone.forward(List.of(TextInput.of(pairs.get(i).text()))).pooled()[0];
+                float[] v = alone.forward(List.of(TextInput.of(pairs.get(i).pair()))).pooled()[0];
+                float[] expected = new float[4 * u.length];
+                for (int j = 0; j < u.length; j++) {
+                    expected[j] = u[j];
+                    expected[u.length + j] = v[j];
+                    expected[2 * u.length + j] = Math.abs(u[j] - v[j]);
+                    expected[3 * u.length + j] = u[j] * v[j];
+                }
+                assertThat(maxAbsDiff(features[i], expected)).as("max |served - expected| feature, pair %d", i)
+                        .isLessThanOrEqualTo(1e-4f);
+            }
+            assertThatThrownBy(() -> siamese.forward(List.of(TextInput.of("no second text"))))
+                    .hasMessageContaining("an input has no text pair");
         }
     }
 

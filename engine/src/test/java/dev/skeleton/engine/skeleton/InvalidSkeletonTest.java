@@ -158,6 +158,12 @@ class InvalidSkeletonTest {
     }
 
     @Test
+    void shouldRefuseASiameseTaskWhoseHeadReadsOnlyOnePooledVector() {
+        assertRefused(b -> b.setInput(InputTemplate.newBuilder(b.getInput()).setKind(InputKind.SIAMESE).build()),
+                "head.weight is 384 x 2, expected 1536 x 2");
+    }
+
+    @Test
     void shouldRefuseABadTaskIdAndVersionTogether() {
         TaskSkeleton broken = TaskSkeleton.newBuilder(valid()).setTaskId("Bad Task!").setVersion(0).build();
         assertThat(SkeletonValidator.problems(broken, base))

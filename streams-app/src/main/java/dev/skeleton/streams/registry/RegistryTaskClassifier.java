@@ -1,8 +1,8 @@
 package dev.skeleton.streams.registry;
 
-import dev.skeleton.avro.InputKind;
 import dev.skeleton.engine.runtime.Classification;
 import dev.skeleton.engine.runtime.TaskModel;
+import dev.skeleton.engine.text.InputKinds;
 import dev.skeleton.engine.text.TextInput;
 import dev.skeleton.streams.classify.DeadLetterKind;
 import dev.skeleton.streams.classify.TaskClassifier;
@@ -92,7 +92,7 @@ public final class RegistryTaskClassifier implements TaskClassifier {
     }
 
     private static Refused shapeProblem(String taskId, TaskModel model, TextInput input) {
-        boolean pairTask = model.skeleton().getInput().getKind() == InputKind.PAIR;
+        boolean pairTask = InputKinds.takesPair(model.skeleton().getInput().getKind());
         if (pairTask && input.pair() == null) {
             return new Refused(DeadLetterKind.WRONG_INPUT_SHAPE, "task '" + taskId + "' v" + model.version()
                     + " classifies text pairs, and the request has no textPair");

@@ -29,7 +29,8 @@ public final class SkeletonSerdes {
     private static final SingleObjectReader<TaskSkeleton> SKELETON_READER =
             new SingleObjectReader<TaskSkeleton>(TaskSkeleton.getClassSchema())
                     .addWriterSchema(historicSchema("TaskSkeleton-v1.avsc"))
-                    .addWriterSchema(historicSchema("TaskSkeleton-v2.avsc"));
+                    .addWriterSchema(historicSchema("TaskSkeleton-v2.avsc"))
+                    .addWriterSchema(historicSchema("TaskSkeleton-v3.avsc"));
     private static final SingleObjectReader<ClassificationResult> RESULT_READER =
             new SingleObjectReader<>(ClassificationResult.getClassSchema());
 

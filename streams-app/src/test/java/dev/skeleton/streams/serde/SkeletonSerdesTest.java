@@ -155,6 +155,15 @@ class SkeletonSerdesTest {
         assertThat(read.getFfnDeltas()).isEmpty();
     }
 
+    @Test
+    void shouldReadASkeletonWrittenWithTheThirdSchemaVersion() throws Exception {
+        // Given a registry value written before the SIAMESE input kind
+        TaskSkeleton read = readAsWrittenWith("TaskSkeleton-v3.avsc", "737faeb36fcb860f");
+
+        // Then it is the same skeleton, and its input kind is one that version knew
+        assertThat(read.getInput().getKind().name()).isIn("SINGLE", "PAIR");
+    }
+
     /**
      * A current skeleton written with the kept historic schema {@code file} (whose parsing fingerprint must be
      * {@code fingerprint}, what that release wrote), read back by the registry's parser.
