@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skeleton.avro.ClassificationResult;
 import dev.skeleton.avro.LabelProbability;
 import dev.skeleton.avro.TaskSkeleton;
+import dev.skeleton.engine.skeleton.SyntheticSkeletons;
 import dev.skeleton.streams.registry.RegistrySigner;
 import dev.skeleton.streams.registry.RegistryTaskClassifier;
 import dev.skeleton.streams.registry.SkeletonRegistry;
@@ -156,6 +157,25 @@ class RegistryTopologyTest {
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
         assertThat(header(dead, DeadLetters.KIND_HEADER)).isEqualTo("WRONG_INPUT_SHAPE");
         assertThat(header(dead, DeadLetters.REASON_HEADER)).contains("single texts");
+    }
+
+    @Test
+    void shouldLabelTextPairsOfASiameseTaskAndRefuseARequestWithoutItsPair() {
+        // Given a SIAMESE pair task published through the registry topic
+        publish(SyntheticSkeletons.siamese(TestEngine.skeleton("mrpc", 1), 5));
+
+        // When a pair and a lone text arrive
+        requests.pipeInput(KEY, utf8("{\"id\": \"p\", \"task\": \"mrpc\", \"text\": \"A man plays a guitar.\", "
+                + "\"textPair\": \"Someone makes music.\"}"));
+        requests.pipeInput(KEY, utf8("{\"id\": \"q\", \"task\": \"mrpc\", \"text\": \"alone\"}"));
+
+        // Then the pair is labeled by v1 and the lone text is a dead letter that says why
+        ClassificationResult labeled = results.readValue();
+        assertThat(labeled.getRequestId()).isEqualTo("p");
+        assertThat(labeled.getSkeletonVersion()).isEqualTo(1);
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(header(dead, DeadLetters.KIND_HEADER)).isEqualTo("WRONG_INPUT_SHAPE");
+        assertThat(header(dead, DeadLetters.REASON_HEADER)).contains("classifies text pairs");
     }
 
     @Test

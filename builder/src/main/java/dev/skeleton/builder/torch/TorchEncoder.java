@@ -103,6 +103,7 @@ public final class TorchEncoder implements AutoCloseable {
         NDArray h = norm(x, embGamma, embBeta, weights.embeddingNorm().epsilon());
         // [batch, 1, 1, seq]: 0 where attended, MASKED where padding
         NDArray additiveMask = fullMask.neg().add(1f).mul(MASKED).expandDims(1).expandDims(1);
+        Gates rowGates = gates == null ? null : gates.perRow(InputKinds.rowsPerInput(kind));
 
         for (int i = 0; i < layers.size(); i++) {
             TorchLayer l = layers.get(i);
@@ -111,8 +112,8 @@ public final class TorchEncoder implements AutoCloseable {
                 NDArray promptStates = h.get(new NDIndex(":, :{}", promptRows)).add(offset);
                 h = NDArrays.concat(new NDList(promptStates, h.get(new NDIndex(":, {}:", promptRows))), 1);
             }
-            h = layer(h, l, additiveMask, gates == null ? null : gates.heads().get(i),
-                    gates == null ? null : gates.ffn().get(i), params.ffnAdapter(i));
+            h = layer(h, l, additiveMask, rowGates == null ? null : rowGates.heads().get(i),
+                    rowGates == null ? null : rowGates.ffn().get(i), params.ffnAdapter(i));
         }
         NDArray text = promptRows == 0 ? h : h.get(new NDIndex(":, {}:", promptRows));
         NDArray pooled;

@@ -154,6 +154,11 @@ class PromptTuningTest {
             assertThat(params.prompt().getGradient().abs().sum().getFloat()).isPositive();
             assertThat(pairTuner.probabilities(params, full, pairs)).as("one distribution per pair")
                     .hasNumberOfRows(pairs.size());
+            Attribution.Scores scores = new Attribution(pairTuner, base.weights()).score(params, full,
+                    pairs.subList(0, 6), AttributionMethod.GRADIENT_X_ACTIVATION, 1, 4);
+            assertThat(scores.skipped()).isZero();
+            assertThat(Arrays.stream(scores.ffn()[0]).sum()).as("layer 1's neuron scores, both texts' passes")
+                    .isPositive();
         }
     }
 
