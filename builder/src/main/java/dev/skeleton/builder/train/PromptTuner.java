@@ -164,8 +164,8 @@ public final class PromptTuner {
             List<TextInput> inputs = examples.subList(start, Math.min(examples.size(), start + chunk)).stream()
                     .map(LabeledExample::input).toList();
             try (NDManager step = params.prompt().getManager().newSubManager()) {
-                float[] flat = encoder.logits(step, tokenizer.encode(inputs), params, layers, pooling, tokenizer.kind(),
-                        null)
+                EncodedBatch encoded = tokenizer.encode(inputs);
+                float[] flat = encoder.logits(step, encoded, params, layers, pooling, tokenizer.kind(), null)
                         .softmax(-1).toFloatArray();
                 for (int i = 0; i < inputs.size(); i++) {
                     probabilities[start + i] = Arrays.copyOfRange(flat, i * labels, (i + 1) * labels);
