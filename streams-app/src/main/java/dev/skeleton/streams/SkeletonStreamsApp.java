@@ -98,8 +98,6 @@ public final class SkeletonStreamsApp implements AutoCloseable {
         InferenceWorkers workers = new VertxInferenceWorkers(vertx, config.inferenceWorkers());
         opened.push("inference workers", timeout -> workers.close());
         BaseEngines engines = new BaseEngines(bases, config.engineConfig());
-        // before any skeleton arrives: the first hot swap must not pay for the first session and a cold JIT
-        engines.warmUp();
         SkeletonRegistry models = new SkeletonRegistry(engines::load, config.registryLoadThreads());
         registry = models;
         // Closed once nothing submits batches any more (Kafka Streams and HTTP are closed by then). Native memory a
@@ -113,6 +111,9 @@ public final class SkeletonStreamsApp implements AutoCloseable {
                         + "model's weights stay allocated until the process exits");
             }
         });
+        // before any skeleton arrives, on the threads that will build them: the first hot swap must not pay for a
+        // thread's first session and a cold JIT
+        models.warmUpLoadThreads(engines::warmUp);
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(prometheus);
         new ProcessorMetrics().bindTo(prometheus);

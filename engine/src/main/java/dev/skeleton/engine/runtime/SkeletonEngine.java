@@ -167,16 +167,17 @@ public final class SkeletonEngine implements AutoCloseable {
     /**
      * Throwaway loads in {@link #warmUp()}. Idle, a load took what it takes in steady state by the fourth; under
      * traffic, after four loads of one shape, the first swaps still took 2-7x the later ones, so now eight, covering
-     * every shape a built skeleton has. The first swap under traffic is still the slowest (375-680 ms against 100-150
-     * for later ones, three runs of {@code bench --stream}); what it still pays for is not known.
+     * every shape a built skeleton has. Part of the first-load cost is per thread: after this warm-up on one thread,
+     * the first load on another thread still spent 146-219 ms creating its session (17-51 ms later), so a service
+     * runs the warm-up on each thread that builds models.
      */
     private static final int WARM_UP_LOADS = 8;
 
     /**
-     * Loads, runs and closes a throwaway task of this base's shape a few times, so that the first real load, often
-     * a hot swap under traffic, does not pay for ONNX Runtime's first session and the JIT compilation of the load
-     * path. Measured on the idle development machine: the first load in a process took 1.4 s, the second 190 ms,
-     * the fifth and later about 50 ms.
+     * Loads, runs and closes a throwaway task of this base's shape a few times on the calling thread, so that the first
+     * real load there, often a hot swap under traffic, does not pay for ONNX Runtime's first session and the JIT
+     * compilation of the load path. Measured on the idle development machine: the first load in a process took 1.4 s,
+     * the second 190 ms, the fifth and later about 50 ms.
      */
     public void warmUp() {
         long start = System.nanoTime();

@@ -2,9 +2,12 @@ package dev.skeleton.streams.registry;
 
 import dev.skeleton.streams.registry.SkeletonRegistry.Change;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,11 +29,13 @@ final class LoadQueue implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ExecutorService threads;
+    private final int threadCount;
     /** Per task, the last update submitted and not yet applied; the next one of the task runs after it. */
     private final ConcurrentMap<String, CompletableFuture<Change>> tails = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     LoadQueue(int threadCount) {
+        this.threadCount = threadCount;
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(threadCount, r -> {
             Thread t = new Thread(r, "skeleton-load-" + n.incrementAndGet());
@@ -57,6 +62,28 @@ final class LoadQueue implements AutoCloseable {
     /** Whether an update of {@code taskId} is queued or running. */
     boolean pending(String taskId) {
         return tails.containsKey(taskId);
+    }
+
+    /**
+     * Runs {@code task} once on each of the queue's threads, in parallel, and returns when all are done. Each run waits
+     * until every thread has started one, so no thread runs two.
+     */
+    void runOnEveryThread(Runnable task) {
+        CountDownLatch started = new CountDownLatch(threadCount);
+        List<CompletableFuture<Void>> runs = new ArrayList<>();
+        for (int i = 0; i < threadCount; i++) {
+            runs.add(CompletableFuture.runAsync(() -> {
+                started.countDown();
+                try {
+                    started.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                task.run();
+            }, threads));
+        }
+        CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).join();
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -256,6 +257,30 @@ class SkeletonRegistryTest {
             assertThat(a.get(30, TimeUnit.SECONDS)).isEqualTo(Change.LOADED);
             assertThat(threaded.versions()).isEqualTo(Map.of("a", 1L, "b", 1L));
         }
+    }
+
+    @Test
+    void shouldWarmUpOnEveryThreadThatBuildsModelsAndOnlyOnce() {
+        // Given registries building on three threads of their own and on the caller's thread
+        Set<String> threadsWarmed = ConcurrentHashMap.newKeySet();
+        AtomicInteger runs = new AtomicInteger();
+        Runnable warmUp = () -> {
+            runs.incrementAndGet();
+            threadsWarmed.add(Thread.currentThread().getName());
+        };
+        try (SkeletonRegistry threaded = new SkeletonRegistry(TestEngine.engine()::load, 3)) {
+            // When each warms its load threads up
+            threaded.warmUpLoadThreads(warmUp);
+
+            // Then every load thread ran the warm-up once, and no other thread did
+            assertThat(runs).hasValue(3);
+            assertThat(threadsWarmed).hasSize(3).allSatisfy(name -> assertThat(name).startsWith("skeleton-load-"));
+        }
+        threadsWarmed.clear();
+        try (SkeletonRegistry inline = new SkeletonRegistry(TestEngine.engine()::load)) {
+            inline.warmUpLoadThreads(warmUp);
+        }
+        assertThat(threadsWarmed).containsExactly(Thread.currentThread().getName());
     }
 
     @Test
