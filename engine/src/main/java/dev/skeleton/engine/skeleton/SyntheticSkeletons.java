@@ -11,6 +11,7 @@ import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.model.EncoderWeights;
 import dev.skeleton.engine.model.FloatTensor;
+import dev.skeleton.engine.text.InputKinds;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -83,7 +84,8 @@ public final class SyntheticSkeletons {
      */
     public static TaskSkeleton siamese(TaskSkeleton skeleton, long seed) {
         Random random = new Random(seed);
-        int features = 4 * Matrices.toTensor(skeleton.getHead().getWeight()).rows();
+        int hidden = Matrices.toTensor(skeleton.getHead().getWeight()).rows();
+        int features = InputKinds.headInputs(InputKind.SIAMESE, hidden);
         int labels = skeleton.getLabels().size();
         float[] head = new float[features * labels];
         for (int i = 0; i < head.length; i++) {
