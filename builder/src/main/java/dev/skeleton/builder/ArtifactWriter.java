@@ -49,6 +49,19 @@ public final class ArtifactWriter {
         return root.resolve(SkeletonFiles.PROMPTS_DIR).resolve(task).resolve(SkeletonFiles.PROMPT_FILE);
     }
 
+    /**
+     * Where a build keeps its tuned prompt until it writes its artifacts ({@code prompts/TASK/prompt.checkpoint.avro}):
+     * a build that stops later can start from it with {@code --from-prompt}.
+     */
+    public Path checkpointFile(String task) {
+        return promptFile(task).resolveSibling("prompt.checkpoint.avro");
+    }
+
+    /** Keeps a freshly tuned prompt in {@link #checkpointFile}, which {@link #write} removes once the build ships. */
+    public void writeCheckpoint(TaskSkeleton prompt) {
+        SkeletonFiles.write(prompt, checkpointFile(prompt.getTaskId()));
+    }
+
     public Path skeletonFile(String task) {
         return root.resolve(SkeletonFiles.SKELETONS_DIR).resolve(task).resolve(SkeletonFiles.SKELETON_FILE);
     }
@@ -74,6 +87,11 @@ public final class ArtifactWriter {
                 r.promptMetrics().validation() - r.maxDrop() / 100, r.linearProbe().validation());
         SkeletonFiles.write(r.prompt(), promptFile(task));
         SkeletonFiles.write(r.skeleton(), skeletonFile(task));
+        try {
+            Files.deleteIfExists(checkpointFile(task));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + checkpointFile(task), e);
+        }
     }
 
     /** Where a build that ships nothing writes its report. */

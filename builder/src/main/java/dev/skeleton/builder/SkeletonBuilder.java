@@ -77,6 +77,15 @@ public final class SkeletonBuilder {
     }
 
     public BuildResult build(BuildOptions o, long version) {
+        return build(o, version, prompt -> { });
+    }
+
+    /**
+     * The build; {@code promptTuned} receives the prompt as soon as prompt tuning ends (not when it was given by
+     * {@code --from-prompt}), so a caller can keep it: prompt tuning is most of a build's time, and a build that
+     * stops later can start from the kept prompt instead of tuning it again.
+     */
+    public BuildResult build(BuildOptions o, long version, Consumer<TaskSkeleton> promptTuned) {
         long started = System.nanoTime();
         Dataset train = DatasetReader.read(o.train(), o.columns());
         Dataset dev = DatasetReader.read(o.dev(), o.columns().labels().isEmpty()
@@ -111,6 +120,9 @@ public final class SkeletonBuilder {
                     TimeLimit.of(o.timeLimit(), started));
             Evaluation promptValidation = run.tunePrompt(params);
             TaskSkeleton prompt = maker.make(params, null, null);
+            if (o.fromPrompt() == null) {
+                promptTuned.accept(prompt);
+            }
             Metrics promptMetrics = new Metrics(promptValidation.value(), run.dev(prompt));
             Metrics probe = o.linearProbe() ? run.linearProbe() : Metrics.NONE;
             LearningCheck learning = LearningCheck.of(metric, labels, split.train(), split.validation(),

@@ -2,6 +2,7 @@ package dev.skeleton.builder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.skeleton.avro.Pooling;
 import dev.skeleton.avro.TaskSkeleton;
@@ -20,6 +21,7 @@ import dev.skeleton.engine.text.TextInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -45,8 +47,15 @@ class SkeletonBuilderTest {
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
 
-        BuildResult result = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(options, 1);
+        List<TaskSkeleton> tuned = new ArrayList<>();
+        BuildResult result = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(options, 1,
+                tuned::add);
+        assertThat(tuned).as("the prompt is handed out once, when prompt tuning ends").singleElement()
+                .satisfies(p -> assertThat(p.getPrompt()).isEqualTo(result.prompt().getPrompt()));
+        writer.writeCheckpoint(tuned.get(0));
+        assertThat(writer.checkpointFile("sst2")).isNotEmptyFile();
         writer.write(result, "test build");
+        assertThat(writer.checkpointFile("sst2")).as("removed once the build's artifacts are written").doesNotExist();
 
         assertThat(result.trainExamples() + result.validationExamples()).as("validation is held out of training")
                 .isEqualTo(48);
@@ -106,7 +115,8 @@ class SkeletonBuilderTest {
         // --from-prompt: a second build starts from the first one's prompt instead of training one; its time
         // limit is already spent when the search starts, so it tries nothing and ships the prompt
         BuildOptions again = withFromPrompt(options, writer.promptFile("sst2"), true, Duration.ofNanos(1));
-        BuildResult second = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(again, 2);
+        BuildResult second = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(again, 2,
+                p -> fail("a prompt given by --from-prompt is not tuned, so not handed out"));
         assertThat(second.prompt().getPrompt()).as("the prompt is reused, not re-trained")
                 .isEqualTo(result.prompt().getPrompt());
         assertThat(second.prompt().getLayerPrompts()).isEqualTo(result.prompt().getLayerPrompts());

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -207,10 +208,17 @@ public final class BuildCommand implements Callable<Integer> {
         ArtifactWriter writer = new ArtifactWriter(root);
         long version = writer.nextVersion(task);
         long started = System.nanoTime();
-        BuildResult r = new SkeletonBuilder(baseModel.load(), new ConsoleProgress(err), message -> {
+        Consumer<String> log = message -> {
             err.println("build " + ConsoleProgress.clock((System.nanoTime() - started) / 1e9) + ": " + message);
             err.flush();
-        }).build(options, version);
+        };
+        BuildResult r = new SkeletonBuilder(baseModel.load(), new ConsoleProgress(err), log).build(options, version,
+                prompt -> {
+                    writer.writeCheckpoint(prompt);
+                    log.accept("prompt kept in " + writer.checkpointFile(task) + " until the build ends: if it stops,"
+                            + " the same command with --from-prompt " + writer.checkpointFile(task)
+                            + " skips prompt tuning");
+                });
         writer.write(r, commandLine());
         if (json) {
             out.println(Json.line(r.summary()));
@@ -224,7 +232,8 @@ public final class BuildCommand implements Callable<Integer> {
         out.flush();
         if (!r.ships()) {
             err.println("build: " + task + " NOT SHIPPED: " + r.learning().message() + "; report: "
-                    + writer.notShippedReport(task) + " (--allow-weak ships it anyway)");
+                    + writer.notShippedReport(task) + " (--allow-weak ships it anyway; --from-prompt "
+                    + writer.checkpointFile(task) + " skips prompt tuning)");
             err.flush();
             return SkeletonCli.NOT_LEARNED;
         }
