@@ -54,10 +54,11 @@ public record StreamBenchReport(String task, String setup, Raw raw, List<Variant
      * @param lost            requests without an answer (both phases)
      * @param duplicates      answers beyond the first per request (both phases)
      * @param inService       where the latency phase's time went inside the service
+     * @param tail            where the latency phase's slowest requests came from
      */
     public record Variant(String name, int batchMaxSize, int batchMaxDelayMs, int workers, int messages,
             double seqPerSecond, double meanBatch, double latencyRate, int latencyMessages, double p50Ms,
-            double p99Ms, int lost, long duplicates, InService inService) {}
+            double p99Ms, int lost, long duplicates, InService inService, LatencyTail tail) {}
 
     /**
      * Means over the latency phase, from the service's own metrics; what is left of a request's latency after

@@ -200,8 +200,11 @@ public final class StreamBenchmark {
                 ServiceMetrics.INFERENCE_TIME, ServiceMetrics.ORDER_WAIT, ServiceMetrics.LATENCY);
         List<TimerTotals> before = timers.stream().map(n -> TimerTotals.of(meters, n)).toList();
         double[] pacedBatchesBefore = batchCountAndTotal(instance);
+        LatencyTail.Gc gcBefore = LatencyTail.Gc.now();
         Phase paced = instance.sendAndAwait("l", latencyMessages, rate);
+        LatencyTail.Gc gcAfter = LatencyTail.Gc.now();
         double[] latencies = paced.latenciesMs();
+        double p99 = SpeedStats.percentile(latencies, 99);
         double[] pacedBatchesAfter = batchCountAndTotal(instance);
         double[] means = new double[timers.size()];
         for (int i = 0; i < means.length; i++) {
@@ -212,8 +215,9 @@ public final class StreamBenchmark {
                 means[3], means[4]);
 
         return new StreamBenchReport.Variant(name, batch, delay, workers, settings.messages(), seqPerSecond, meanBatch,
-                rate, latencyMessages, SpeedStats.percentile(latencies, 50), SpeedStats.percentile(latencies, 99),
-                flood.lost + paced.lost, instance.collector.duplicates() - duplicatesBefore, inService);
+                rate, latencyMessages, SpeedStats.percentile(latencies, 50), p99, flood.lost + paced.lost,
+                instance.collector.duplicates() - duplicatesBefore, inService,
+                LatencyTail.of(paced.sentNanos(), latencies, p99, gcBefore, gcAfter));
     }
 
     /** Count and total time of every timer named {@code name} (all tasks), at one moment. */
@@ -413,6 +417,7 @@ public final class StreamBenchmark {
         long lastArrivalNanos;
         int lost;
         final List<Double> latencies = new ArrayList<>();
+        final List<Long> sent = new ArrayList<>();
 
         Phase(List<String> ids, long startNanos) {
             this.ids = ids;
@@ -421,6 +426,11 @@ public final class StreamBenchmark {
 
         double[] latenciesMs() {
             return latencies.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        /** When each answered request was sent, in the order of {@link #latenciesMs()}. */
+        long[] sentNanos() {
+            return sent.stream().mapToLong(Long::longValue).toArray();
         }
     }
 
@@ -495,7 +505,9 @@ public final class StreamBenchmark {
                 ResultCollector.Arrival a = collector.arrival(id);
                 if (a != null) {
                     phase.lastArrivalNanos = Math.max(phase.lastArrivalNanos, a.arrivedNanos());
-                    phase.latencies.add((a.arrivedNanos() - sender.sentNanos(id).orElseThrow()) / 1e6);
+                    long sentNanos = sender.sentNanos(id).orElseThrow();
+                    phase.sent.add(sentNanos);
+                    phase.latencies.add((a.arrivedNanos() - sentNanos) / 1e6);
                 }
             }
             if (phase.latencies.isEmpty()) {

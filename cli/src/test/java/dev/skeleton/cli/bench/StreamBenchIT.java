@@ -31,6 +31,11 @@ class StreamBenchIT {
             assertThat(row.get("duplicates").asInt()).as(row.toString()).isZero();
             assertThat(row.get("p99_ms").asDouble()).as(row.toString())
                     .isGreaterThanOrEqualTo(row.get("p50_ms").asDouble());
+            JsonNode tail = row.get("tail");
+            assertThat(tail.get("slow_requests").asInt()).as("the p99 request itself is slow").isPositive();
+            assertThat(tail.get("stalls").asInt()).isBetween(1, tail.get("slow_requests").asInt());
+            assertThat(tail.get("worst_stall_max_ms").asDouble()).isGreaterThanOrEqualTo(row.get("p99_ms").asDouble());
+            assertThat(tail.get("gc_pauses").asInt()).isNotNegative();
         }
         assertThat(rows.get(0).get("mean_batch").asDouble()).as("batch size 1").isEqualTo(1.0);
         JsonNode swap = rows.get(5);

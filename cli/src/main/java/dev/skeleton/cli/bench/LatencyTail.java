@@ -1,0 +1,81 @@
+package dev.skeleton.cli.bench;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Where a latency phase's slowest requests (those at or above its 99th percentile) came from. Requests slowed by
+ * one event (a pause of the service, a slow commit, a busy core) were sent close together, so they are grouped into
+ * stalls: a slow request sent within {@link #STALL_GAP_MS} of the previous slow one belongs to its stall. A few
+ * stalls mean the 99th percentile is set by a few events; many mean a slow path. The JVM's stop-the-world GC time
+ * in the same phase (the service runs in the benchmark's JVM) says whether collections can be those events.
+ *
+ * @param thresholdMs      the 99th percentile: requests at or above it are the slow ones
+ * @param slowRequests     requests at or above it
+ * @param stalls           groups of slow requests sent close together
+ * @param worstStallSize   requests in the largest stall
+ * @param worstStallMs     the largest latency in that stall
+ * @param gcPauses         stop-the-world collections of the JVM during the phase
+ * @param gcPauseMs        their total time
+ */
+public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int worstStallSize, double worstStallMs,
+        long gcPauses, long gcPauseMs) {
+
+    /** Slow requests sent further apart than this belong to different stalls. */
+    static final double STALL_GAP_MS = 100;
+
+    /** The analysis of one phase: each request's send time and latency, in any order, and GC totals around it. */
+    static LatencyTail of(long[] sentNanos, double[] latenciesMs, double thresholdMs, Gc before, Gc after) {
+        List<Integer> slow = new ArrayList<>();
+        for (int i = 0; i < latenciesMs.length; i++) {
+            if (latenciesMs[i] >= thresholdMs) {
+                slow.add(i);
+            }
+        }
+        slow.sort(Comparator.comparingLong(i -> sentNanos[i]));
+        int stalls = 0;
+        int size = 0;
+        double max = 0;
+        int worstSize = 0;
+        double worstMs = 0;
+        for (int k = 0; k < slow.size(); k++) {
+            int i = slow.get(k);
+            boolean startsStall = k == 0 || (sentNanos[i] - sentNanos[slow.get(k - 1)]) / 1e6 > STALL_GAP_MS;
+            if (startsStall) {
+                stalls++;
+                size = 0;
+                max = 0;
+            }
+            size++;
+            max = Math.max(max, latenciesMs[i]);
+            if (size > worstSize || (size == worstSize && max > worstMs)) {
+                worstSize = size;
+                worstMs = max;
+            }
+        }
+        return new LatencyTail(thresholdMs, slow.size(), stalls, worstSize, worstMs, after.count - before.count,
+                after.millis - before.millis);
+    }
+
+    /**
+     * Stop-the-world collections of this JVM so far: every collector but the concurrent ones (G1's concurrent
+     * cycle runs beside the application and does not pause it).
+     */
+    record Gc(long count, long millis) {
+
+        static Gc now() {
+            long count = 0;
+            long millis = 0;
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (!gc.getName().contains("Concurrent")) {
+                    count += Math.max(0, gc.getCollectionCount());
+                    millis += Math.max(0, gc.getCollectionTime());
+                }
+            }
+            return new Gc(count, millis);
+        }
+    }
+}
