@@ -146,10 +146,13 @@ public final class ArtifactWriter {
             row(md, "linear probe (no prompt: a head on the frozen model's pooled output)", r.linearProbe());
         }
         row(md, "majority label", new BuildResult.Metrics(r.learning().majority(), Double.NaN));
-        md.append(String.format(Locale.ROOT, "%nValidation: %d examples held out of the training data (stratified, "
-                + "seed %s); every choice was made on it. Dev: %d examples of `%s`, reported only. Training: %d "
-                + "examples.%n%n", r.validationExamples(), p.getProvenance().getSeed(), r.devExamples(), o.get("dev"),
-                r.trainExamples()));
+        String heldOut = o.containsKey("validation") ? "from `" + o.get("validation") + "`"
+                : String.format(Locale.ROOT, "held out of the training data (stratified, seed %s; leak-free: no other "
+                        + "example contains a validation example, and the %d examples they contain were left out of "
+                        + "training)", p.getProvenance().getSeed(), r.leftOut());
+        md.append(String.format(Locale.ROOT, "%nValidation: %d examples %s; every choice was made on it. Dev: %d "
+                + "examples of `%s`, reported only. Training: %d examples.%n%n", r.validationExamples(), heldOut,
+                r.devExamples(), o.get("dev"), r.trainExamples()));
         md.append("**Did the task learn?** ").append(r.learning().message()).append(".\n\n");
         if (!r.ships()) {
             md.append("Nothing was shipped: no prompt or skeleton was written. Rebuild with more or cleaner data, more "

@@ -30,13 +30,14 @@ import java.util.Map;
  * @param scores             attribution scores that localized the candidates (null when nothing ships)
  * @param trainExamples      training examples used (after holding out validation)
  * @param validationExamples validation examples held out
+ * @param leftOut            training examples left out because a validation example contains them
  * @param devExamples        development examples evaluated
  * @param seconds            wall time of the build
  */
 public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric metric, Metrics promptMetrics,
         Metrics shipped, Metrics linearProbe, LearningCheck learning, Candidate chosen, CandidateResult.Speed speed,
         Int8 int8, List<CandidateResult> candidates, double maxDrop, Attribution.Scores scores, int trainExamples,
-        int validationExamples, int devExamples, double seconds) {
+        int validationExamples, int leftOut, int devExamples, double seconds) {
 
     /**
      * A metric on both splits.
@@ -105,6 +106,7 @@ public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric
         m.put("candidates_tried", candidates.stream().filter(c -> c.status().tried()).count());
         m.put("train_examples", trainExamples);
         m.put("validation_examples", validationExamples);
+        m.put("left_out_examples", leftOut);
         m.put("dev_examples", devExamples);
         return m;
     }

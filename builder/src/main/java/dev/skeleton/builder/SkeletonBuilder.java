@@ -98,7 +98,9 @@ public final class SkeletonBuilder {
         log.accept("task " + o.taskId() + ": " + split.train().size() + " training and " + split.validation().size()
                 + " validation examples (" + (o.validation() == null ? "held out of " + train.examples().size()
                         : "from " + o.validation().getFileName()) + "), " + dev.examples().size()
-                + " dev examples (reported only), labels " + labels + ", metric " + metric.key());
+                + " dev examples (reported only), labels " + labels + ", metric " + metric.key()
+                + (split.leftOut() == 0 ? "" : "; " + split.leftOut() + " examples left out of training: parts of "
+                        + "validation examples"));
         InputTemplate template = InputTemplate.newBuilder()
                 .setKind(o.inputKind())
                 .setMaxTokens(o.maxTokens())
@@ -131,7 +133,7 @@ public final class SkeletonBuilder {
             if (!learning.learned() && !o.allowWeak()) {
                 return new BuildResult(prompt, null, metric, promptMetrics, Metrics.NONE, probe, learning, null, null,
                         null, List.of(), o.maxDrop(), null, split.train().size(), split.validation().size(),
-                        dev.examples().size(), secondsSince(started));
+                        split.leftOut(), dev.examples().size(), secondsSince(started));
             }
             Searched searched = run.search(params, prompt, promptValidation);
             CandidateResult shippedRow = searched.candidates().stream()
@@ -155,7 +157,7 @@ public final class SkeletonBuilder {
                             promptMetrics.validation(), "build_seconds", seconds)),
                     withMetrics(skeleton, skeletonMetrics), metric, promptMetrics, shipped, probe, learning, chosen,
                     speed, int8, searched.candidates(), o.maxDrop(), searched.scores(), split.train().size(),
-                    split.validation().size(), dev.examples().size(), seconds);
+                    split.validation().size(), split.leftOut(), dev.examples().size(), seconds);
         }
     }
 
@@ -398,11 +400,11 @@ public final class SkeletonBuilder {
      * given validation file, which must not hold the same data as the dev file.
      */
     private static ValidationSplit split(BuildOptions o, Dataset train) {
-        List<LabeledExample> sampled = sample(train.examples(), o.maxTrainExamples(), o.training().seed());
         if (o.validation() == null) {
-            return ValidationSplit.of(sampled, VALIDATION_FRACTION, VALIDATION_MIN, VALIDATION_MAX,
-                    o.training().seed());
+            return ValidationSplit.of(train.examples(), o.maxTrainExamples(), VALIDATION_FRACTION, VALIDATION_MIN,
+                    VALIDATION_MAX, o.training().seed());
         }
+        List<LabeledExample> sampled = sample(train.examples(), o.maxTrainExamples(), o.training().seed());
         if (DataHashes.sha256(o.validation()).equals(DataHashes.sha256(o.dev()))) {
             throw new IllegalArgumentException("the validation file " + o.validation() + " holds the same data as the "
                     + "dev file " + o.dev() + ": choices made on it would make the dev figures meaningless");

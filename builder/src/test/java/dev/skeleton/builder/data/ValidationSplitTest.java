@@ -22,7 +22,7 @@ class ValidationSplitTest {
 
     @Test
     void shouldHoldOutAStratifiedShareDisjointFromTraining() {
-        ValidationSplit split = ValidationSplit.of(examples(), 0.15, 8, 1000, 42);
+        ValidationSplit split = ValidationSplit.of(examples(), 0, 0.15, 8, 1000, 42);
 
         assertThat(split.validation()).hasSize(150);
         assertThat(split.train()).hasSize(850);
@@ -38,16 +38,62 @@ class ValidationSplitTest {
 
     @Test
     void shouldBeTheSameForTheSameSeedAndDifferForAnother() {
-        assertThat(ValidationSplit.of(examples(), 0.15, 8, 1000, 1))
-                .isEqualTo(ValidationSplit.of(examples(), 0.15, 8, 1000, 1))
-                .isNotEqualTo(ValidationSplit.of(examples(), 0.15, 8, 1000, 2));
+        assertThat(ValidationSplit.of(examples(), 0, 0.15, 8, 1000, 1))
+                .isEqualTo(ValidationSplit.of(examples(), 0, 0.15, 8, 1000, 1))
+                .isNotEqualTo(ValidationSplit.of(examples(), 0, 0.15, 8, 1000, 2));
     }
 
     @Test
     void shouldKeepWithinItsBoundsAndNeverTakeMoreThanHalf() {
-        assertThat(ValidationSplit.of(examples(), 0.15, 8, 100, 42).validation()).hasSizeBetween(99, 101);
-        assertThat(ValidationSplit.of(examples().subList(0, 10), 0.15, 8, 100, 42).validation()).hasSize(5);
-        assertThatThrownBy(() -> ValidationSplit.of(examples().subList(0, 3), 0.15, 8, 100, 42))
+        assertThat(ValidationSplit.of(examples(), 0, 0.15, 8, 100, 42).validation()).hasSizeBetween(99, 101);
+        assertThat(ValidationSplit.of(examples().subList(0, 10), 0, 0.15, 8, 100, 42).validation()).hasSize(5);
+        assertThatThrownBy(() -> ValidationSplit.of(examples().subList(0, 3), 0, 0.15, 8, 100, 42))
                 .hasMessageContaining("need at least 4 training examples");
+    }
+
+    @Test
+    void shouldUseAtMostTheExamplesAskedForValidationIncluded() {
+        ValidationSplit split = ValidationSplit.of(examples(), 400, 0.15, 8, 1000, 42);
+
+        assertThat(split.validation()).as("15%% of the 400 used").hasSize(60);
+        assertThat(split.train()).hasSize(340);
+    }
+
+    @Test
+    void shouldHoldOutOnlyExamplesNoOtherContainsAndLeaveTheirPartsOutOfTraining() {
+        // phrases of sentences, as SST-2's training file holds them: a sentence, its phrases, and repeated rows
+        List<LabeledExample> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            int label = i % 2;
+            String sentence = "sentence " + i + " is a whole and rather long one";
+            all.add(example(sentence, label));
+            all.add(example("sentence " + i + " is", label));
+            all.add(example("a whole and rather long one", label));
+            all.add(example("rather", label));
+        }
+        // a repeated row (so never held out) that is inside the sentences as characters, not as a word
+        all.add(example("rathe", 0));
+        all.add(example("rathe", 0));
+
+        ValidationSplit split = ValidationSplit.of(all, 0, 0.15, 8, 1000, 42);
+
+        assertThat(split.validation()).hasSize(120).allSatisfy(e -> assertThat(e.input().text())
+                .as("only whole sentences: every phrase and the repeated row is inside another example")
+                .endsWith("rather long one").startsWith("sentence "));
+        for (LabeledExample held : split.validation()) {
+            String number = held.input().text().split(" ")[1];
+            assertThat(split.train()).as("no part of validation sentence %s is trained on", number)
+                    .noneSatisfy(e -> assertThat(" " + held.input().text() + " ").contains(" " + e.input().text()
+                            + " "));
+        }
+        assertThat(split.train()).as("inside as whole words, not as characters")
+                .filteredOn(e -> e.input().text().equals("rathe")).hasSize(2);
+        assertThat(split.leftOut()).as("each held sentence's own phrase, and every copy of the phrases all share")
+                .isEqualTo(120 + 200 + 200);
+        assertThat(split.train()).hasSize(all.size() - 120 - split.leftOut());
+    }
+
+    private static LabeledExample example(String text, int label) {
+        return new LabeledExample(TextInput.of(text), label, 0);
     }
 }
