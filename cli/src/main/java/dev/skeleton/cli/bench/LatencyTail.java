@@ -18,11 +18,12 @@ import java.util.List;
  * @param stalls           groups of slow requests sent close together
  * @param worstStallSize   requests in the largest stall
  * @param worstStallMs     the largest latency in that stall
+ * @param worstStallAtS    when its first request was sent, in seconds after the phase's first send
  * @param gcPauses         stop-the-world collections of the JVM during the phase
  * @param gcPauseMs        their total time
  */
 public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int worstStallSize, double worstStallMs,
-        long gcPauses, long gcPauseMs) {
+        double worstStallAtS, long gcPauses, long gcPauseMs) {
 
     /** Slow requests sent further apart than this belong to different stalls. */
     static final double STALL_GAP_MS = 100;
@@ -36,11 +37,17 @@ public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int 
             }
         }
         slow.sort(Comparator.comparingLong(i -> sentNanos[i]));
+        long firstSent = Long.MAX_VALUE;
+        for (long t : sentNanos) {
+            firstSent = Math.min(firstSent, t);
+        }
         int stalls = 0;
         int size = 0;
         double max = 0;
+        long start = 0;
         int worstSize = 0;
         double worstMs = 0;
+        long worstStart = 0;
         for (int k = 0; k < slow.size(); k++) {
             int i = slow.get(k);
             boolean startsStall = k == 0 || (sentNanos[i] - sentNanos[slow.get(k - 1)]) / 1e6 > STALL_GAP_MS;
@@ -48,15 +55,18 @@ public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int 
                 stalls++;
                 size = 0;
                 max = 0;
+                start = sentNanos[i];
             }
             size++;
             max = Math.max(max, latenciesMs[i]);
             if (size > worstSize || (size == worstSize && max > worstMs)) {
                 worstSize = size;
                 worstMs = max;
+                worstStart = start;
             }
         }
-        return new LatencyTail(thresholdMs, slow.size(), stalls, worstSize, worstMs, after.count - before.count,
+        return new LatencyTail(thresholdMs, slow.size(), stalls, worstSize, worstMs,
+                slow.isEmpty() ? 0 : (worstStart - firstSent) / 1e9, after.count - before.count,
                 after.millis - before.millis);
     }
 

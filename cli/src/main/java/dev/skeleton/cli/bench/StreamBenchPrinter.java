@@ -61,12 +61,13 @@ public final class StreamBenchPrinter {
         out.println(f("latency tail: requests at or above p99, grouped into stalls (slow requests sent within %.0f ms"
                 + " of each other); stop-the-world GC pauses of the JVM (service and clients) in the latency phase",
                 LatencyTail.STALL_GAP_MS));
-        out.println(f("%-11s %9s %9s %7s %14s %13s %10s %9s", "variant", "p99 ms", "requests", "stalls",
-                "worst: requests", "worst max ms", "GC pauses", "GC ms"));
+        out.println(f("%-11s %9s %9s %7s %15s %13s %10s %10s %9s", "variant", "p99 ms", "requests", "stalls",
+                "worst: requests", "worst max ms", "worst at s", "GC pauses", "GC ms"));
         for (StreamBenchReport.Variant v : r.variants()) {
             LatencyTail t = v.tail();
-            out.println(f("%-11s %9.1f %9d %7d %14d %13.1f %10d %9d", v.name(), t.thresholdMs(), t.slowRequests(),
-                    t.stalls(), t.worstStallSize(), t.worstStallMs(), t.gcPauses(), t.gcPauseMs()));
+            out.println(f("%-11s %9.1f %9d %7d %15d %13.1f %10.1f %10d %9d", v.name(), t.thresholdMs(),
+                    t.slowRequests(), t.stalls(), t.worstStallSize(), t.worstStallMs(), t.worstStallAtS(),
+                    t.gcPauses(), t.gcPauseMs()));
         }
         StreamBenchReport.Swap s = r.swap();
         if (s != null) {
@@ -115,6 +116,7 @@ public final class StreamBenchPrinter {
             tail.put("stalls", v.tail().stalls());
             tail.put("worst_stall_requests", v.tail().worstStallSize());
             tail.put("worst_stall_max_ms", round(v.tail().worstStallMs(), 1));
+            tail.put("worst_stall_at_s", round(v.tail().worstStallAtS(), 2));
             tail.put("gc_pauses", v.tail().gcPauses());
             tail.put("gc_pause_ms", v.tail().gcPauseMs());
             out.println(Json.line(o));

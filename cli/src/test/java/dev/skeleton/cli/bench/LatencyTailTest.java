@@ -29,6 +29,7 @@ class LatencyTailTest {
         assertThat(tail.stalls()).isEqualTo(2);
         assertThat(tail.worstStallSize()).as("the stall with the most requests").isEqualTo(3);
         assertThat(tail.worstStallMs()).isEqualTo(180);
+        assertThat(tail.worstStallAtS()).as("request 3, sent 30 ms after the first").isEqualTo(0.03);
         assertThat(tail.gcPauses()).isEqualTo(3);
         assertThat(tail.gcPauseMs()).isEqualTo(15);
     }
