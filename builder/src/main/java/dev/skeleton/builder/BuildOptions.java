@@ -51,6 +51,9 @@ import java.util.TreeSet;
  *                             rest; 0 = gold labels only
  * @param ffnRank              rank of the low-rank update of each layer's kept FFN weights trained while a candidate
  *                             is re-tuned ({@code FfnAdapter}); 0 = re-tune the prompt and head only
+ * @param halveRate            halve a trial's re-tuning rate after each round without a new best, and start a
+ *                             warm-started trial at the rate its warm start ended with; false: every round at
+ *                             {@code training}'s rate
  * @param linearProbe          also train and evaluate a linear probe (no prompt: only a head on the frozen model's
  *                             pooled output, same data and schedule), as a baseline the prompt must beat
  * @param allowWeak            ship even when prompt tuning did not clearly learn the task
@@ -68,7 +71,8 @@ public record BuildOptions(
         List<Double> ffnKeeps, List<Double> headKeeps, double maxDrop, double noiseMargin,
         Localization.Scope scope,
         AttributionMethod method, int integrationSteps, int attributionExamples, int maxTrainExamples,
-        TrainingOptions training, int retuneEpochs, double distill, int ffnRank, boolean linearProbe,
+        TrainingOptions training, int retuneEpochs, double distill, int ffnRank, boolean halveRate,
+        boolean linearProbe,
         boolean allowWeak,
         Path fromPrompt, Duration timeLimit, Path validation) {
 
@@ -185,6 +189,9 @@ public record BuildOptions(
             m.put("distill", Double.toString(distill));
         }
         m.put("ffn_rank", Integer.toString(ffnRank));
+        if (halveRate) {
+            m.put("halve_rate", "true");
+        }
         if (linearProbe) {
             m.put("linear_probe", "true");
         }

@@ -287,7 +287,8 @@ public final class SkeletonBuilder {
         private CandidateTrainer.Schedule schedule() {
             int maxRounds = Math.max(1, (int) Math.ceil((double) o.retuneEpochs() * examples.size()
                     / Math.min(ROUND_EXAMPLES, examples.size())));
-            return new CandidateTrainer.Schedule(o.training(), ROUND_EXAMPLES, maxRounds, timeLimit, o.ffnRank());
+            return new CandidateTrainer.Schedule(o.training(), ROUND_EXAMPLES, maxRounds, timeLimit, o.ffnRank(),
+                    o.halveRate());
         }
 
         /** Every candidate of the grid (the full model excepted), timed against the prompt on the serving engine. */

@@ -36,4 +36,8 @@ public record TrainingOptions(int epochs, float learningRate, int batchSize, flo
     public TrainingOptions withEpochs(int newEpochs) {
         return new TrainingOptions(newEpochs, learningRate, batchSize, weightDecay, seed);
     }
+
+    public TrainingOptions withLearningRate(float newLearningRate) {
+        return new TrainingOptions(epochs, newLearningRate, batchSize, weightDecay, seed);
+    }
 }

@@ -127,6 +127,12 @@ public final class BuildCommand implements Callable<Integer> {
                     + " at inference); 0 = re-tune the prompt and head only (default: ${DEFAULT-VALUE}).")
     private int ffnRank;
 
+    @Option(names = "--halve-rate",
+            description = "Halve a candidate's re-tuning learning rate after each round without a new best, and"
+                    + " start a warm-started candidate at the rate its warm start ended with (experimental: better"
+                    + " on SST-2, worse on a question-type task, one build each; README).")
+    private boolean halveRate;
+
     @Option(names = "--learning-rate", defaultValue = "0.01",
             description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
     private float learningRate;
@@ -198,7 +204,7 @@ public final class BuildCommand implements Callable<Integer> {
                     pooling, siamese, ffnKeeps, headKeeps, maxDrop, noiseMargin, scope, attribution, igSteps,
                     attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs, distill,
-                    ffnRank,
+                    ffnRank, halveRate,
                     linearProbe, allowWeak, fromPrompt, Duration.ofMinutes(timeLimitMinutes), validation);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
