@@ -225,7 +225,8 @@ public final class BenchCommand implements Callable<Integer> {
             StreamBenchmark.Settings settings = new StreamBenchmark.Settings(brokers, described, skeleton, messages,
                     quick ? 4 : 10, swaps, threadCount, 1, guarantee, batchDelayMs != null ? batchDelayMs
                             : (Integer) StreamsAppConfig.configDef().defaultValues()
-                                    .get(StreamsAppConfig.BATCH_MAX_DELAY_MS), burst);
+                                    .get(StreamsAppConfig.BATCH_MAX_DELAY_MS), burst,
+                    child == null ? null : child::gcPauses);
             StreamBenchReport report = new StreamBenchmark(base, settings, sentences, message -> {
                 err.println("bench: " + message);
                 err.flush();

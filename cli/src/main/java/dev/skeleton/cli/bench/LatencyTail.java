@@ -11,7 +11,9 @@ import java.util.List;
  * one event (a pause of the service, a slow commit, a busy core) were sent close together, so they are grouped into
  * stalls: a slow request sent within {@link #STALL_GAP_MS} of the previous slow one belongs to its stall. A few
  * stalls mean the 99th percentile is set by a few events; many mean a slow path. The JVM's stop-the-world GC time
- * in the same phase (the service runs in the benchmark's JVM) says whether collections can be those events.
+ * in the same phase (the service runs in the benchmark's JVM) says whether collections can be those events; so do
+ * the pauses of the broker's JVM when it runs in one of its own ({@link BrokerGcLog}), and how much of them fell
+ * within the worst stall.
  *
  * @param thresholdMs      the 99th percentile: requests at or above it are the slow ones
  * @param slowRequests     requests at or above it
@@ -21,15 +23,30 @@ import java.util.List;
  * @param worstStallAtS    when its first request was sent, in seconds after the phase's first send
  * @param gcPauses         stop-the-world collections of the JVM during the phase
  * @param gcPauseMs        their total time
+ * @param brokerGc         the broker JVM's pauses during the phase, or null when the broker shares this JVM
  */
 public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int worstStallSize, double worstStallMs,
-        double worstStallAtS, long gcPauses, long gcPauseMs) {
+        double worstStallAtS, long gcPauses, long gcPauseMs, BrokerGc brokerGc) {
+
+    /**
+     * The broker JVM's stop-the-world pauses that ended between the phase's first send and its last label.
+     *
+     * @param pauses        how many
+     * @param totalMs       their total time
+     * @param maxMs         the longest
+     * @param inWorstStallMs pause time within the worst stall: from its first send to its largest latency after it
+     */
+    public record BrokerGc(int pauses, double totalMs, double maxMs, double inWorstStallMs) {}
 
     /** Slow requests sent further apart than this belong to different stalls. */
     static final double STALL_GAP_MS = 100;
 
-    /** The analysis of one phase: each request's send time and latency, in any order, and GC totals around it. */
-    static LatencyTail of(long[] sentNanos, double[] latenciesMs, double thresholdMs, Gc before, Gc after) {
+    /**
+     * The analysis of one phase: each request's send time and latency, in any order, GC totals of this JVM around
+     * it, and the broker JVM's pauses (null when the broker shares this JVM).
+     */
+    static LatencyTail of(long[] sentNanos, double[] latenciesMs, double thresholdMs, Gc before, Gc after,
+            List<BrokerGcLog.Pause> brokerPauses) {
         List<Integer> slow = new ArrayList<>();
         for (int i = 0; i < latenciesMs.length; i++) {
             if (latenciesMs[i] >= thresholdMs) {
@@ -67,7 +84,34 @@ public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int 
         }
         return new LatencyTail(thresholdMs, slow.size(), stalls, worstSize, worstMs,
                 slow.isEmpty() ? 0 : (worstStart - firstSent) / 1e9, after.count - before.count,
-                after.millis - before.millis);
+                after.millis - before.millis, brokerPauses == null ? null
+                        : brokerGc(brokerPauses, firstSent, lastLabel(sentNanos, latenciesMs), worstStart,
+                                worstStart + (long) (worstMs * 1e6)));
+    }
+
+    private static long lastLabel(long[] sentNanos, double[] latenciesMs) {
+        long last = Long.MIN_VALUE;
+        for (int i = 0; i < sentNanos.length; i++) {
+            last = Math.max(last, sentNanos[i] + (long) (latenciesMs[i] * 1e6));
+        }
+        return last;
+    }
+
+    private static BrokerGc brokerGc(List<BrokerGcLog.Pause> pauses, long phaseStart, long phaseEnd,
+            long stallStart, long stallEnd) {
+        int count = 0;
+        double total = 0;
+        double max = 0;
+        double inStall = 0;
+        for (BrokerGcLog.Pause p : pauses) {
+            if (p.endNanos() >= phaseStart && p.endNanos() <= phaseEnd) {
+                count++;
+                total += p.ms();
+                max = Math.max(max, p.ms());
+                inStall += p.overlapMs(stallStart, stallEnd);
+            }
+        }
+        return new BrokerGc(count, total, max, inStall);
     }
 
     /**

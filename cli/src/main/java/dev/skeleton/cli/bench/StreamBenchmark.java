@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -75,10 +76,12 @@ public final class StreamBenchmark {
      * @param guarantee        processing.guarantee of the service
      * @param batchDelayMs     batch.max.delay.ms of the dynamic variants
      * @param burst            new tasks published at once in the burst phase; 0 skips it
+     * @param brokerGc         the broker JVM's GC pauses so far, or null when it is not a JVM of the benchmark's own
+     *                         (the same JVM, or a cluster given by the user)
      */
     public record Settings(String bootstrapServers, String brokerDescription, TaskSkeleton skeleton, int messages,
             double latencySeconds, int swaps, int threads, int partitions, String guarantee, int batchDelayMs,
-            int burst) {}
+            int burst, Supplier<List<BrokerGcLog.Pause>> brokerGc) {}
 
     private final BaseModel base;
     private final Settings settings;
@@ -217,7 +220,8 @@ public final class StreamBenchmark {
         return new StreamBenchReport.Variant(name, batch, delay, workers, settings.messages(), seqPerSecond, meanBatch,
                 rate, latencyMessages, SpeedStats.percentile(latencies, 50), p99, flood.lost + paced.lost,
                 instance.collector.duplicates() - duplicatesBefore, inService,
-                LatencyTail.of(paced.sentNanos(), latencies, p99, gcBefore, gcAfter));
+                LatencyTail.of(paced.sentNanos(), latencies, p99, gcBefore, gcAfter,
+                        settings.brokerGc() == null ? null : settings.brokerGc().get()));
     }
 
     /** Count and total time of every timer named {@code name} (all tasks), at one moment. */
