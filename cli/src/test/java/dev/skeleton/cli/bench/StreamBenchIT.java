@@ -9,13 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code bench --stream}, small, through the embedded broker: it runs, measures every variant and loses nothing. */
+/**
+ * {@code bench --stream}, small, through the embedded broker in a JVM of its own: it runs, measures every variant,
+ * reads the broker's GC log and loses nothing.
+ */
 class StreamBenchIT {
 
     @Test
     void shouldMeasureEveryVariantAndHotSwapWithoutLosingOrDuplicating() throws Exception {
         CliRun run = CliRun.of("bench", "--stream", "--quick", "--root", "..", "--messages", "100", "--swaps", "1",
-                "--burst", "2", "--json");
+                "--burst", "2", "--broker", "child-jvm", "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<JsonNode> rows = new ArrayList<>();
@@ -36,6 +39,9 @@ class StreamBenchIT {
             assertThat(tail.get("stalls").asInt()).isBetween(1, tail.get("slow_requests").asInt());
             assertThat(tail.get("worst_stall_max_ms").asDouble()).isGreaterThanOrEqualTo(row.get("p99_ms").asDouble());
             assertThat(tail.get("gc_pauses").asInt()).isNotNegative();
+            assertThat(tail.get("broker_gc_pauses").asInt()).as("read from the broker's GC log").isNotNegative();
+            assertThat(tail.get("broker_gc_in_worst_stall_ms").asDouble())
+                    .isBetween(0.0, tail.get("broker_gc_pause_ms").asDouble());
         }
         assertThat(rows.get(0).get("mean_batch").asDouble()).as("batch size 1").isEqualTo(1.0);
         JsonNode swap = rows.get(5);
