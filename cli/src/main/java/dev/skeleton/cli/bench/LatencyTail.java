@@ -1,5 +1,6 @@
 package dev.skeleton.cli.bench;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -23,10 +24,12 @@ import java.util.List;
  * @param worstStallAtS    when its first request was sent, in seconds after the phase's first send
  * @param gcPauses         stop-the-world collections of the JVM during the phase
  * @param gcPauseMs        their total time
+ * @param compileMs        time the JVM's JIT compiler threads spent compiling during the phase (they take cores
+ *                         from the service on a small machine); -1 where the JVM does not measure it
  * @param brokerGc         the broker JVM's pauses during the phase, or null when the broker shares this JVM
  */
 public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int worstStallSize, double worstStallMs,
-        double worstStallAtS, long gcPauses, long gcPauseMs, BrokerGc brokerGc) {
+        double worstStallAtS, long gcPauses, long gcPauseMs, long compileMs, BrokerGc brokerGc) {
 
     /**
      * The broker JVM's stop-the-world pauses that ended between the phase's first send and its last label.
@@ -42,10 +45,11 @@ public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int 
     static final double STALL_GAP_MS = 100;
 
     /**
-     * The analysis of one phase: each request's send time and latency, in any order, GC totals of this JVM around
-     * it, and the broker JVM's pauses (null when the broker shares this JVM).
+     * The analysis of one phase: each request's send time and latency, in any order, GC and JIT totals of this JVM
+     * around it, and the broker JVM's pauses (null when the broker shares this JVM).
      */
-    static LatencyTail of(long[] sentNanos, double[] latenciesMs, double thresholdMs, Gc before, Gc after,
+    static LatencyTail of(long[] sentNanos, double[] latenciesMs, double thresholdMs, JvmTimes before,
+            JvmTimes after,
             List<BrokerGcLog.Pause> brokerPauses) {
         List<Integer> slow = new ArrayList<>();
         for (int i = 0; i < latenciesMs.length; i++) {
@@ -82,11 +86,12 @@ public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int 
                 worstStart = start;
             }
         }
+        long compileMs = before.compileMillis < 0 ? -1 : after.compileMillis - before.compileMillis;
+        BrokerGc broker = brokerPauses == null ? null : brokerGc(brokerPauses, firstSent,
+                lastLabel(sentNanos, latenciesMs), worstStart, worstStart + (long) (worstMs * 1e6));
         return new LatencyTail(thresholdMs, slow.size(), stalls, worstSize, worstMs,
-                slow.isEmpty() ? 0 : (worstStart - firstSent) / 1e9, after.count - before.count,
-                after.millis - before.millis, brokerPauses == null ? null
-                        : brokerGc(brokerPauses, firstSent, lastLabel(sentNanos, latenciesMs), worstStart,
-                                worstStart + (long) (worstMs * 1e6)));
+                slow.isEmpty() ? 0 : (worstStart - firstSent) / 1e9, after.gcPauses - before.gcPauses,
+                after.gcMillis - before.gcMillis, compileMs, broker);
     }
 
     private static long lastLabel(long[] sentNanos, double[] latenciesMs) {
@@ -115,12 +120,13 @@ public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int 
     }
 
     /**
-     * Stop-the-world collections of this JVM so far: every collector but the concurrent ones (G1's concurrent
-     * cycle runs beside the application and does not pause it).
+     * This JVM's totals so far: its stop-the-world collections (every collector but the concurrent ones: G1's
+     * concurrent cycle runs beside the application and does not pause it) and its JIT compilation time (-1 where
+     * the JVM does not measure it).
      */
-    record Gc(long count, long millis) {
+    record JvmTimes(long gcPauses, long gcMillis, long compileMillis) {
 
-        static Gc now() {
+        static JvmTimes now() {
             long count = 0;
             long millis = 0;
             for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -129,7 +135,10 @@ public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int 
                     millis += Math.max(0, gc.getCollectionTime());
                 }
             }
-            return new Gc(count, millis);
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            long compile = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime()
+                    : -1;
+            return new JvmTimes(count, millis, compile);
         }
     }
 }

@@ -59,18 +59,19 @@ public final class StreamBenchPrinter {
         }
         out.println();
         out.println(f("latency tail: requests at or above p99, grouped into stalls (slow requests sent within %.0f ms"
-                + " of each other); stop-the-world GC pauses of the JVM (service and clients) in the latency phase;"
-                + " the broker JVM's pauses (count, ms, longest, ms within the worst stall) when it runs in its own",
+                + " of each other); stop-the-world GC pauses and JIT compile time of the JVM (service and clients) in"
+                + " the latency phase; the broker JVM's pauses (count, ms, longest, ms within the worst stall) when it"
+                + " runs in its own",
                 LatencyTail.STALL_GAP_MS));
-        out.println(f("%-11s %9s %9s %7s %15s %13s %10s %10s %9s %s", "variant", "p99 ms", "requests", "stalls",
-                "worst: requests", "worst max ms", "worst at s", "GC pauses", "GC ms", "broker GC"));
+        out.println(f("%-11s %9s %9s %7s %15s %13s %10s %10s %9s %7s %s", "variant", "p99 ms", "requests", "stalls",
+                "worst: requests", "worst max ms", "worst at s", "GC pauses", "GC ms", "JIT ms", "broker GC"));
         for (StreamBenchReport.Variant v : r.variants()) {
             LatencyTail t = v.tail();
             LatencyTail.BrokerGc b = t.brokerGc();
-            out.println(f("%-11s %9.1f %9d %7d %15d %13.1f %10.1f %10d %9d %s", v.name(), t.thresholdMs(),
+            out.println(f("%-11s %9.1f %9d %7d %15d %13.1f %10.1f %10d %9d %7d %s", v.name(), t.thresholdMs(),
                     t.slowRequests(), t.stalls(), t.worstStallSize(), t.worstStallMs(), t.worstStallAtS(),
-                    t.gcPauses(), t.gcPauseMs(), b == null ? "-" : f("%d, %.1f, %.1f, %.1f", b.pauses(), b.totalMs(),
-                            b.maxMs(), b.inWorstStallMs())));
+                    t.gcPauses(), t.gcPauseMs(), t.compileMs(), b == null ? "-" : f("%d, %.1f, %.1f, %.1f",
+                            b.pauses(), b.totalMs(), b.maxMs(), b.inWorstStallMs())));
         }
         StreamBenchReport.Swap s = r.swap();
         if (s != null) {
@@ -122,6 +123,7 @@ public final class StreamBenchPrinter {
             tail.put("worst_stall_at_s", round(v.tail().worstStallAtS(), 2));
             tail.put("gc_pauses", v.tail().gcPauses());
             tail.put("gc_pause_ms", v.tail().gcPauseMs());
+            tail.put("jit_compile_ms", v.tail().compileMs());
             LatencyTail.BrokerGc broker = v.tail().brokerGc();
             if (broker != null) {
                 tail.put("broker_gc_pauses", broker.pauses());

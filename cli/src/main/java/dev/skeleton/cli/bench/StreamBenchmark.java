@@ -203,9 +203,9 @@ public final class StreamBenchmark {
                 ServiceMetrics.INFERENCE_TIME, ServiceMetrics.ORDER_WAIT, ServiceMetrics.LATENCY);
         List<TimerTotals> before = timers.stream().map(n -> TimerTotals.of(meters, n)).toList();
         double[] pacedBatchesBefore = batchCountAndTotal(instance);
-        LatencyTail.Gc gcBefore = LatencyTail.Gc.now();
+        LatencyTail.JvmTimes jvmBefore = LatencyTail.JvmTimes.now();
         Phase paced = instance.sendAndAwait("l", latencyMessages, rate);
-        LatencyTail.Gc gcAfter = LatencyTail.Gc.now();
+        LatencyTail.JvmTimes jvmAfter = LatencyTail.JvmTimes.now();
         double[] latencies = paced.latenciesMs();
         double p99 = SpeedStats.percentile(latencies, 99);
         double[] pacedBatchesAfter = batchCountAndTotal(instance);
@@ -220,7 +220,7 @@ public final class StreamBenchmark {
         return new StreamBenchReport.Variant(name, batch, delay, workers, settings.messages(), seqPerSecond, meanBatch,
                 rate, latencyMessages, SpeedStats.percentile(latencies, 50), p99, flood.lost + paced.lost,
                 instance.collector.duplicates() - duplicatesBefore, inService,
-                LatencyTail.of(paced.sentNanos(), latencies, p99, gcBefore, gcAfter,
+                LatencyTail.of(paced.sentNanos(), latencies, p99, jvmBefore, jvmAfter,
                         settings.brokerGc() == null ? null : settings.brokerGc().get()));
     }
 

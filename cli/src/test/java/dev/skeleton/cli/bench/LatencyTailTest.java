@@ -29,8 +29,8 @@ class LatencyTailTest {
         List<BrokerGcLog.Pause> broker = List.of(new BrokerGcLog.Pause(60 * MS, 50),
                 new BrokerGcLog.Pause(400 * MS, 5), new BrokerGcLog.Pause(-10 * MS, 80));
 
-        LatencyTail tail = LatencyTail.of(sent, latencies, 160, new LatencyTail.Gc(2, 30),
-                new LatencyTail.Gc(5, 45), broker);
+        LatencyTail tail = LatencyTail.of(sent, latencies, 160, new LatencyTail.JvmTimes(2, 30, 100),
+                new LatencyTail.JvmTimes(5, 45, 112), broker);
 
         assertThat(tail.slowRequests()).isEqualTo(4);
         assertThat(tail.stalls()).isEqualTo(2);
@@ -39,6 +39,7 @@ class LatencyTailTest {
         assertThat(tail.worstStallAtS()).as("request 3, sent 30 ms after the first").isEqualTo(0.03);
         assertThat(tail.gcPauses()).isEqualTo(3);
         assertThat(tail.gcPauseMs()).isEqualTo(15);
+        assertThat(tail.compileMs()).isEqualTo(12);
         assertThat(tail.brokerGc().pauses()).as("the pause before the first send is not the phase's").isEqualTo(2);
         assertThat(tail.brokerGc().totalMs()).isEqualTo(55);
         assertThat(tail.brokerGc().maxMs()).isEqualTo(50);
@@ -50,7 +51,8 @@ class LatencyTailTest {
         long[] sent = {0, 150 * MS, 300 * MS};
         double[] latencies = {200, 200, 200};
 
-        LatencyTail tail = LatencyTail.of(sent, latencies, 200, LatencyTail.Gc.now(), LatencyTail.Gc.now(), null);
+        LatencyTail tail = LatencyTail.of(sent, latencies, 200, LatencyTail.JvmTimes.now(),
+                LatencyTail.JvmTimes.now(), null);
 
         assertThat(tail.stalls()).isEqualTo(3);
         assertThat(tail.worstStallSize()).isEqualTo(1);

@@ -39,6 +39,7 @@ class StreamBenchIT {
             assertThat(tail.get("stalls").asInt()).isBetween(1, tail.get("slow_requests").asInt());
             assertThat(tail.get("worst_stall_max_ms").asDouble()).isGreaterThanOrEqualTo(row.get("p99_ms").asDouble());
             assertThat(tail.get("gc_pauses").asInt()).isNotNegative();
+            assertThat(tail.get("jit_compile_ms").asInt()).as("HotSpot measures it").isNotNegative();
             assertThat(tail.get("broker_gc_pauses").asInt()).as("read from the broker's GC log").isNotNegative();
             assertThat(tail.get("broker_gc_in_worst_stall_ms").asDouble())
                     .isBetween(0.0, tail.get("broker_gc_pause_ms").asDouble());
