@@ -34,9 +34,9 @@ public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int 
     /**
      * The broker JVM's stop-the-world pauses that ended between the phase's first send and its last label.
      *
-     * @param pauses        how many
-     * @param totalMs       their total time
-     * @param maxMs         the longest
+     * @param pauses         how many
+     * @param totalMs        their total time
+     * @param maxMs          the longest
      * @param inWorstStallMs pause time within the worst stall: from its first send to its largest latency after it
      */
     public record BrokerGc(int pauses, double totalMs, double maxMs, double inWorstStallMs) {}
@@ -49,8 +49,7 @@ public record LatencyTail(double thresholdMs, int slowRequests, int stalls, int 
      * around it, and the broker JVM's pauses (null when the broker shares this JVM).
      */
     static LatencyTail of(long[] sentNanos, double[] latenciesMs, double thresholdMs, JvmTimes before,
-            JvmTimes after,
-            List<BrokerGcLog.Pause> brokerPauses) {
+            JvmTimes after, List<BrokerGcLog.Pause> brokerPauses) {
         List<Integer> slow = new ArrayList<>();
         for (int i = 0; i < latenciesMs.length; i++) {
             if (latenciesMs[i] >= thresholdMs) {
