@@ -157,4 +157,14 @@ class BudgetSearchTest {
         assertThat(result.decisions().get(0).status()).isEqualTo(Status.DROPPED_EARLY);
         assertThat(result.chosen()).isNull();
     }
+
+    @Test
+    void shouldLogAReachedCandidateAsTheFastestSoFarNotAsSlowerThanTheChosenOne() {
+        List<String> log = new ArrayList<>();
+        new BudgetSearch(0.82, log::add).search(grid(),
+                (c, warm) -> new Outcome(accuracy(c), 0, 2, BudgetSearch.End.CONVERGED));
+
+        List<String> reached = log.stream().filter(m -> m.contains("within the budget")).toList();
+        assertThat(reached).isNotEmpty().allMatch(m -> m.contains("within the budget, the fastest so far"));
+    }
 }
