@@ -30,11 +30,11 @@ import java.util.Map;
  * rate its warm start ended with: each round restarts its schedule at its peak rate, and at the full rate a round
  * knocked a skeleton that was already tuned off its best (on SST-2 every warm-started trial lost 1-5 points of
  * validation accuracy in its first round, 2026-12-06); such a trial is not dropped early before a round at a lowered
- * rate ({@link #mayDrop}). Not the default: on a small task (four rounds per trial) the
- * halving cut rounds that the full rate would have used (README). It gives up early when the
- * candidate cannot be expected to reach the target any more ({@link #reachable}), starts no round that would end
- * after the build's {@link TimeLimit}, and ends a candidate whose re-tuning diverged. The parameters of each
- * candidate's best round are kept, so the chosen one ships as validated.
+ * rate ({@link #mayDrop}). Not the default: on a small task (four rounds per trial) the halving cut rounds that the
+ * full rate would have used, and on SST-2's leak-free split no shape cleared the budget with it (README). It gives
+ * up early when the candidate cannot be expected to reach the target any more ({@link #reachable}), starts no round
+ * that would end after the build's {@link TimeLimit}, and ends a candidate whose re-tuning diverged. The parameters
+ * of each candidate's best round are kept, so the chosen one ships as validated.
  *
  * <p>A candidate's outcome carries a noise margin: {@code noiseMargin} standard errors of the difference between
  * the prompt's validation metric and the candidate's best round, by the {@link PairedBootstrap}. The search

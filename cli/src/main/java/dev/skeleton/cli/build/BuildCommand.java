@@ -128,9 +128,10 @@ public final class BuildCommand implements Callable<Integer> {
     private int ffnRank;
 
     @Option(names = "--halve-rate",
-            description = "Halve a candidate's re-tuning learning rate after each round without a new best, and"
-                    + " start a warm-started candidate at the rate its warm start ended with (experimental: better"
-                    + " on SST-2, worse on a question-type task, one build each; README).")
+            description = "Halve a candidate's re-tuning learning rate after each round without a new best, start a"
+                    + " warm-started candidate at the rate its warm start ended with, and drop none early before a"
+                    + " round at a lowered rate (experimental: better on SST-2 with a sentence validation file, worse"
+                    + " on a question-type task and on SST-2's leak-free split, one build each; README).")
     private boolean halveRate;
 
     @Option(names = "--learning-rate", defaultValue = "0.01",
