@@ -179,7 +179,9 @@ public final class ArtifactWriter {
                     + "(else the prompt), and re-tuned (prompt, head").append("0".equals(o.get("ffn_rank")) ? ""
                             : " and a rank-" + o.get("ffn_rank") + " update of each layer's kept FFN weights")
                     .append(") in rounds of up to ").append(SkeletonBuilder.ROUND_EXAMPLES)
-                    .append(" training examples until its validation metric stopped improving:\n\n");
+                    .append(" training examples until its validation metric stopped improving")
+                    .append(averageRounds(o) > 1 ? " (judged and kept: the mean of its parameters at the end of its"
+                            + " last " + averageRounds(o) + " rounds)" : "").append(":\n\n");
             md.append("| FFN keep | head keep | speed-up (range) | validation ").append(key)
                     .append(" | noise margin | dev ").append(key).append(" | rounds | warm start | outcome |\n")
                     .append("|---|---|---|---|---|---|---|---|---|\n");
@@ -226,5 +228,10 @@ public final class ArtifactWriter {
 
     private static String counts(List<List<Integer>> kept, String none) {
         return kept == null ? none : kept.stream().map(l -> Integer.toString(l.size())).toList().toString();
+    }
+
+    /** Rounds a trial's mean spans; 1 in the provenance of builds made before the option existed. */
+    private static int averageRounds(Map<String, String> options) {
+        return Integer.parseInt(options.getOrDefault("average_rounds", "1"));
     }
 }

@@ -54,6 +54,9 @@ import java.util.TreeSet;
  * @param halveRate            halve a trial's re-tuning rate after each round without a new best, and start a
  *                             warm-started trial at the rate its warm start ended with; false: every round at
  *                             {@code training}'s rate
+ * @param averageRounds        from a candidate's second re-tuning round on, judge and ship it as the mean of its
+ *                             parameters at the end of its last this many rounds (weight averaging); 1 = as its best
+ *                             single round
  * @param linearProbe          also train and evaluate a linear probe (no prompt: only a head on the frozen model's
  *                             pooled output, same data and schedule), as a baseline the prompt must beat
  * @param allowWeak            ship even when prompt tuning did not clearly learn the task
@@ -72,7 +75,7 @@ public record BuildOptions(
         Localization.Scope scope,
         AttributionMethod method, int integrationSteps, int attributionExamples, int maxTrainExamples,
         TrainingOptions training, int retuneEpochs, double distill, int ffnRank, boolean halveRate,
-        boolean linearProbe,
+        int averageRounds, boolean linearProbe,
         boolean allowWeak,
         Path fromPrompt, Duration timeLimit, Path validation) {
 
@@ -80,6 +83,8 @@ public record BuildOptions(
     public static final List<Double> FFN_KEEPS = List.of(0.1, 0.2, 0.3, 0.4, 0.5);
     /** The default candidate grid: attention-head keep ratios. */
     public static final List<Double> HEAD_KEEPS = List.of(0.5, 0.75, 1.0);
+    /** More rounds than a trial usually runs would average in the recovery from the pruning. */
+    public static final int MAX_AVERAGE_ROUNDS = 10;
 
     public BuildOptions {
         List<String> problems = new ArrayList<>();
@@ -135,6 +140,9 @@ public record BuildOptions(
         if (ffnRank < 0 || ffnRank > SkeletonValidator.MAX_FFN_DELTA_RANK) {
             problems.add("FFN update rank " + ffnRank + " must be in [0, " + SkeletonValidator.MAX_FFN_DELTA_RANK
                     + "]");
+        }
+        if (averageRounds < 1 || averageRounds > MAX_AVERAGE_ROUNDS) {
+            problems.add("rounds to average " + averageRounds + " must be in [1, " + MAX_AVERAGE_ROUNDS + "]");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid build options: " + String.join("; ", problems));
@@ -192,6 +200,7 @@ public record BuildOptions(
         if (halveRate) {
             m.put("halve_rate", "true");
         }
+        m.put("average_rounds", Integer.toString(averageRounds));
         if (linearProbe) {
             m.put("linear_probe", "true");
         }

@@ -288,7 +288,7 @@ public final class SkeletonBuilder {
             int maxRounds = Math.max(1, (int) Math.ceil((double) o.retuneEpochs() * examples.size()
                     / Math.min(ROUND_EXAMPLES, examples.size())));
             return new CandidateTrainer.Schedule(o.training(), ROUND_EXAMPLES, maxRounds, timeLimit, o.ffnRank(),
-                    o.halveRate());
+                    o.halveRate(), o.averageRounds());
         }
 
         /** Every candidate of the grid (the full model excepted), timed against the prompt on the serving engine. */

@@ -43,7 +43,7 @@ class SkeletonBuilderTest {
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, false,
                 List.of(0.1, 0.5), List.of(0.75, 1.0), 100, 1, Localization.Scope.PER_LAYER,
                 AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, 4,
-                true, true, true, null, Duration.ZERO, null);
+                true, 2, true, true, null, Duration.ZERO, null);
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
 
@@ -85,13 +85,14 @@ class SkeletonBuilderTest {
                 .allSatisfy(m -> assertThat(m.getRows()).isEqualTo(4));
         assertThat(skeleton.getProvenance().getDataHashes()).containsKeys("sst2-train-64.tsv", "sst2-dev-32.tsv");
         assertThat(skeleton.getProvenance().getOptions()).containsEntry("distill", "0.5")
-                .containsEntry("halve_rate", "true")
+                .containsEntry("halve_rate", "true").containsEntry("average_rounds", "2")
                 .containsEntry("text_column", "sentence").containsEntry("header", "true");
         assertThat(skeleton.getMetrics()).containsKeys("dev_accuracy", "validation_accuracy", "speedup_batch32");
         assertThat(root.resolve("skeletons/sst2/report.md")).content()
                 .contains("validation accuracy", "test build", "distilled the full model", "linear probe",
                         "fastest first", "Did the task learn?", "int8 weights (`engine.precision=int8`)",
-                        "less its noise margin", "| noise margin |");
+                        "less its noise margin", "| noise margin |",
+                        "the mean of its parameters at the end of its last 2 rounds");
         assertThat(fastest.margin()).as("one paired standard error of its difference to the prompt")
                 .isGreaterThanOrEqualTo(0.0).isLessThan(1.0);
         assertThat(result.summary().get("validation")).asInstanceOf(InstanceOfAssertFactories.MAP)
@@ -146,12 +147,12 @@ class SkeletonBuilderTest {
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, false, 64, Pooling.MEAN, false,
                 List.of(0.3), List.of(1.0), 1, 1, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION,
-                1, 16, 48, new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, 0, false, false, false, null, Duration.ZERO,
-                validationFile);
+                1, 16, 48, new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, 0, false, 1, false, false, null,
+                Duration.ZERO, validationFile);
         assertThatThrownBy(() -> new BuildOptions("sst2", options.train(), options.dev(), TestData.SST2, root, 4,
                 false, 64, Pooling.MEAN, false, List.of(0.3), List.of(1.0), 1, 1, Localization.Scope.PER_LAYER,
-                AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, options.training(), 1, 0, 0, false, false, false,
-                null, Duration.ZERO, options.dev()))
+                AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, options.training(), 1, 0, 0, false, 1, false,
+                false, null, Duration.ZERO, options.dev()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the validation file must not be the dev file");
         ArtifactWriter writer = new ArtifactWriter(root);
@@ -175,6 +176,7 @@ class SkeletonBuilderTest {
                 o.maxTokens(), o.pooling(), o.siamese(), List.of(0.3), List.of(1.0), o.maxDrop(), o.noiseMargin(),
                 o.scope(),
                 o.method(), o.integrationSteps(), o.attributionExamples(), o.maxTrainExamples(), o.training(),
-                o.retuneEpochs(), 0, o.ffnRank(), o.halveRate(), false, true, prompt, timeLimit, null);
+                o.retuneEpochs(), 0, o.ffnRank(), o.halveRate(), o.averageRounds(), false,
+                true, prompt, timeLimit, null);
     }
 }

@@ -134,6 +134,13 @@ public final class BuildCommand implements Callable<Integer> {
                     + " on a question-type task and on SST-2's leak-free split, one build each; README).")
     private boolean halveRate;
 
+    @Option(names = "--average-rounds", defaultValue = "3", paramLabel = "N",
+            description = "From a candidate's second re-tuning round on, judge and ship it as the mean of its"
+                    + " parameters at the end of its last N rounds (weight averaging: less of the rounds' noise, and"
+                    + " less luck in its best validation figure); 1 = its best single round (default:"
+                    + " ${DEFAULT-VALUE}).")
+    private int averageRounds;
+
     @Option(names = "--learning-rate", defaultValue = "0.01",
             description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
     private float learningRate;
@@ -205,7 +212,7 @@ public final class BuildCommand implements Callable<Integer> {
                     pooling, siamese, ffnKeeps, headKeeps, maxDrop, noiseMargin, scope, attribution, igSteps,
                     attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs, distill,
-                    ffnRank, halveRate,
+                    ffnRank, halveRate, averageRounds,
                     linearProbe, allowWeak, fromPrompt, Duration.ofMinutes(timeLimitMinutes), validation);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
