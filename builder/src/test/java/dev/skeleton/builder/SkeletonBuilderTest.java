@@ -38,11 +38,12 @@ class SkeletonBuilderTest {
 
     @Test
     void shouldSearchTheCandidatesAndShipTheFastestWithinTheBudget() {
-        // a 100-point budget admits every candidate, so the search must ship the fastest one it measured
+        // a 100-point budget admits every candidate, so the search must ship the fastest one it measured; two
+        // re-tuning epochs of 48 examples are two rounds, the second judged as a mean of round ends
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, false,
                 List.of(0.1, 0.5), List.of(0.75, 1.0), 100, 1, Localization.Scope.PER_LAYER,
-                AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 1, 0.5, 4,
+                AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 2, 0.5, 4,
                 true, 2, true, true, null, Duration.ZERO, null);
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
