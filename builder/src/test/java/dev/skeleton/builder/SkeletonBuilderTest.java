@@ -84,7 +84,9 @@ class SkeletonBuilderTest {
         assertThat(result.prompt().getFfnDeltas()).as("the prompt on the full model has none").isEmpty();
         assertThat(skeleton.getLayerPrompts()).as("deep prompt: one offset per layer after the first").hasSize(5)
                 .allSatisfy(m -> assertThat(m.getRows()).isEqualTo(4));
-        assertThat(skeleton.getProvenance().getDataHashes()).containsKeys("sst2-train-64.tsv", "sst2-dev-32.tsv");
+        assertThat(skeleton.getProvenance().getDataHashes()).containsKeys("sst2-train-64.tsv", "sst2-dev-32.tsv")
+                .containsEntry("validation split", result.prompt().getProvenance().getDataHashes()
+                        .get("validation split"));
         assertThat(skeleton.getProvenance().getOptions()).containsEntry("distill", "0.5")
                 .containsEntry("halve_rate", "true").containsEntry("average_rounds", "2")
                 .containsEntry("text_column", "sentence").containsEntry("header", "true");
@@ -117,7 +119,8 @@ class SkeletonBuilderTest {
 
         // --from-prompt: a second build starts from the first one's prompt instead of training one; its time
         // limit is already spent when the search starts, so it tries nothing and ships the prompt
-        BuildOptions again = withFromPrompt(options, writer.promptFile("sst2"), true, Duration.ofNanos(1));
+        BuildOptions again = withFromPrompt(options, options.training(), writer.promptFile("sst2"), true,
+                Duration.ofNanos(1));
         BuildResult second = new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { }).build(again, 2,
                 p -> fail("a prompt given by --from-prompt is not tuned, so not handed out"));
         assertThat(second.prompt().getPrompt()).as("the prompt is reused, not re-trained")
@@ -131,12 +134,21 @@ class SkeletonBuilderTest {
         assertThat(second.skeleton().getFfnKept()).as("out of time: the prompt on the full model ships").isNull();
         assertThat(second.shipped()).isEqualTo(second.promptMetrics());
 
-        BuildOptions mismatched = withFromPrompt(options, writer.promptFile("sst2"), false, Duration.ZERO);
+        BuildOptions mismatched = withFromPrompt(options, options.training(), writer.promptFile("sst2"), false,
+                Duration.ZERO);
         assertThatThrownBy(() -> new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { })
                 .build(mismatched, 3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot start from " + writer.promptFile("sst2"))
                 .hasMessageContaining("its prompt is deep, but this build's is not (--no-deep-prompt)");
+        // another seed holds out other validation examples, some of which the prompt was tuned on
+        BuildOptions otherSplit = withFromPrompt(options, new TrainingOptions(1, 0.02f, 16, 0f, 6),
+                writer.promptFile("sst2"), true, Duration.ZERO);
+        assertThatThrownBy(() -> new SkeletonBuilder(TestBase.get(), TrainingListener.SILENT, m -> { })
+                .build(otherSplit, 3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("it was tuned with another validation split held out")
+                .hasMessageContaining("--seed");
     }
 
     @Test
@@ -172,11 +184,12 @@ class SkeletonBuilderTest {
                 .contains("(not shipped)", "did not clearly learn the task", "--allow-weak");
     }
 
-    private static BuildOptions withFromPrompt(BuildOptions o, Path prompt, boolean deep, Duration timeLimit) {
+    private static BuildOptions withFromPrompt(BuildOptions o, TrainingOptions training, Path prompt, boolean deep,
+            Duration timeLimit) {
         return new BuildOptions(o.taskId(), o.train(), o.dev(), o.columns(), o.root(), o.promptLength(), deep,
                 o.maxTokens(), o.pooling(), o.siamese(), List.of(0.3), List.of(1.0), o.maxDrop(), o.noiseMargin(),
                 o.scope(),
-                o.method(), o.integrationSteps(), o.attributionExamples(), o.maxTrainExamples(), o.training(),
+                o.method(), o.integrationSteps(), o.attributionExamples(), o.maxTrainExamples(), training,
                 o.retuneEpochs(), 0, o.ffnRank(), o.halveRate(), o.averageRounds(), false,
                 true, prompt, timeLimit, null);
     }
