@@ -50,7 +50,7 @@ public final class FfnAdapter {
      * A trainable copy of a stored update, restricted to the neurons at {@code positions} of those it was trained
      * for (null: all of them), for a warm start of a smaller skeleton. The stored B has the scale folded in; it is
      * unfolded again, so the copy trains at {@link #SCALE} as a fresh update does. (Copied at scale 1, its B moved
-     * ten times faster: on SST-2 every trial warm-started from a re-tuned skeleton lost 2-13 points of validation
+     * ten times faster: on SST-2 every trial warm-started from a re-tuned skeleton lost 3-13 points of validation
      * accuracy in its first two rounds, at a training loss above the same shape's started from the prompt.)
      */
     static FfnAdapter of(NDManager manager, FfnDelta delta, int[] positions) {
