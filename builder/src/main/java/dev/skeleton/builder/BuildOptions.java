@@ -83,7 +83,7 @@ public record BuildOptions(
     public static final List<Double> FFN_KEEPS = List.of(0.1, 0.2, 0.3, 0.4, 0.5);
     /** The default candidate grid: attention-head keep ratios. */
     public static final List<Double> HEAD_KEEPS = List.of(0.5, 0.75, 1.0);
-    /** More rounds than a trial usually runs would average in the recovery from the pruning. */
+    /** A longer window than a trial usually runs (2-11 rounds) would average in rounds from far back in it. */
     public static final int MAX_AVERAGE_ROUNDS = 10;
 
     public BuildOptions {
