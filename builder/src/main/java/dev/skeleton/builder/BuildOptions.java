@@ -57,9 +57,6 @@ import java.util.TreeSet;
  * @param averageRounds        from a candidate's second re-tuning round on, judge and ship it as the mean of its
  *                             parameters at the end of its last this many rounds (weight averaging); 1 = as its best
  *                             single round
- * @param largestFirst         re-tune the candidate that keeps the most first, so that every later candidate is
- *                             warm-started from a larger one within the budget instead of pruned from the prompt in
- *                             one step (gradual pruning); costs one trial of the slowest candidate
  * @param linearProbe          also train and evaluate a linear probe (no prompt: only a head on the frozen model's
  *                             pooled output, same data and schedule), as a baseline the prompt must beat
  * @param allowWeak            ship even when prompt tuning did not clearly learn the task
@@ -78,7 +75,7 @@ public record BuildOptions(
         Localization.Scope scope,
         AttributionMethod method, int integrationSteps, int attributionExamples, int maxTrainExamples,
         TrainingOptions training, int retuneEpochs, double distill, int ffnRank, boolean halveRate,
-        int averageRounds, boolean largestFirst, boolean linearProbe,
+        int averageRounds, boolean linearProbe,
         boolean allowWeak,
         Path fromPrompt, Duration timeLimit, Path validation) {
 
@@ -204,9 +201,6 @@ public record BuildOptions(
             m.put("halve_rate", "true");
         }
         m.put("average_rounds", Integer.toString(averageRounds));
-        if (largestFirst) {
-            m.put("largest_first", "true");
-        }
         if (linearProbe) {
             m.put("linear_probe", "true");
         }

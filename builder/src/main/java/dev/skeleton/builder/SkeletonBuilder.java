@@ -256,7 +256,7 @@ public final class SkeletonBuilder {
                     o.noiseMargin(), timeLimit == TimeLimit.NONE ? ""
                             : String.format(Locale.ROOT, "; %.0f min left of the time limit",
                                     timeLimit.remainingSeconds() / 60)));
-            BudgetSearch.Result search = new BudgetSearch(target, o.largestFirst(), log).search(fastestFirst, trainer);
+            BudgetSearch.Result search = new BudgetSearch(target, log).search(fastestFirst, trainer);
 
             List<CandidateResult> candidates = new ArrayList<>();
             for (BudgetSearch.Decision d : search.decisions()) {

@@ -44,7 +44,7 @@ class SkeletonBuilderTest {
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, true, 64, Pooling.MEAN, false,
                 List.of(0.1, 0.5), List.of(0.75, 1.0), 100, 1, Localization.Scope.PER_LAYER,
                 AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, new TrainingOptions(1, 0.02f, 16, 0f, 5), 2, 0.5, 4,
-                true, 2, true, true, true, null, Duration.ZERO, null);
+                true, 2, true, true, null, Duration.ZERO, null);
         ArtifactWriter writer = new ArtifactWriter(root);
         assertThat(writer.nextVersion("sst2")).isEqualTo(1);
 
@@ -160,12 +160,12 @@ class SkeletonBuilderTest {
         BuildOptions options = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
                 TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, false, 64, Pooling.MEAN, false,
                 List.of(0.3), List.of(1.0), 1, 1, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION,
-                1, 16, 48, new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, 0, false, 1, false, false, false, null,
+                1, 16, 48, new TrainingOptions(1, 0.001f, 16, 0f, 5), 1, 0, 0, false, 1, false, false, null,
                 Duration.ZERO, validationFile);
         assertThatThrownBy(() -> new BuildOptions("sst2", options.train(), options.dev(), TestData.SST2, root, 4,
                 false, 64, Pooling.MEAN, false, List.of(0.3), List.of(1.0), 1, 1, Localization.Scope.PER_LAYER,
                 AttributionMethod.GRADIENT_X_ACTIVATION, 1, 16, 48, options.training(), 1, 0, 0, false, 1, false,
-                false, false, null, Duration.ZERO, options.dev()))
+                false, null, Duration.ZERO, options.dev()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the validation file must not be the dev file");
         ArtifactWriter writer = new ArtifactWriter(root);
@@ -190,7 +190,7 @@ class SkeletonBuilderTest {
                 o.maxTokens(), o.pooling(), o.siamese(), List.of(0.3), List.of(1.0), o.maxDrop(), o.noiseMargin(),
                 o.scope(),
                 o.method(), o.integrationSteps(), o.attributionExamples(), o.maxTrainExamples(), training,
-                o.retuneEpochs(), 0, o.ffnRank(), o.halveRate(), o.averageRounds(), o.largestFirst(), false,
+                o.retuneEpochs(), 0, o.ffnRank(), o.halveRate(), o.averageRounds(), false,
                 true, prompt, timeLimit, null);
     }
 }

@@ -22,9 +22,7 @@ import java.util.function.Predicate;
  *
  * <p>A trial is warm-started from the smallest candidate already within the budget that keeps everything the
  * new one keeps (gradual pruning: it only has to recover from the units removed since), else from the prompt
- * on the full model. With {@code largestFirst}, the first trial is the candidate that keeps everything any other
- * keeps, so that, when it reaches the budget, every later trial is warm-started rather than pruned from the prompt
- * in one step; it costs one trial of the slowest candidate.
+ * on the full model.
  */
 public final class BudgetSearch {
 
@@ -83,16 +81,11 @@ public final class BudgetSearch {
     public record Result(List<Decision> decisions, Candidate chosen) {}
 
     private final double target;
-    private final boolean largestFirst;
     private final Consumer<String> log;
 
-    /**
-     * @param target       the validation metric a candidate must reach (the prompt's minus the allowed drop)
-     * @param largestFirst try the candidate that keeps the most first, as every later trial's warm start
-     */
-    public BudgetSearch(double target, boolean largestFirst, Consumer<String> log) {
+    /** @param target the validation metric a candidate must reach (the prompt's minus the allowed drop) */
+    public BudgetSearch(double target, Consumer<String> log) {
         this.target = target;
-        this.largestFirst = largestFirst;
         this.log = log;
     }
 
@@ -101,7 +94,6 @@ public final class BudgetSearch {
         Map<Candidate, Decision> decided = new LinkedHashMap<>();
         List<Candidate> within = new ArrayList<>();
         Candidate chosen = null;
-        Candidate largest = largestFirst ? largest(fastestFirst) : null;
         long started = System.nanoTime();
         int trials = 0;
         while (!open.isEmpty()) {
@@ -110,13 +102,12 @@ public final class BudgetSearch {
                 settle(open, decided, c -> true, Status.SKIPPED_TIME);
                 break;
             }
-            Candidate pick = trials == 0 && largest != null ? largest : open.get(open.size() / 2);
+            Candidate pick = open.get(open.size() / 2);
             Candidate warm = within.stream().filter(pick::within)
                     .min(Comparator.comparingDouble(c -> c.ffnKeep() + c.headKeep())).orElse(null);
             trials++;
-            log.accept(String.format(Locale.ROOT, "candidate %d (at most %d to go): %s, warm-started from %s%s",
-                    trials, open.size(), pick, warm == null ? "the prompt on the full model" : warm,
-                    pick.equals(largest) ? " (the largest first: every later trial warm-starts from it)" : ""));
+            log.accept(String.format(Locale.ROOT, "candidate %d (at most %d to go): %s, warm-started from %s",
+                    trials, open.size(), pick, warm == null ? "the prompt on the full model" : warm));
             Outcome outcome = trial.run(pick, warm);
             open.remove(pick);
             boolean reached = outcome.reached(target);
@@ -150,12 +141,6 @@ public final class BudgetSearch {
             decided.put(chosen, new Decision(chosen, Status.CHOSEN, d.outcome(), d.warmStart()));
         }
         return new Result(fastestFirst.stream().map(decided::get).toList(), chosen);
-    }
-
-    /** The candidate that keeps everything every other one keeps, or null when the grid has none. */
-    private static Candidate largest(List<Candidate> candidates) {
-        return candidates.stream().filter(c -> candidates.stream().allMatch(o -> o.within(c))).findFirst()
-                .orElse(null);
     }
 
     private static void settle(List<Candidate> open, Map<Candidate, Decision> decided,

@@ -37,12 +37,7 @@ class BudgetSearchTest {
     private record Recorded(List<Candidate> tried, List<Candidate> warmStarts) {}
 
     private static BudgetSearch.Result search(double target, ToDoubleFunction<Candidate> metric, Recorded record) {
-        return search(target, false, metric, record);
-    }
-
-    private static BudgetSearch.Result search(double target, boolean largestFirst, ToDoubleFunction<Candidate> metric,
-            Recorded record) {
-        return new BudgetSearch(target, largestFirst, m -> { }).search(grid(), (c, warm) -> {
+        return new BudgetSearch(target, m -> { }).search(grid(), (c, warm) -> {
             record.tried().add(c);
             record.warmStarts().add(warm);
             return new Outcome(metric.applyAsDouble(c), 0, 2, BudgetSearch.End.CONVERGED);
@@ -101,30 +96,6 @@ class BudgetSearchTest {
     }
 
     @Test
-    void shouldTryTheLargestCandidateFirstAndWarmStartEveryLaterTrialWhenAskedTo() {
-        Recorded record = new Recorded(new ArrayList<>(), new ArrayList<>());
-
-        BudgetSearch.Result result = search(0.82, true, BudgetSearchTest::accuracy, record);
-
-        assertThat(record.tried().get(0)).isEqualTo(new Candidate(0.5, 1.0));
-        assertThat(record.warmStarts().get(0)).as("the first trial starts from the prompt").isNull();
-        assertThat(record.warmStarts().subList(1, record.tried().size())).as("every later one from a skeleton")
-                .isNotEmpty().doesNotContainNull();
-        Candidate best = grid().stream().filter(c -> accuracy(c) >= 0.82 - 1e-9).findFirst().orElseThrow();
-        assertThat(result.chosen()).isEqualTo(best);
-    }
-
-    @Test
-    void shouldEndAfterTheLargestCandidateWhenItMissesTheBudget() {
-        Recorded record = new Recorded(new ArrayList<>(), new ArrayList<>());
-
-        BudgetSearch.Result result = search(0.99, true, BudgetSearchTest::accuracy, record);
-
-        assertThat(record.tried()).as("everything else keeps less").containsExactly(new Candidate(0.5, 1.0));
-        assertThat(result.chosen()).isNull();
-    }
-
-    @Test
     void shouldStopAtTheTimeLimitAndChooseTheFastestWithinTheBudgetSoFar() {
         List<Candidate> tried = new ArrayList<>();
         BudgetSearch.Trial twoTrialsOfTime = new BudgetSearch.Trial() {
@@ -140,7 +111,7 @@ class BudgetSearchTest {
             }
         };
 
-        BudgetSearch.Result result = new BudgetSearch(0.80, false, m -> { }).search(grid(), twoTrialsOfTime);
+        BudgetSearch.Result result = new BudgetSearch(0.80, m -> { }).search(grid(), twoTrialsOfTime);
 
         assertThat(tried).hasSize(2);
         Candidate fastestTried = grid().stream().filter(c -> tried.contains(c) && accuracy(c) >= 0.80)
@@ -156,7 +127,7 @@ class BudgetSearchTest {
         Candidate small = new Candidate(0.1, 0.5);
         Candidate large = new Candidate(0.5, 1.0);
         // both are above the target of 0.90, but the small one by less than its margin
-        BudgetSearch.Result result = new BudgetSearch(0.90, false, m -> { }).search(List.of(small, large),
+        BudgetSearch.Result result = new BudgetSearch(0.90, m -> { }).search(List.of(small, large),
                 (c, warm) -> c.equals(small) ? new Outcome(0.91, 0.02, 2, BudgetSearch.End.CONVERGED)
                         : new Outcome(0.93, 0.02, 2, BudgetSearch.End.CONVERGED));
 
@@ -169,7 +140,7 @@ class BudgetSearchTest {
     void shouldCountADivergedTrialAsAMissWithoutSettlingSmallerCandidates() {
         Candidate large = new Candidate(0.5, 1.0);
         Candidate small = new Candidate(0.1, 0.5);
-        BudgetSearch.Result result = new BudgetSearch(0.9, false, m -> { }).search(List.of(small, large),
+        BudgetSearch.Result result = new BudgetSearch(0.9, m -> { }).search(List.of(small, large),
                 (c, warm) -> c.equals(large) ? new Outcome(0.5, 0, 1, BudgetSearch.End.DIVERGED)
                         : new Outcome(0.95, 0, 2, BudgetSearch.End.CONVERGED));
 
@@ -180,7 +151,7 @@ class BudgetSearchTest {
     @Test
     void shouldMarkATrialThatGaveUpEarly() {
         Map<Candidate, Outcome> outcomes = Map.of();
-        BudgetSearch.Result result = new BudgetSearch(0.9, false, m -> { }).search(List.of(new Candidate(0.1, 1.0)),
+        BudgetSearch.Result result = new BudgetSearch(0.9, m -> { }).search(List.of(new Candidate(0.1, 1.0)),
                 (c, warm) -> outcomes.getOrDefault(c, new Outcome(0.5, 0, 1, BudgetSearch.End.DROPPED_EARLY)));
 
         assertThat(result.decisions().get(0).status()).isEqualTo(Status.DROPPED_EARLY);
@@ -190,7 +161,7 @@ class BudgetSearchTest {
     @Test
     void shouldLogAReachedCandidateAsTheFastestSoFarNotAsSlowerThanTheChosenOne() {
         List<String> log = new ArrayList<>();
-        new BudgetSearch(0.82, false, log::add).search(grid(),
+        new BudgetSearch(0.82, log::add).search(grid(),
                 (c, warm) -> new Outcome(accuracy(c), 0, 2, BudgetSearch.End.CONVERGED));
 
         List<String> reached = log.stream().filter(m -> m.contains("within the budget")).toList();

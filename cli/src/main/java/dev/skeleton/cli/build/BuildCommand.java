@@ -141,12 +141,6 @@ public final class BuildCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     private int averageRounds;
 
-    @Option(names = "--largest-first",
-            description = "Re-tune the largest candidate (the largest FFN and head keep ratios) first, so that every"
-                    + " later one is warm-started from a larger candidate within the budget (gradual pruning) instead"
-                    + " of pruned from the prompt in one step; costs one trial of the slowest candidate.")
-    private boolean largestFirst;
-
     @Option(names = "--learning-rate", defaultValue = "0.01",
             description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
     private float learningRate;
@@ -218,7 +212,7 @@ public final class BuildCommand implements Callable<Integer> {
                     pooling, siamese, ffnKeeps, headKeeps, maxDrop, noiseMargin, scope, attribution, igSteps,
                     attributionExamples, maxTrainExamples,
                     new TrainingOptions(epochs, learningRate, batchSize, weightDecay, seed), retuneEpochs, distill,
-                    ffnRank, halveRate, averageRounds, largestFirst,
+                    ffnRank, halveRate, averageRounds,
                     linearProbe, allowWeak, fromPrompt, Duration.ofMinutes(timeLimitMinutes), validation);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
