@@ -23,14 +23,12 @@ public final class FfnAdapter {
     private final NDArray upB;
     private final NDArray downA;
     private final NDArray downB;
-    private final float scale;
 
-    private FfnAdapter(NDArray upA, NDArray upB, NDArray downA, NDArray downB, float scale) {
+    private FfnAdapter(NDArray upA, NDArray upB, NDArray downA, NDArray downB) {
         this.upA = upA;
         this.upB = upB;
         this.downA = downA;
         this.downB = downB;
-        this.scale = scale;
     }
 
     /**
@@ -43,7 +41,7 @@ public final class FfnAdapter {
     /** A fresh update of rank {@code rank} for a layer of {@code hidden} units and {@code neurons} kept neurons. */
     static FfnAdapter fresh(NDManager manager, int hidden, int neurons, int rank, Random random) {
         return new FfnAdapter(gaussian(manager, hidden, rank, random), manager.zeros(new Shape(rank, neurons)),
-                gaussian(manager, neurons, rank, random), manager.zeros(new Shape(rank, hidden)), SCALE);
+                gaussian(manager, neurons, rank, random), manager.zeros(new Shape(rank, hidden)));
     }
 
     /**
@@ -61,16 +59,8 @@ public final class FfnAdapter {
             downA = downA.selectRows(positions);
         }
         return new FfnAdapter(TorchLayer.nd(Matrices.toTensor(delta.getUpA()), manager),
-                TorchLayer.nd(unscaled(upB), manager), TorchLayer.nd(downA, manager),
-                TorchLayer.nd(unscaled(Matrices.toTensor(delta.getDownB())), manager), SCALE);
-    }
-
-    private static FloatTensor unscaled(FloatTensor stored) {
-        float[] data = stored.data().clone();
-        for (int i = 0; i < data.length; i++) {
-            data[i] /= SCALE;
-        }
-        return new FloatTensor(stored.shape(), data);
+                TorchLayer.nd(times(upB, 1 / SCALE), manager), TorchLayer.nd(downA, manager),
+                TorchLayer.nd(times(Matrices.toTensor(delta.getDownB()), 1 / SCALE), manager));
     }
 
     /** Kaiming-like start for A: unit-variance outputs per input row, as LoRA does. */
@@ -85,12 +75,12 @@ public final class FfnAdapter {
 
     /** The update's contribution to the up projection of {@code x} (a per-step array, so the result is too). */
     NDArray up(NDArray x) {
-        return x.matMul(upA).matMul(upB).mul(scale);
+        return x.matMul(upA).matMul(upB).mul(SCALE);
     }
 
     /** The update's contribution to the down projection of the activations {@code x}. */
     NDArray down(NDArray x) {
-        return x.matMul(downA).matMul(downB).mul(scale);
+        return x.matMul(downA).matMul(downB).mul(SCALE);
     }
 
     List<NDArray> trainable() {
@@ -99,15 +89,20 @@ public final class FfnAdapter {
 
     /** As the skeleton stores it: the scale folded into B. */
     public FfnDelta toAvro() {
-        return new FfnDelta(matrix(upA, 1f), matrix(upB, scale), matrix(downA, 1f), matrix(downB, scale));
+        return new FfnDelta(matrix(upA, 1f), matrix(upB, SCALE), matrix(downA, 1f), matrix(downB, SCALE));
     }
 
     private static Matrix matrix(NDArray a, float factor) {
-        float[] data = a.toFloatArray();
+        return Matrices.toAvro(times(new FloatTensor(new int[] {(int) a.getShape().get(0),
+                (int) a.getShape().get(1)}, a.toFloatArray()), factor));
+    }
+
+    /** A copy of {@code t} with every entry multiplied by {@code factor}: folds the scale in, or out again. */
+    private static FloatTensor times(FloatTensor t, float factor) {
+        float[] data = t.data().clone();
         for (int i = 0; i < data.length; i++) {
             data[i] *= factor;
         }
-        return Matrices.toAvro(new FloatTensor(new int[] {(int) a.getShape().get(0), (int) a.getShape().get(1)},
-                data));
+        return new FloatTensor(t.shape(), data);
     }
 }
