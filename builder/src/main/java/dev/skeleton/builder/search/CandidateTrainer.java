@@ -39,8 +39,11 @@ import java.util.Map;
  * what is judged after each round, and kept when best, is the mean of the parameters at the end of the last rounds
  * ({@link RoundAverage}), not the last round alone.
  *
- * <p>A candidate's outcome carries a noise margin: {@code noiseMargin} standard errors of the difference between
- * the prompt's validation metric and the candidate's best round, by the {@link PairedBootstrap}. The search
+ * <p>A candidate is judged by an estimate of its best round held out of the choice of that round
+ * ({@link HeldOutBest}: each half of the validation split scores the round the other half picked), not by the best
+ * round's own figure, the luckiest of several measurements on the same examples. The best round on the whole split
+ * is still what is kept and shipped. The outcome carries a noise margin: {@code noiseMargin} standard errors of the
+ * difference between the prompt's validation metric and that estimate, by the {@link PairedBootstrap}. The search
  * counts a candidate within the budget only when its metric minus that margin reaches the target. Without it,
  * the fastest candidate that happens to be lucky on the validation split ships: the best of several rounds, of
  * the fastest of several candidates, is an optimistic estimate, and on splits of 750-1,000 examples one standard
@@ -134,6 +137,8 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                 params.addFfnAdapters(layers, schedule.ffnRank(), schedule.training().seed());
             }
             Evaluation best = tuner.score(params, layers, validation, metric);
+            HeldOutBest heldOut = new HeldOutBest(metric, PromptTuner.gold(validation));
+            heldOut.offer(best.predicted());
             TaskSkeleton bestSkeleton = maker.make(params, ffnKept, headsKept);
             listener.epoch(candidate + " before re-tuning", 0, schedule.maxRounds(), Double.NaN, best.value());
             double firstRound = Double.NaN;
@@ -173,6 +178,7 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                 if (rounds == 1) {
                     firstRound = value.value();
                 }
+                heldOut.offer(value.predicted());
                 if (value.value() > best.value()) {
                     stale = 0;
                     best = value;
@@ -185,15 +191,20 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                         rate /= 2;
                     }
                 }
-                if (mayDrop(rounds, schedule.halveRate(), loweredRateTried) && best.value() < target + margin(best)
-                        && reachable(best.value(), firstRound, rounds) < target + margin(best)) {
+                Evaluation judged = heldOut.estimate();
+                if (mayDrop(rounds, schedule.halveRate(), loweredRateTried) && judged.value() < target + margin(judged)
+                        && reachable(judged.value(), firstRound, rounds) < target + margin(judged)) {
                     end = BudgetSearch.End.DROPPED_EARLY;
                     break;
                 }
             }
             bestSkeletons.put(candidate, bestSkeleton);
             finalRates.put(candidate, rate);
-            return new BudgetSearch.Outcome(best.value(), margin(best), rounds, end);
+            Evaluation judged = heldOut.estimate();
+            listener.epoch(String.format(Locale.ROOT, "%s, best round %.2f on the whole split; held out of the choice"
+                    + " of that round", candidate, 100 * best.value()), 0, schedule.maxRounds(), Double.NaN,
+                    judged.value());
+            return new BudgetSearch.Outcome(judged.value(), margin(judged), rounds, end);
         }
     }
 
