@@ -182,9 +182,9 @@ public final class ArtifactWriter {
                     .append(" training examples until its validation metric stopped improving")
                     .append(averageRounds(o) > 1 ? " (judged and kept: the mean of its parameters at the end of its"
                             + " last " + averageRounds(o) + " rounds)" : "")
-                    .append(". A candidate's validation figure is held out of the choice of its best round: each half"
-                            + " of the split scores the round the other half picked (cross-fitting), since the best"
-                            + " round's own figure is the luckiest of several measurements on the same examples:\n\n");
+                    .append(". A candidate's validation figure is its best round's less the luck of choosing that"
+                            + " round among its rounds (the mean optimism of the best round over bootstrap resamples of"
+                            + " the split): the best of several measurements on the same examples is optimistic:\n\n");
             md.append("| FFN keep | head keep | speed-up (range) | validation ").append(key)
                     .append(" | noise margin | dev ").append(key).append(" | rounds | warm start | outcome |\n")
                     .append("|---|---|---|---|---|---|---|---|---|\n");

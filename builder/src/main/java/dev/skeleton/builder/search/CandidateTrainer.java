@@ -17,6 +17,7 @@ import dev.skeleton.builder.train.Targets;
 import dev.skeleton.builder.train.TrainingDivergedException;
 import dev.skeleton.builder.train.TrainingListener;
 import dev.skeleton.builder.train.TrainingOptions;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,11 +40,10 @@ import java.util.Map;
  * what is judged after each round, and kept when best, is the mean of the parameters at the end of the last rounds
  * ({@link RoundAverage}), not the last round alone.
  *
- * <p>A candidate is judged by an estimate of its best round held out of the choice of that round
- * ({@link HeldOutBest}: each half of the validation split scores the round the other half picked), not by the best
- * round's own figure, the luckiest of several measurements on the same examples. The best round on the whole split
- * is still what is kept and shipped. The outcome carries a noise margin: {@code noiseMargin} standard errors of the
- * difference between the prompt's validation metric and that estimate, by the {@link PairedBootstrap}. The search
+ * <p>A candidate is judged by its best round's validation metric less the luck of having chosen that round among
+ * the trial's rounds ({@link SelectionBias}): the best of several measurements on the same examples is optimistic.
+ * The outcome carries a noise margin: {@code noiseMargin} standard errors of the difference between the prompt's
+ * validation metric and the best round's, by the {@link PairedBootstrap}. The search
  * counts a candidate within the budget only when its metric minus that margin reaches the target. Without it,
  * the fastest candidate that happens to be lucky on the validation split ships: the best of several rounds, of
  * the fastest of several candidates, is an optimistic estimate, and on splits of 750-1,000 examples one standard
@@ -137,8 +137,7 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                 params.addFfnAdapters(layers, schedule.ffnRank(), schedule.training().seed());
             }
             Evaluation best = tuner.score(params, layers, validation, metric);
-            HeldOutBest heldOut = new HeldOutBest(metric, PromptTuner.gold(validation));
-            heldOut.offer(best.predicted());
+            List<int[]> judgedRounds = new ArrayList<>(List.of(best.predicted()));
             TaskSkeleton bestSkeleton = maker.make(params, ffnKept, headsKept);
             listener.epoch(candidate + " before re-tuning", 0, schedule.maxRounds(), Double.NaN, best.value());
             double firstRound = Double.NaN;
@@ -178,7 +177,7 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                 if (rounds == 1) {
                     firstRound = value.value();
                 }
-                heldOut.offer(value.predicted());
+                judgedRounds.add(value.predicted());
                 if (value.value() > best.value()) {
                     stale = 0;
                     best = value;
@@ -191,20 +190,19 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                         rate /= 2;
                     }
                 }
-                Evaluation judged = heldOut.estimate();
-                if (mayDrop(rounds, schedule.halveRate(), loweredRateTried) && judged.value() < target + margin(judged)
-                        && reachable(judged.value(), firstRound, rounds) < target + margin(judged)) {
+                if (mayDrop(rounds, schedule.halveRate(), loweredRateTried) && best.value() < target + margin(best)
+                        && reachable(best.value(), firstRound, rounds) < target + margin(best)) {
                     end = BudgetSearch.End.DROPPED_EARLY;
                     break;
                 }
             }
             bestSkeletons.put(candidate, bestSkeleton);
             finalRates.put(candidate, rate);
-            Evaluation judged = heldOut.estimate();
-            listener.epoch(String.format(Locale.ROOT, "%s, best round %.2f on the whole split; held out of the choice"
-                    + " of that round", candidate, 100 * best.value()), 0, schedule.maxRounds(), Double.NaN,
-                    judged.value());
-            return new BudgetSearch.Outcome(judged.value(), margin(judged), rounds, end);
+            double judged = best.value() - SelectionBias.of(metric, PromptTuner.gold(validation), judgedRounds,
+                    schedule.training().seed());
+            listener.epoch(String.format(Locale.ROOT, "%s, best of %d rounds %.2f, less the luck of choosing it",
+                    candidate, judgedRounds.size(), 100 * best.value()), 0, schedule.maxRounds(), Double.NaN, judged);
+            return new BudgetSearch.Outcome(judged, margin(best), rounds, end);
         }
     }
 
