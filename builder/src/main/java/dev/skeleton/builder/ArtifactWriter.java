@@ -184,15 +184,18 @@ public final class ArtifactWriter {
                             + " last " + averageRounds(o) + " rounds)" : "")
                     .append(". A candidate's validation figure is its best round's less the luck of choosing that"
                             + " round among its rounds (the mean optimism of the best round over bootstrap resamples of"
-                            + " the split): the best of several measurements on the same examples is optimistic:\n\n");
+                            + " the split, in its own column): the best of several measurements on the same examples is"
+                            + " optimistic:\n\n");
             md.append("| FFN keep | head keep | speed-up (range) | validation ").append(key)
-                    .append(" | noise margin | dev ").append(key).append(" | rounds | warm start | outcome |\n")
-                    .append("|---|---|---|---|---|---|---|---|---|\n");
+                    .append(" | luck of the best round | noise margin | dev ").append(key)
+                    .append(" | rounds | warm start | outcome |\n")
+                    .append("|---|---|---|---|---|---|---|---|---|---|\n");
             for (CandidateResult c : r.candidates()) {
                 md.append(String.format(Locale.ROOT,
-                        "| %.2f | %.2f | %.2fx (%.2f-%.2f) | %s | %s | %s | %s | %s | %s |%n",
+                        "| %.2f | %.2f | %.2fx (%.2f-%.2f) | %s | %s | %s | %s | %s | %s | %s |%n",
                         c.candidate().ffnKeep(), c.candidate().headKeep(), c.speed().median(), c.speed().min(),
-                        c.speed().max(), percent(c.validation()), percent(c.margin()), percent(c.dev()),
+                        c.speed().max(), percent(c.validation()), percent(c.selectionBias()), percent(c.margin()),
+                        percent(c.dev()),
                         c.rounds() == 0 ? "-" : Integer.toString(c.rounds()),
                         !c.status().tried() ? "-" : c.warmStart() == null ? "prompt" : c.warmStart().toString(),
                         c.status().meaning()));

@@ -79,7 +79,10 @@ public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric
         validation.put("prompt", promptMetrics.validation());
         validation.put("skeleton", ships() ? shipped.validation() : null);
         candidates.stream().filter(c -> c.status() == CandidateResult.Status.CHOSEN).findFirst()
-                .ifPresent(c -> validation.put("skeleton_noise_margin", c.margin()));
+                .ifPresent(c -> {
+                    validation.put("skeleton_selection_bias", c.selectionBias());
+                    validation.put("skeleton_noise_margin", c.margin());
+                });
         validation.put("majority", learning.majority());
         if (!Double.isNaN(linearProbe.validation())) {
             validation.put("linear_probe", linearProbe.validation());

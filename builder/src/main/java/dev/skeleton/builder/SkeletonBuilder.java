@@ -262,7 +262,8 @@ public final class SkeletonBuilder {
             for (BudgetSearch.Decision d : search.decisions()) {
                 boolean tried = d.outcome() != null;
                 candidates.add(new CandidateResult(d.candidate(), speeds.get(d.candidate()), d.status(),
-                        tried ? d.outcome().validation() : Double.NaN, tried ? d.outcome().margin() : Double.NaN,
+                        tried ? d.outcome().validation() : Double.NaN,
+                        tried ? d.outcome().selectionBias() : Double.NaN, tried ? d.outcome().margin() : Double.NaN,
                         tried ? dev(trainer.best(d.candidate())) : Double.NaN,
                         tried ? d.outcome().rounds() : 0, d.warmStart()));
             }

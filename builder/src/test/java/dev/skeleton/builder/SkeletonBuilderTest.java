@@ -94,12 +94,14 @@ class SkeletonBuilderTest {
         assertThat(root.resolve("skeletons/sst2/report.md")).content()
                 .contains("validation accuracy", "test build", "distilled the full model", "linear probe",
                         "fastest first", "Did the task learn?", "int8 weights (`engine.precision=int8`)",
-                        "less its noise margin", "| noise margin |",
+                        "less its noise margin", "| luck of the best round | noise margin |",
                         "the mean of its parameters at the end of its last 2 rounds");
         assertThat(fastest.margin()).as("one paired standard error of its difference to the prompt")
                 .isGreaterThanOrEqualTo(0.0).isLessThan(1.0);
+        assertThat(fastest.selectionBias()).as("the luck of the best of its rounds").isBetween(0.0, 1.0);
         assertThat(result.summary().get("validation")).asInstanceOf(InstanceOfAssertFactories.MAP)
-                .containsEntry("skeleton_noise_margin", fastest.margin());
+                .containsEntry("skeleton_noise_margin", fastest.margin())
+                .containsEntry("skeleton_selection_bias", fastest.selectionBias());
         // int8: the shipped skeleton scored and timed as an int8 engine serves it
         assertThat(result.int8().metrics().validation()).isBetween(0.0, 1.0);
         assertThat(result.int8().metrics().dev()).isBetween(0.0, 1.0);

@@ -52,13 +52,15 @@ public final class BudgetSearch {
     /**
      * How a trial went.
      *
-     * @param validation best validation metric it reached
-     * @param margin     how far above the target the metric must be to count as within the budget: the allowance
-     *                   for the validation split's noise (0: none)
-     * @param rounds     re-tuning rounds it ran
-     * @param end        why it ended
+     * @param validation    validation metric of its best round, less {@code selectionBias}
+     * @param selectionBias what the best round owes to having been chosen among the trial's rounds
+     *                      ({@link SelectionBias}), already taken off {@code validation}
+     * @param margin        how far above the target the metric must be to count as within the budget: the
+     *                      allowance for the validation split's noise (0: none)
+     * @param rounds        re-tuning rounds it ran
+     * @param end           why it ended
      */
-    public record Outcome(double validation, double margin, int rounds, End end) {
+    public record Outcome(double validation, double selectionBias, double margin, int rounds, End end) {
 
         /** Whether it reached {@code target} with its margin to spare. */
         boolean reached(double target) {

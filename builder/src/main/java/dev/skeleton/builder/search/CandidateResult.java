@@ -4,19 +4,21 @@ package dev.skeleton.builder.search;
  * What the build learned about one candidate shape, for the report: its speed always, its metrics when it
  * was re-tuned.
  *
- * @param candidate  the shape
- * @param speed      its speed-up over the prompt on the full model
- * @param status     what the search did with it
- * @param validation metric on the validation split after re-tuning (NaN when not tried)
- * @param margin     its noise margin: how far above the budget the validation metric had to be (NaN when not tried)
- * @param dev        metric on the dev file, reported only, never used to choose (NaN when not tried)
- * @param rounds     re-tuning rounds it ran (0 when not tried)
- * @param warmStart  the candidate whose tuned prompt and head it started from, or null for the prompt on the
- *                   full model
+ * @param candidate     the shape
+ * @param speed         its speed-up over the prompt on the full model
+ * @param status        what the search did with it
+ * @param validation    metric on the validation split of its best re-tuning round, less {@code selectionBias} (NaN
+ *                      when not tried)
+ * @param selectionBias what the best round owed to having been chosen among its rounds (NaN when not tried)
+ * @param margin        its noise margin: how far above the budget the validation metric had to be (NaN when not
+ *                      tried)
+ * @param dev           metric on the dev file, reported only, never used to choose (NaN when not tried)
+ * @param rounds        re-tuning rounds it ran (0 when not tried)
+ * @param warmStart     the candidate whose tuned prompt and head it started from, or null for the prompt on the
+ *                      full model
  */
-public record CandidateResult(Candidate candidate, Speed speed, Status status, double validation, double margin,
-        double dev,
-        int rounds, Candidate warmStart) {
+public record CandidateResult(Candidate candidate, Speed speed, Status status, double validation,
+        double selectionBias, double margin, double dev, int rounds, Candidate warmStart) {
 
     /** A speed-up measured with interleaved repetitions: the median of paired ratios and their spread. */
     public record Speed(double median, double min, double max) {}

@@ -198,11 +198,12 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
             }
             bestSkeletons.put(candidate, bestSkeleton);
             finalRates.put(candidate, rate);
-            double judged = best.value() - SelectionBias.of(metric, PromptTuner.gold(validation), judgedRounds,
+            double luck = SelectionBias.of(metric, PromptTuner.gold(validation), judgedRounds,
                     schedule.training().seed());
             listener.epoch(String.format(Locale.ROOT, "%s, best of %d rounds %.2f, less the luck of choosing it",
-                    candidate, judgedRounds.size(), 100 * best.value()), 0, schedule.maxRounds(), Double.NaN, judged);
-            return new BudgetSearch.Outcome(judged, margin(best), rounds, end);
+                    candidate, judgedRounds.size(), 100 * best.value()), 0, schedule.maxRounds(), Double.NaN,
+                    best.value() - luck);
+            return new BudgetSearch.Outcome(best.value() - luck, luck, margin(best), rounds, end);
         }
     }
 

@@ -29,7 +29,7 @@ final class SelectionBias {
 
     /**
      * The mean optimism, as a fraction, of taking the best of {@code rounds} (each a prediction per validation
-     * example, in the order of {@code gold}) by {@code metric}: 0 with a single round.
+     * example, in the order of {@code gold}) by {@code metric}: 0 with a single round, never below 0.
      */
     static double of(GlueMetric metric, int[] gold, List<int[]> rounds, long seed) {
         int n = gold.length;
@@ -67,6 +67,8 @@ final class SelectionBias {
             }
             sum += bestValue - onSplit[best];
         }
-        return sum / RESAMPLES;
+        // each term is at least the resample's own luck on the split's best round, which averages to 0 but not
+        // exactly: a trial is never credited for luck
+        return Math.max(0, sum / RESAMPLES);
     }
 }

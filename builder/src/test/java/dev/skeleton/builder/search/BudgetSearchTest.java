@@ -40,7 +40,7 @@ class BudgetSearchTest {
         return new BudgetSearch(target, m -> { }).search(grid(), (c, warm) -> {
             record.tried().add(c);
             record.warmStarts().add(warm);
-            return new Outcome(metric.applyAsDouble(c), 0, 2, BudgetSearch.End.CONVERGED);
+            return new Outcome(metric.applyAsDouble(c), 0, 0, 2, BudgetSearch.End.CONVERGED);
         });
     }
 
@@ -102,7 +102,7 @@ class BudgetSearchTest {
             @Override
             public Outcome run(Candidate candidate, Candidate warmStart) {
                 tried.add(candidate);
-                return new Outcome(accuracy(candidate), 0, 2, BudgetSearch.End.CONVERGED);
+                return new Outcome(accuracy(candidate), 0, 0, 2, BudgetSearch.End.CONVERGED);
             }
 
             @Override
@@ -128,8 +128,8 @@ class BudgetSearchTest {
         Candidate large = new Candidate(0.5, 1.0);
         // both are above the target of 0.90, but the small one by less than its margin
         BudgetSearch.Result result = new BudgetSearch(0.90, m -> { }).search(List.of(small, large),
-                (c, warm) -> c.equals(small) ? new Outcome(0.91, 0.02, 2, BudgetSearch.End.CONVERGED)
-                        : new Outcome(0.93, 0.02, 2, BudgetSearch.End.CONVERGED));
+                (c, warm) -> c.equals(small) ? new Outcome(0.91, 0, 0.02, 2, BudgetSearch.End.CONVERGED)
+                        : new Outcome(0.93, 0, 0.02, 2, BudgetSearch.End.CONVERGED));
 
         assertThat(result.decisions()).extracting(Decision::status)
                 .containsExactly(Status.MISSED_BUDGET, Status.CHOSEN);
@@ -141,8 +141,8 @@ class BudgetSearchTest {
         Candidate large = new Candidate(0.5, 1.0);
         Candidate small = new Candidate(0.1, 0.5);
         BudgetSearch.Result result = new BudgetSearch(0.9, m -> { }).search(List.of(small, large),
-                (c, warm) -> c.equals(large) ? new Outcome(0.5, 0, 1, BudgetSearch.End.DIVERGED)
-                        : new Outcome(0.95, 0, 2, BudgetSearch.End.CONVERGED));
+                (c, warm) -> c.equals(large) ? new Outcome(0.5, 0, 0, 1, BudgetSearch.End.DIVERGED)
+                        : new Outcome(0.95, 0, 0, 2, BudgetSearch.End.CONVERGED));
 
         assertThat(result.decisions()).extracting(Decision::status).containsExactly(Status.CHOSEN, Status.DIVERGED);
         assertThat(result.chosen()).as("the smaller candidate was still tried").isEqualTo(small);
@@ -152,7 +152,7 @@ class BudgetSearchTest {
     void shouldMarkATrialThatGaveUpEarly() {
         Map<Candidate, Outcome> outcomes = Map.of();
         BudgetSearch.Result result = new BudgetSearch(0.9, m -> { }).search(List.of(new Candidate(0.1, 1.0)),
-                (c, warm) -> outcomes.getOrDefault(c, new Outcome(0.5, 0, 1, BudgetSearch.End.DROPPED_EARLY)));
+                (c, warm) -> outcomes.getOrDefault(c, new Outcome(0.5, 0, 0, 1, BudgetSearch.End.DROPPED_EARLY)));
 
         assertThat(result.decisions().get(0).status()).isEqualTo(Status.DROPPED_EARLY);
         assertThat(result.chosen()).isNull();
@@ -162,7 +162,7 @@ class BudgetSearchTest {
     void shouldLogAReachedCandidateAsTheFastestSoFarNotAsSlowerThanTheChosenOne() {
         List<String> log = new ArrayList<>();
         new BudgetSearch(0.82, log::add).search(grid(),
-                (c, warm) -> new Outcome(accuracy(c), 0, 2, BudgetSearch.End.CONVERGED));
+                (c, warm) -> new Outcome(accuracy(c), 0, 0, 2, BudgetSearch.End.CONVERGED));
 
         List<String> reached = log.stream().filter(m -> m.contains("within the budget")).toList();
         assertThat(reached).isNotEmpty().allMatch(m -> m.contains("within the budget, the fastest so far"));
