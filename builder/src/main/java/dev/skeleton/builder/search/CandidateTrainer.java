@@ -34,21 +34,19 @@ import java.util.Map;
  * warm-started trial lost 1-5 points of validation accuracy in its first round, 2026-12-06); such a trial is not
  * dropped early before a round at a lowered rate ({@link #mayDrop}). Not the default: on a small task (four rounds
  * per trial) the halving cut rounds that the full rate would have used, and on SST-2's leak-free split no shape
- * cleared the budget with it (README). It gives
- * up early when the candidate cannot be expected to reach the target any more ({@link #reachable}), starts no round
- * that would end after the build's {@link TimeLimit}, and ends a candidate whose re-tuning diverged. The parameters
- * of each candidate's best round are kept, so the chosen one ships as validated. With {@code averageRounds} above 1,
- * what is judged after each round, and kept when best, is the mean of the parameters at the end of the last rounds
- * ({@link RoundAverage}), not the last round alone.
+ * cleared the budget with it (README). It gives up early when the candidate cannot be expected to reach the target
+ * any more ({@link #reachable}), starts no round that would end after the build's {@link TimeLimit}, and ends a
+ * candidate whose re-tuning diverged. The parameters of each candidate's best round are kept, so the chosen one
+ * ships as validated. With {@code averageRounds} above 1, what is judged after each round, and kept when best, is the
+ * mean of the parameters at the end of the last rounds ({@link RoundAverage}), not the last round alone.
  *
  * <p>A candidate is judged by its best round's validation metric less the luck of having chosen that round among
  * the trial's rounds ({@link SelectionBias}): the best of several measurements on the same examples is optimistic.
  * The outcome carries a noise margin: {@code noiseMargin} standard errors of the difference between the prompt's
- * validation metric and the best round's, by the {@link PairedBootstrap}. The search
- * counts a candidate within the budget only when its metric minus that margin reaches the target. Without it,
- * the fastest candidate that happens to be lucky on the validation split ships: the best of several rounds, of
- * the fastest of several candidates, is an optimistic estimate, and on splits of 750-1,000 examples one standard
- * error is most of a one-point budget.
+ * validation metric and the best round's, by the {@link PairedBootstrap}. The search counts a candidate within the
+ * budget only when its metric minus that margin reaches the target. Without it, the fastest candidate that happens
+ * to be lucky on the validation split ships: the best of several rounds, of the fastest of several candidates, is an
+ * optimistic estimate, and on splits of 750-1,000 examples one standard error is most of a one-point budget.
  */
 public final class CandidateTrainer implements BudgetSearch.Trial {
 
@@ -84,6 +82,8 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
     private final List<LabeledExample> train;
     private final Targets targets;
     private final List<LabeledExample> validation;
+    /** The validation split's gold labels, in its order: what every validation prediction is scored against. */
+    private final int[] gold;
     private final GlueMetric metric;
     private final Schedule schedule;
     private final Evaluation promptValidation;
@@ -117,6 +117,7 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
         this.train = train;
         this.targets = targets;
         this.validation = validation;
+        this.gold = PromptTuner.gold(validation);
         this.metric = metric;
         this.schedule = schedule;
         this.promptValidation = promptValidation;
@@ -192,17 +193,17 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                         rate /= 2;
                     }
                 }
-                if (mayDrop(rounds, minRounds, schedule.halveRate(), loweredRateTried)
-                        && best.value() < target + margin(best)
-                        && reachable(best.value(), firstRound, rounds) < target + margin(best)) {
-                    end = BudgetSearch.End.DROPPED_EARLY;
-                    break;
+                if (mayDrop(rounds, minRounds, schedule.halveRate(), loweredRateTried)) {
+                    double needed = target + margin(best);
+                    if (best.value() < needed && reachable(best.value(), firstRound, rounds) < needed) {
+                        end = BudgetSearch.End.DROPPED_EARLY;
+                        break;
+                    }
                 }
             }
             bestSkeletons.put(candidate, bestSkeleton);
             finalRates.put(candidate, rate);
-            double luck = SelectionBias.of(metric, PromptTuner.gold(validation), judgedRounds,
-                    schedule.training().seed());
+            double luck = SelectionBias.of(metric, gold, judgedRounds, schedule.training().seed());
             listener.epoch(String.format(Locale.ROOT, "%s, best of %d rounds %.2f, less the luck of choosing it",
                     candidate, judgedRounds.size(), 100 * best.value()), 0, schedule.maxRounds(), Double.NaN,
                     best.value() - luck);
@@ -250,9 +251,8 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
 
     /** {@code noiseMargin} paired standard errors of the candidate's difference to the prompt on validation. */
     private double margin(Evaluation candidate) {
-        return noiseMargin == 0 ? 0 : noiseMargin * PairedBootstrap.standardError(metric,
-                PromptTuner.gold(validation), promptValidation.predicted(), candidate.predicted(),
-                schedule.training().seed());
+        return noiseMargin == 0 ? 0 : noiseMargin * PairedBootstrap.standardError(metric, gold,
+                promptValidation.predicted(), candidate.predicted(), schedule.training().seed());
     }
 
     /**
