@@ -174,7 +174,9 @@ public final class ArtifactWriter {
             md.append(String.format(Locale.ROOT, "With int8 weights (`engine.precision=int8`, not chosen on: reported) "
                     + "the skeleton is **%.2fx** the fp32 prompt on the full model (range %.2f-%.2fx, timed the same "
                     + "way).%n%n", r.int8().speed().median(), r.int8().speed().min(), r.int8().speed().max()));
-            md.append("Candidates, fastest first (plot: `sweep.png`). Each was localized from the same attribution "
+            md.append("Candidates, fastest first by the linear time model fitted to all their timings, which ordered "
+                    + "the search (its speed-up in the column \"fitted\"; measured ones are noisier and can swap near "
+                    + "ties; plot: `sweep.png`). Each was localized from the same attribution "
                     + "scores, warm-started from the smallest candidate within the budget that keeps all it keeps "
                     + "(else the prompt), and re-tuned (prompt, head").append("0".equals(o.get("ffn_rank")) ? ""
                             : " and a rank-" + o.get("ffn_rank") + " update of each layer's kept FFN weights")
@@ -186,16 +188,16 @@ public final class ArtifactWriter {
                             + " round among its rounds (the mean optimism of the best round over bootstrap resamples of"
                             + " the split, in its own column): the best of several measurements on the same examples is"
                             + " optimistic:\n\n");
-            md.append("| FFN keep | head keep | speed-up (range) | validation ").append(key)
+            md.append("| FFN keep | head keep | speed-up (range) | fitted | validation ").append(key)
                     .append(" | luck of the best round | noise margin | dev ").append(key)
                     .append(" | rounds | warm start | outcome |\n")
-                    .append("|---|---|---|---|---|---|---|---|---|---|\n");
+                    .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (CandidateResult c : r.candidates()) {
                 md.append(String.format(Locale.ROOT,
-                        "| %.2f | %.2f | %.2fx (%.2f-%.2f) | %s | %s | %s | %s | %s | %s | %s |%n",
+                        "| %.2f | %.2f | %.2fx (%.2f-%.2f) | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                         c.candidate().ffnKeep(), c.candidate().headKeep(), c.speed().median(), c.speed().min(),
-                        c.speed().max(), percent(c.validation()), percent(c.selectionBias()), percent(c.margin()),
-                        percent(c.dev()),
+                        c.speed().max(), speedup(c.fittedSpeedup()), percent(c.validation()),
+                        percent(c.selectionBias()), percent(c.margin()), percent(c.dev()),
                         c.rounds() == 0 ? "-" : Integer.toString(c.rounds()),
                         !c.status().tried() ? "-" : c.warmStart() == null ? "prompt" : c.warmStart().toString(),
                         c.status().meaning()));
@@ -215,6 +217,10 @@ public final class ArtifactWriter {
         md.append("Options: `").append(new TreeMap<>(o)).append("`\n\nData: `")
                 .append(new TreeMap<>(p.getProvenance().getDataHashes())).append("`\n");
         return md.toString();
+    }
+
+    private static String speedup(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.2fx", value);
     }
 
     private static double chosenMargin(BuildResult r) {

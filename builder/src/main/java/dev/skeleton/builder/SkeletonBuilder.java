@@ -19,6 +19,7 @@ import dev.skeleton.builder.search.CandidateSpeeds;
 import dev.skeleton.builder.search.CandidateTrainer;
 import dev.skeleton.builder.search.CandidateTrainer.SkeletonMaker;
 import dev.skeleton.builder.search.LearningCheck;
+import dev.skeleton.builder.search.SpeedModel;
 import dev.skeleton.builder.search.TimeLimit;
 import dev.skeleton.builder.torch.TaskParameters;
 import dev.skeleton.builder.torch.TorchEncoder;
@@ -52,9 +53,10 @@ import java.util.function.Consumer;
  * Builds a task skeleton from labeled data, the method of Skeleton (arXiv 2404.11916), and picks its shape by
  * itself: a validation split is held out of the training data; prompt tuning on the frozen base model; a check
  * that the task learned at all ({@link LearningCheck}); attribution of every FFN neuron and attention head, once;
- * the speed of every candidate shape, measured together on the serving engine ({@link CandidateSpeeds}); then the
- * {@link BudgetSearch} re-tunes candidates ({@link CandidateTrainer}) until it finds the fastest whose validation
- * metric is within the accuracy budget of the prompt's. The dev file is evaluated for the report only. Writing
+ * the speed of every candidate shape, measured together on the serving engine ({@link CandidateSpeeds}) and ordered
+ * by a time model fitted to those timings ({@link SpeedModel}); then the {@link BudgetSearch} re-tunes candidates
+ * ({@link CandidateTrainer}) until it finds the fastest whose validation metric is within the accuracy budget of
+ * the prompt's. The dev file is evaluated for the report only. Writing
  * the artifacts is {@link ArtifactWriter}'s job.
  */
 public final class SkeletonBuilder {
@@ -248,8 +250,17 @@ public final class SkeletonBuilder {
                     o.noiseMargin(), listener);
 
             Map<Candidate, Speed> speeds = speeds(params, prompt, trainer);
-            List<Candidate> fastestFirst = speeds.keySet().stream()
-                    .sorted(Comparator.comparingDouble((Candidate c) -> -speeds.get(c).median())).toList();
+            SpeedModel model = SpeedModel.fit(speeds);
+            List<Candidate> fastestFirst;
+            if (model == null) {
+                log.accept("speed: no linear time model fits these timings; candidates ordered by measured speed-up");
+                fastestFirst = speeds.keySet().stream()
+                        .sorted(Comparator.comparingDouble((Candidate c) -> -speeds.get(c).median())).toList();
+            } else {
+                log.accept(String.format(Locale.ROOT, "speed: candidates ordered by the fitted %s (within %.1f%% of "
+                        + "every timing)", model, 100 * model.worstResidual(speeds)));
+                fastestFirst = model.fastestFirst(speeds);
+            }
             log.accept(String.format(Locale.ROOT, "search: the fastest of %d candidates with validation %s >= %.2f "
                     + "(the prompt's %.2f minus %.2f points) by %.1f standard errors of its difference to the prompt%s",
                     speeds.size(), metric.key(), 100 * target, 100 * promptValidation.value(), o.maxDrop(),
@@ -261,7 +272,8 @@ public final class SkeletonBuilder {
             List<CandidateResult> candidates = new ArrayList<>();
             for (BudgetSearch.Decision d : search.decisions()) {
                 boolean tried = d.outcome() != null;
-                candidates.add(new CandidateResult(d.candidate(), speeds.get(d.candidate()), d.status(),
+                candidates.add(new CandidateResult(d.candidate(), speeds.get(d.candidate()),
+                        model == null ? Double.NaN : model.speedup(d.candidate()), d.status(),
                         tried ? d.outcome().validation() : Double.NaN,
                         tried ? d.outcome().selectionBias() : Double.NaN, tried ? d.outcome().margin() : Double.NaN,
                         tried ? dev(trainer.best(d.candidate())) : Double.NaN,

@@ -11,14 +11,14 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Finds the fastest candidate whose validation metric reaches a target with its noise margin to spare
- * ({@link Outcome#margin}), re-tuning as few candidates as it can.
- * Candidates come sorted by measured speed. The search assumes what pruning experiments show: keeping fewer units
- * never helps accuracy. So when a candidate reaches the target, every slower one is settled (it cannot be the
- * answer), and when one misses it, every candidate that keeps less in both dimensions is settled too (it would
- * miss as well). Each round tries the open candidate of median speed, which settles about half of the rest
- * either way: a handful of trials instead of the whole grid. When the build's time limit comes, the candidates
- * not tried yet are settled and the fastest one found within the budget so far is chosen.
+ * Finds the fastest candidate whose validation metric reaches a target with its noise margin to spare ({@link
+ * Outcome#margin}), re-tuning as few candidates as it can. Candidates come sorted by speed ({@link SpeedModel}). The
+ * search assumes what pruning experiments show: keeping fewer units never helps accuracy. So when a candidate reaches
+ * the target, every slower one is settled (it cannot be the answer), and when one misses it, every candidate that
+ * keeps less in both dimensions is settled too (it would miss as well). Each round tries the open candidate of median
+ * speed, which settles about half of the rest either way: a handful of trials instead of the whole grid. When the
+ * build's time limit comes, the candidates not tried yet are settled and the fastest one found within the budget so
+ * far is chosen.
  *
  * <p>A trial is warm-started from the smallest candidate already within the budget that keeps everything the
  * new one keeps (gradual pruning: it only has to recover from the units removed since), else from the prompt

@@ -5,7 +5,9 @@ package dev.skeleton.builder.search;
  * was re-tuned.
  *
  * @param candidate     the shape
- * @param speed         its speed-up over the prompt on the full model
+ * @param speed         its speed-up over the prompt on the full model, measured
+ * @param fittedSpeedup its speed-up by the {@link SpeedModel} fitted to every candidate's timing, which ordered the
+ *                      search (NaN when no model fitted)
  * @param status        what the search did with it
  * @param validation    metric on the validation split of its best re-tuning round, less {@code selectionBias} (NaN
  *                      when not tried)
@@ -17,8 +19,8 @@ package dev.skeleton.builder.search;
  * @param warmStart     the candidate whose tuned prompt and head it started from, or null for the prompt on the
  *                      full model
  */
-public record CandidateResult(Candidate candidate, Speed speed, Status status, double validation,
-        double selectionBias, double margin, double dev, int rounds, Candidate warmStart) {
+public record CandidateResult(Candidate candidate, Speed speed, double fittedSpeedup, Status status,
+        double validation, double selectionBias, double margin, double dev, int rounds, Candidate warmStart) {
 
     /** A speed-up measured with interleaved repetitions: the median of paired ratios and their spread. */
     public record Speed(double median, double min, double max) {}
