@@ -6,6 +6,7 @@ import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.builder.search.Candidate;
 import dev.skeleton.builder.search.CandidateResult;
 import dev.skeleton.builder.search.CandidateSpeeds;
+import dev.skeleton.builder.search.ValidationRounds;
 import dev.skeleton.engine.skeleton.AtomicFiles;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import java.io.IOException;
@@ -13,11 +14,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Writes a build's artifacts: {@code prompts/TASK/prompt.avro} (prompt and head on the full model),
@@ -79,6 +82,7 @@ public final class ArtifactWriter {
             return;
         }
         AtomicFiles.writeString(dir.resolve("localization.json"), localizationJson(r));
+        AtomicFiles.writeString(dir.resolve("validation-rounds.tsv"), validationRoundsTsv(r.validationRounds()));
         AtomicFiles.writeString(dir.resolve("report.md"), report(r, command));
         AtomicFiles.writeString(dir.resolve("sweep.json"), json(Map.of("task", task, "metric", r.metric().key(),
                 "summary", r.summary(), "candidates", r.candidates())));
@@ -217,6 +221,29 @@ public final class ArtifactWriter {
         md.append("Options: `").append(new TreeMap<>(o)).append("`\n\nData: `")
                 .append(new TreeMap<>(p.getProvenance().getDataHashes())).append("`\n");
         return md.toString();
+    }
+
+    /**
+     * One row per prediction vector, labels as indices separated by commas: the gold labels, the prompt's, then each
+     * judged round of each trial, in the order tried.
+     */
+    static String validationRoundsTsv(ValidationRounds v) {
+        StringBuilder tsv = new StringBuilder("# every prediction the budget search judged on the validation split\n"
+                + "candidate\tround\tlabels\n");
+        row(tsv, "gold", 0, v.gold());
+        row(tsv, "prompt", 0, v.prompt());
+        v.rounds().forEach((c, rounds) -> {
+            for (int i = 0; i < rounds.size(); i++) {
+                row(tsv, c.toString(), i, rounds.get(i));
+            }
+        });
+        return tsv.toString();
+    }
+
+    private static void row(StringBuilder tsv, String name, int round, int[] labels) {
+        tsv.append(name).append('\t').append(round).append('\t')
+                .append(Arrays.stream(labels).mapToObj(Integer::toString).collect(Collectors.joining(",")))
+                .append('\n');
     }
 
     private static String speedup(double value) {

@@ -4,6 +4,7 @@ import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.builder.search.Candidate;
 import dev.skeleton.builder.search.CandidateResult;
 import dev.skeleton.builder.search.LearningCheck;
+import dev.skeleton.builder.search.ValidationRounds;
 import dev.skeleton.builder.train.Attribution;
 import dev.skeleton.builder.train.GlueMetric;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param candidates         every candidate of the search, fastest first (empty when nothing ships)
  * @param maxDrop            the accuracy budget in points
  * @param scores             attribution scores that localized the candidates (null when nothing ships)
+ * @param validationRounds   every prediction the search judged on the validation split (null when nothing ships)
  * @param trainExamples      training examples used (after holding out validation)
  * @param validationExamples validation examples held out
  * @param leftOut            training examples left out because a validation example contains them
@@ -36,8 +38,9 @@ import java.util.Map;
  */
 public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric metric, Metrics promptMetrics,
         Metrics shipped, Metrics linearProbe, LearningCheck learning, Candidate chosen, CandidateResult.Speed speed,
-        Int8 int8, List<CandidateResult> candidates, double maxDrop, Attribution.Scores scores, int trainExamples,
-        int validationExamples, int leftOut, int devExamples, double seconds) {
+        Int8 int8, List<CandidateResult> candidates, double maxDrop, Attribution.Scores scores,
+        ValidationRounds validationRounds, int trainExamples, int validationExamples, int leftOut, int devExamples,
+        double seconds) {
 
     /**
      * A metric on both splits.

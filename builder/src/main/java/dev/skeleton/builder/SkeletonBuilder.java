@@ -21,6 +21,7 @@ import dev.skeleton.builder.search.CandidateTrainer.SkeletonMaker;
 import dev.skeleton.builder.search.LearningCheck;
 import dev.skeleton.builder.search.SpeedModel;
 import dev.skeleton.builder.search.TimeLimit;
+import dev.skeleton.builder.search.ValidationRounds;
 import dev.skeleton.builder.torch.TaskParameters;
 import dev.skeleton.builder.torch.TorchEncoder;
 import dev.skeleton.builder.torch.TorchLayer;
@@ -135,7 +136,7 @@ public final class SkeletonBuilder {
             log.accept(learning.message());
             if (!learning.learned() && !o.allowWeak()) {
                 return new BuildResult(prompt, null, metric, promptMetrics, Metrics.NONE, probe, learning, null, null,
-                        null, List.of(), o.maxDrop(), null, split.train().size(), split.validation().size(),
+                        null, List.of(), o.maxDrop(), null, null, split.train().size(), split.validation().size(),
                         split.leftOut(), dev.examples().size(), secondsSince(started));
             }
             Searched searched = run.search(params, prompt, promptValidation);
@@ -159,7 +160,8 @@ public final class SkeletonBuilder {
                     withMetrics(prompt, Map.of("dev_" + key, promptMetrics.dev(), "validation_" + key,
                             promptMetrics.validation(), "build_seconds", seconds)),
                     withMetrics(skeleton, skeletonMetrics), metric, promptMetrics, shipped, probe, learning, chosen,
-                    speed, int8, searched.candidates(), o.maxDrop(), searched.scores(), split.train().size(),
+                    speed, int8, searched.candidates(), o.maxDrop(), searched.scores(), searched.validationRounds(),
+                    split.train().size(),
                     split.validation().size(), split.leftOut(), dev.examples().size(), seconds);
         }
     }
@@ -171,9 +173,10 @@ public final class SkeletonBuilder {
      * @param chosen     the shipped shape, {@link Candidate#FULL} when none reached the budget
      * @param skeleton   the chosen candidate's re-tuned skeleton (null when none reached the budget)
      * @param scores     the attribution scores that localized the candidates
+     * @param validationRounds every prediction the trials judged on the validation split
      */
     private record Searched(List<CandidateResult> candidates, Candidate chosen, TaskSkeleton skeleton,
-            Attribution.Scores scores) {}
+            Attribution.Scores scores, ValidationRounds validationRounds) {}
 
     /** One build's data and machinery, and its phases after the data is read, in order. */
     private final class Run {
@@ -281,10 +284,11 @@ public final class SkeletonBuilder {
             }
             if (search.chosen() == null) {
                 log.accept("no candidate reached the budget: shipping the prompt on the full model (nothing removed)");
-                return new Searched(candidates, Candidate.FULL, null, scores);
+                return new Searched(candidates, Candidate.FULL, null, scores, trainer.validationRounds());
             }
             log.accept("chosen: " + search.chosen() + ", the fastest within the budget");
-            return new Searched(candidates, search.chosen(), trainer.best(search.chosen()), scores);
+            return new Searched(candidates, search.chosen(), trainer.best(search.chosen()), scores,
+                    trainer.validationRounds());
         }
 
         /** Gold labels, or a mix with the full model's predictions when distilling. */

@@ -63,8 +63,9 @@ class SkeletonBuilderTest {
         assertThat(result.validationExamples()).isEqualTo(8);
         assertThat(result.candidates()).extracting(CandidateResult::candidate).containsExactlyInAnyOrder(
                 new Candidate(0.1, 0.75), new Candidate(0.1, 1.0), new Candidate(0.5, 0.75), new Candidate(0.5, 1.0));
-        assertThat(result.candidates()).as("fastest first").isSortedAccordingTo(
-                Comparator.comparingDouble((CandidateResult c) -> -c.speed().median()));
+        assertThat(result.candidates()).as("fastest first, by the time model fitted to their timings")
+                .allSatisfy(c -> assertThat(c.fittedSpeedup()).isPositive())
+                .isSortedAccordingTo(Comparator.comparingDouble((CandidateResult c) -> -c.fittedSpeedup()));
         CandidateResult fastest = result.candidates().get(0);
         assertThat(result.chosen()).as("everything is within a 100-point budget").isEqualTo(fastest.candidate());
         assertThat(fastest.status()).isEqualTo(CandidateResult.Status.CHOSEN);
@@ -108,6 +109,10 @@ class SkeletonBuilderTest {
         assertThat(result.int8().speed().median()).isPositive();
         assertThat(result.summary()).containsKey("int8");
         assertThat(root.resolve("skeletons/sst2/localization.json")).exists();
+        assertThat(root.resolve("skeletons/sst2/validation-rounds.tsv")).as("every judged prediction, for audits")
+                .content().contains("gold\t0\t", "prompt\t0\t", fastest.candidate() + "\t1\t")
+                .satisfies(tsv -> assertThat(tsv.lines().filter(l -> !l.startsWith("#") && !l.startsWith("candidate")))
+                        .allSatisfy(l -> assertThat(l.split("\t")[2].split(",")).hasSize(8)));
         assertThat(root.resolve("skeletons/sst2/sweep.png")).isNotEmptyFile();
         assertThat(root.resolve("skeletons/sst2/sweep.json")).content().contains("\"speed\"", "\"validation\"");
         assertThat(result.summary()).containsKeys("task", "version", "metric", "prompt", "skeleton", "validation",

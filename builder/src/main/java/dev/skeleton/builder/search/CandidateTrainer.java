@@ -19,6 +19,7 @@ import dev.skeleton.builder.train.TrainingListener;
 import dev.skeleton.builder.train.TrainingOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,6 +98,8 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
     static final int PATIENCE = 2;
 
     private final Map<Candidate, TaskSkeleton> bestSkeletons = new HashMap<>();
+    /** Each tried candidate's judged rounds' validation predictions, in the order tried. */
+    private final Map<Candidate, List<int[]>> judged = new LinkedHashMap<>();
     /** The peak learning rate each tried candidate's rounds had reached when its trial ended. */
     private final Map<Candidate, Float> finalRates = new HashMap<>();
     private int cursor;
@@ -202,6 +205,7 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                 }
             }
             bestSkeletons.put(candidate, bestSkeleton);
+            judged.put(candidate, judgedRounds);
             finalRates.put(candidate, rate);
             double luck = SelectionBias.of(metric, gold, judgedRounds, schedule.training().seed());
             listener.epoch(String.format(Locale.ROOT, "%s, best of %d rounds %.2f, less the luck of choosing it",
@@ -272,6 +276,11 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
             throw new IllegalArgumentException(candidate + " was not tried");
         }
         return s;
+    }
+
+    /** Every prediction the trials so far judged on the validation split. */
+    public ValidationRounds validationRounds() {
+        return new ValidationRounds(gold, promptValidation.predicted(), new LinkedHashMap<>(judged));
     }
 
     public List<List<Integer>> ffnKept(Candidate c) {
