@@ -19,6 +19,7 @@ Accuracy only (the metric of every task it was run on). Usage:
     python3 calibrate_noise_margin.py [--max-drop 1.0] [--samples 200] FILE...
 """
 import argparse
+import os
 import sys
 
 import numpy as np
@@ -56,6 +57,13 @@ def luck(correct, rng, resamples):
 def paired_se(prompt_correct, candidate_correct):
     d = prompt_correct.astype(float) - candidate_correct
     return float(d.std(ddof=1) / np.sqrt(len(d)))
+
+
+def label(path):
+    """A split's short name: its task (skeletons/TASK/validation-rounds.tsv) or its file name."""
+    if "/skeletons/" in path:
+        return path.split("/skeletons/")[-1].split("/")[0]
+    return os.path.basename(path).removesuffix(".tsv")
 
 
 def main():
@@ -114,7 +122,7 @@ def main():
     for (scope, rule, k), (decisions, acc, over, truly, drops) in sorted(tally.items(), key=lambda e: scopes.index(e[0][0])):
         share = (lambda x: f"{100 * x / acc:.0f}%") if acc else (lambda x: "-")
         mean = f"{100 * drops / acc:.2f}" if acc else "-"
-        print(f"| {scope.split('/skeletons/')[-1].split('/')[0]} | {rule} | {k} | {100 * acc / decisions:.0f}% | {share(over)} | {share(truly)} | {mean} |")
+        print(f"| {label(scope)} | {rule} | {k} | {100 * acc / decisions:.0f}% | {share(over)} | {share(truly)} | {mean} |")
 
 
 if __name__ == "__main__":
