@@ -57,8 +57,7 @@ import java.util.function.Consumer;
  * the speed of every candidate shape, measured together on the serving engine ({@link CandidateSpeeds}) and ordered
  * by a time model fitted to those timings ({@link SpeedModel}); then the {@link BudgetSearch} re-tunes candidates
  * ({@link CandidateTrainer}) until it finds the fastest whose validation metric is within the accuracy budget of
- * the prompt's. The dev file is evaluated for the report only. Writing
- * the artifacts is {@link ArtifactWriter}'s job.
+ * the prompt's. The dev file is evaluated for the report only. Writing the artifacts is {@link ArtifactWriter}'s job.
  */
 public final class SkeletonBuilder {
 
@@ -161,18 +160,17 @@ public final class SkeletonBuilder {
                             promptMetrics.validation(), "build_seconds", seconds)),
                     withMetrics(skeleton, skeletonMetrics), metric, promptMetrics, shipped, probe, learning, chosen,
                     speed, int8, searched.candidates(), o.maxDrop(), searched.scores(), searched.validationRounds(),
-                    split.train().size(),
-                    split.validation().size(), split.leftOut(), dev.examples().size(), seconds);
+                    split.train().size(), split.validation().size(), split.leftOut(), dev.examples().size(), seconds);
         }
     }
 
     /**
      * What the search found.
      *
-     * @param candidates every candidate, fastest first
-     * @param chosen     the shipped shape, {@link Candidate#FULL} when none reached the budget
-     * @param skeleton   the chosen candidate's re-tuned skeleton (null when none reached the budget)
-     * @param scores     the attribution scores that localized the candidates
+     * @param candidates       every candidate, fastest first
+     * @param chosen           the shipped shape, {@link Candidate#FULL} when none reached the budget
+     * @param skeleton         the chosen candidate's re-tuned skeleton (null when none reached the budget)
+     * @param scores           the attribution scores that localized the candidates
      * @param validationRounds every prediction the trials judged on the validation split
      */
     private record Searched(List<CandidateResult> candidates, Candidate chosen, TaskSkeleton skeleton,
