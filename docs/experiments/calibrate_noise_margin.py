@@ -55,6 +55,8 @@ def luck(correct, rng, resamples):
 
 
 def paired_se(prompt_correct, candidate_correct):
+    """The standard error of the accuracy difference from the per-example differences: for accuracy the same figure
+    the builder's paired bootstrap estimates, without its resampling."""
     d = prompt_correct.astype(float) - candidate_correct
     return float(d.std(ddof=1) / np.sqrt(len(d)))
 
@@ -85,18 +87,18 @@ def main():
         gold, prompt, trials = read(path)
         n = len(gold)
         p_correct = (prompt == gold).astype(float)
-        for name, rounds in trials.items():
-            correct = (rounds == gold).astype(float)
+        # rounds x examples, 1 where a round's prediction is right: all the replay needs of a trial
+        correct_by_trial = {name: (rounds == gold).astype(float) for name, rounds in trials.items()}
+        for name, correct in correct_by_trial.items():
             values = correct.mean(axis=1)
             b = int(values.argmax())
             full_luck = luck(correct, rng, 1000)
-            print(f"  {path}: {name}, {len(rounds)} rounds, best {100 * values[b]:.2f}, luck {100 * full_luck:.2f}, "
+            print(f"  {path}: {name}, {len(correct)} rounds, best {100 * values[b]:.2f}, luck {100 * full_luck:.2f}, "
                   f"SE {100 * paired_se(p_correct, correct[b]):.2f}, "
                   f"drop {100 * (p_correct.mean() - values[b] + full_luck):+.2f}")
         for _ in range(args.samples):
             a, bh = rng.integers(0, n, n), rng.integers(0, n, n)
-            for name, rounds in trials.items():
-                correct = (rounds == gold).astype(float)
+            for correct in correct_by_trial.values():
                 on_a = correct[:, a].mean(axis=1)
                 best = int(on_a.argmax())
                 luck_a = luck(correct[:, a], rng, args.resamples)

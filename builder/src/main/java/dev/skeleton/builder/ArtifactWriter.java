@@ -227,20 +227,20 @@ public final class ArtifactWriter {
      * One row per prediction vector, labels as indices separated by commas: the gold labels, the prompt's, then each
      * judged round of each trial, in the order tried.
      */
-    static String validationRoundsTsv(ValidationRounds v) {
+    private static String validationRoundsTsv(ValidationRounds v) {
         StringBuilder tsv = new StringBuilder("# every prediction the budget search judged on the validation split\n"
                 + "candidate\tround\tlabels\n");
-        row(tsv, "gold", 0, v.gold());
-        row(tsv, "prompt", 0, v.prompt());
+        tsvRow(tsv, "gold", 0, v.gold());
+        tsvRow(tsv, "prompt", 0, v.prompt());
         v.rounds().forEach((c, rounds) -> {
             for (int i = 0; i < rounds.size(); i++) {
-                row(tsv, c.toString(), i, rounds.get(i));
+                tsvRow(tsv, c.toString(), i, rounds.get(i));
             }
         });
         return tsv.toString();
     }
 
-    private static void row(StringBuilder tsv, String name, int round, int[] labels) {
+    private static void tsvRow(StringBuilder tsv, String name, int round, int[] labels) {
         tsv.append(name).append('\t').append(round).append('\t')
                 .append(Arrays.stream(labels).mapToObj(Integer::toString).collect(Collectors.joining(",")))
                 .append('\n');
