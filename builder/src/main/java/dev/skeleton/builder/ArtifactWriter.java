@@ -140,7 +140,9 @@ public final class ArtifactWriter {
                 .append(".\n\n");
         md.append("```\n").append(command).append("\n```\n\n");
         md.append("| | validation ").append(key).append(" | dev ").append(key).append(" |\n|---|---|---|\n");
-        row(md, "prompt tuning, full model", r.promptMetrics());
+        row(md, r.promptEpochs() == 0 ? "prompt tuning, full model (the prompt given)"
+                : String.format(Locale.ROOT, "prompt tuning, full model (%d epoch%s)", r.promptEpochs(),
+                        r.promptEpochs() == 1 ? "" : "s"), r.promptMetrics());
         if (r.ships()) {
             row(md, String.format(Locale.ROOT, "**skeleton** (FFN %.2f, heads %.2f)", r.chosen().ffnKeep(),
                     r.chosen().headKeep()), r.shipped());

@@ -58,15 +58,45 @@ public final class PromptTuner {
     public Evaluation train(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
             Targets targets, List<LabeledExample> dev, GlueMetric metric, TrainingOptions options,
             TrainingListener listener) {
+        return tune(phase, params, layers, train, targets, dev, metric, options, Double.POSITIVE_INFINITY, listener)
+                .validation();
+    }
+
+    /**
+     * As {@link #train(String, TaskParameters, List, List, List, GlueMetric, TrainingOptions, TrainingListener)}
+     * for at most {@code options.epochs()} epochs, and fewer when they would not all end within {@code seconds}:
+     * after each epoch the plan shrinks to the epochs the time left fits at the mean epoch's pace, and the rate's
+     * decay is stretched or squeezed to end with the last of them, so whatever number of epochs runs ends at a
+     * learning rate of zero. The first epoch always runs.
+     */
+    public Tuned tune(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
+            List<LabeledExample> dev, GlueMetric metric, TrainingOptions options, double seconds,
+            TrainingListener listener) {
+        return tune(phase, params, layers, train, Targets.GOLD, dev, metric, options, seconds, listener);
+    }
+
+    /**
+     * What {@link #tune} did.
+     *
+     * @param validation the metric of the last epoch on the data it was given to evaluate
+     * @param epochs     epochs run
+     */
+    public record Tuned(Evaluation validation, int epochs) {}
+
+    private Tuned tune(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
+            Targets targets, List<LabeledExample> dev, GlueMetric metric, TrainingOptions options, double seconds,
+            TrainingListener listener) {
+        long started = System.nanoTime();
         AdamW optimizer = new AdamW(params.trainable(), options.weightDecay());
         int stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
-        int totalSteps = stepsPerEpoch * options.epochs();
-        int warmup = Math.max(1, totalSteps * 6 / 100);
+        int epochs = options.epochs();
+        LearningRateSchedule schedule = new LearningRateSchedule(options.learningRate(), stepsPerEpoch * epochs,
+                stepsPerEpoch);
         Random random = new Random(options.seed());
         List<LabeledExample> order = new ArrayList<>(train);
         Evaluation devEvaluation = Evaluation.NONE;
         int step = 0;
-        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+        for (int epoch = 1; epoch <= epochs; epoch++) {
             Collections.shuffle(order, random);
             double lossSum = 0;
             int counted = 0;
@@ -76,9 +106,7 @@ public final class PromptTuner {
                 double loss = trainStep(params, layers, batch, targets);
                 step++;
                 if (Double.isFinite(loss) && optimizer.gradientsFinite()) {
-                    float lr = options.learningRate() * (step <= warmup ? (float) step / warmup
-                            : Math.max(0f, (float) (totalSteps - step) / (totalSteps - warmup)));
-                    optimizer.step(lr);
+                    optimizer.step(schedule.rate(step));
                     lossSum += loss * batch.size();
                     counted += batch.size();
                 } else {
@@ -87,7 +115,7 @@ public final class PromptTuner {
                     optimizer.zeroGradients();
                     skipped++;
                 }
-                listener.step(phase, step, totalSteps, loss);
+                listener.step(phase, step, schedule.totalSteps(), loss);
             }
             // one dropped step is tolerated even in a tiny epoch; more than a tenth of them is divergence
             if (skipped > Math.max(1, stepsPerEpoch / 10)) {
@@ -96,10 +124,16 @@ public final class PromptTuner {
                         + epoch + " had a non-finite loss or gradient; lower --learning-rate");
             }
             devEvaluation = dev.isEmpty() ? Evaluation.NONE : score(params, layers, dev, metric);
-            listener.epoch(phase, epoch, options.epochs(), counted == 0 ? Double.NaN : lossSum / counted,
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            int fitting = epoch + (int) Math.min(epochs, Math.max(0, seconds - elapsed) / (elapsed / epoch));
+            if (fitting < epochs) {
+                epochs = fitting;
+                schedule.endAt(step, stepsPerEpoch * epochs);
+            }
+            listener.epoch(phase, epoch, epochs, counted == 0 ? Double.NaN : lossSum / counted,
                     devEvaluation.value());
         }
-        return devEvaluation;
+        return new Tuned(devEvaluation, epochs);
     }
 
     private double trainStep(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,

@@ -81,6 +81,35 @@ class PromptTuningTest {
     }
 
     @Test
+    void shouldRunOnlyTheEpochsThatFitItsTime() {
+        List<String> epochs = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void step(String phase, int step, int totalSteps, double loss) {}
+
+            @Override
+            public void epoch(String phase, int epoch, int planned, double meanLoss, double devMetric) {
+                epochs.add(epoch + "/" + planned);
+            }
+        };
+        try (TaskParameters params = fresh()) {
+            // no time at all: the first epoch still runs, and the plan shrinks to it
+            PromptTuner.Tuned tuned = tuner.tune("test", params, full, train, train.subList(0, 8),
+                    GlueMetric.ACCURACY, new TrainingOptions(3, 0.02f, 16, 0f, 3), 0, listener);
+            assertThat(tuned.epochs()).isEqualTo(1);
+            assertThat(tuned.validation().predicted()).hasSize(8);
+        }
+        assertThat(epochs).containsExactly("1/1");
+        epochs.clear();
+        try (TaskParameters params = fresh()) {
+            PromptTuner.Tuned tuned = tuner.tune("test", params, full, train, List.of(), GlueMetric.ACCURACY,
+                    new TrainingOptions(3, 0.02f, 16, 0f, 3), Double.POSITIVE_INFINITY, listener);
+            assertThat(tuned.epochs()).isEqualTo(3);
+        }
+        assertThat(epochs).containsExactly("1/3", "2/3", "3/3");
+    }
+
+    @Test
     void shouldFollowTheTeacherWhenDistilling() {
         // a teacher that is sure of the wrong label on every example: with weight 1 the student must learn the
         // teacher's answers, not the gold labels (which it never sees)

@@ -107,7 +107,9 @@ public final class BuildCommand implements Callable<Integer> {
             description = "Use a seeded sample of at most N training examples; 0 = all (default: ${DEFAULT-VALUE}).")
     private int maxTrainExamples;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Prompt-tuning epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "10",
+            description = "Most prompt-tuning epochs: fewer run when they would not end within 40% of --time-limit;"
+                    + " the learning rate decays to zero at the last epoch run (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
     @Option(names = "--retune-epochs", defaultValue = "3",
