@@ -7,6 +7,7 @@ import dev.skeleton.builder.search.Candidate;
 import dev.skeleton.builder.search.CandidateResult;
 import dev.skeleton.builder.search.CandidateSpeeds;
 import dev.skeleton.builder.search.ValidationRounds;
+import dev.skeleton.builder.train.PromptTuner;
 import dev.skeleton.engine.skeleton.AtomicFiles;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import java.io.IOException;
@@ -123,6 +124,27 @@ public final class ArtifactWriter {
         }
     }
 
+    /**
+     * Prompt tuning's validation metric after each epoch, and a hint when it was still at its best at the last one:
+     * a task on which more epochs may give a stronger prompt (and so a stronger skeleton).
+     */
+    static String promptCurve(PromptTuner.Tuned tuning, String key, String maxEpochs) {
+        List<Double> curve = tuning.curve();
+        if (curve.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "Prompt tuning ran %d of at most %s epochs "
+                + "(as many as end within %.0f%% of the time limit); validation %s after each: %s.", tuning.epochs(),
+                maxEpochs, 100 * SkeletonBuilder.PROMPT_TIME_SHARE, key, curve.stream()
+                        .map(v -> String.format(Locale.ROOT, "%.2f", 100 * v)).collect(Collectors.joining(", "))));
+        double last = curve.get(curve.size() - 1);
+        if (curve.size() > 1 && curve.stream().allMatch(v -> v <= last) && last > curve.get(0)) {
+            md.append(" Still at its best at the last epoch: more `--epochs` (or time) may give a stronger prompt, and "
+                    + "re-tuning then runs as many epochs (see the README's \"Prompt epochs\").");
+        }
+        return md.append("\n\n").toString();
+    }
+
     private static String report(BuildResult r, String command) {
         TaskSkeleton p = r.prompt();
         Map<String, String> o = p.getProvenance().getOptions();
@@ -140,9 +162,10 @@ public final class ArtifactWriter {
                 .append(".\n\n");
         md.append("```\n").append(command).append("\n```\n\n");
         md.append("| | validation ").append(key).append(" | dev ").append(key).append(" |\n|---|---|---|\n");
-        row(md, r.promptEpochs() == 0 ? "prompt tuning, full model (the prompt given)"
-                : String.format(Locale.ROOT, "prompt tuning, full model (%d epoch%s)", r.promptEpochs(),
-                        r.promptEpochs() == 1 ? "" : "s"), r.promptMetrics());
+        int epochs = r.promptTuning().epochs();
+        row(md, epochs == 0 ? "prompt tuning, full model (the prompt given)"
+                : String.format(Locale.ROOT, "prompt tuning, full model (%d epoch%s)", epochs, epochs == 1 ? "" : "s"),
+                r.promptMetrics());
         if (r.ships()) {
             row(md, String.format(Locale.ROOT, "**skeleton** (FFN %.2f, heads %.2f)", r.chosen().ffnKeep(),
                     r.chosen().headKeep()), r.shipped());
@@ -159,6 +182,7 @@ public final class ArtifactWriter {
         md.append(String.format(Locale.ROOT, "%nValidation: %d examples %s; every choice was made on it. Dev: %d "
                 + "examples of `%s`, reported only. Training: %d examples.%n%n", r.validationExamples(), heldOut,
                 r.devExamples(), o.get("dev"), r.trainExamples()));
+        md.append(promptCurve(r.promptTuning(), key, o.get("epochs")));
         md.append("**Did the task learn?** ").append(r.learning().message()).append(".\n\n");
         if (!r.ships()) {
             md.append("Nothing was shipped: no prompt or skeleton was written. Rebuild with more or cleaner data, more "

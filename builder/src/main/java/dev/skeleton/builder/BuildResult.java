@@ -7,6 +7,7 @@ import dev.skeleton.builder.search.LearningCheck;
 import dev.skeleton.builder.search.ValidationRounds;
 import dev.skeleton.builder.train.Attribution;
 import dev.skeleton.builder.train.GlueMetric;
+import dev.skeleton.builder.train.PromptTuner;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ import java.util.Map;
  * @param maxDrop            the accuracy budget in points
  * @param scores             attribution scores that localized the candidates (null when nothing ships)
  * @param validationRounds   every prediction the search judged on the validation split (null when nothing ships)
- * @param promptEpochs       epochs of prompt tuning run (0 when the build started from a given prompt)
+ * @param promptTuning       epochs of prompt tuning run and its validation metric after each (for a given prompt: the
+ *                           epochs its build recorded, or 0, and no curve)
  * @param trainExamples      training examples used (after holding out validation)
  * @param validationExamples validation examples held out
  * @param leftOut            training examples left out because a validation example contains them
@@ -40,8 +42,8 @@ import java.util.Map;
 public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric metric, Metrics promptMetrics,
         Metrics shipped, Metrics linearProbe, LearningCheck learning, Candidate chosen, CandidateResult.Speed speed,
         Int8 int8, List<CandidateResult> candidates, double maxDrop, Attribution.Scores scores,
-        ValidationRounds validationRounds, int promptEpochs, int trainExamples, int validationExamples, int leftOut,
-        int devExamples, double seconds) {
+        ValidationRounds validationRounds, PromptTuner.Tuned promptTuning, int trainExamples, int validationExamples,
+        int leftOut, int devExamples, double seconds) {
 
     /**
      * A metric on both splits.
@@ -111,7 +113,7 @@ public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric
         m.put("learned", learning.learned());
         m.put("shipped", ships());
         m.put("candidates_tried", candidates.stream().filter(c -> c.status().tried()).count());
-        m.put("prompt_epochs", promptEpochs);
+        m.put("prompt_epochs", promptTuning.epochs());
         m.put("train_examples", trainExamples);
         m.put("validation_examples", validationExamples);
         m.put("left_out_examples", leftOut);

@@ -40,6 +40,7 @@ import dev.skeleton.engine.skeleton.Matrices;
 import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.engine.skeleton.SkeletonValidator;
 import dev.skeleton.engine.text.TaskTokenizer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -70,12 +71,12 @@ public final class SkeletonBuilder {
     static final int ROUND_EXAMPLES = 2048;
     /**
      * Share of the time limit prompt tuning may take: it runs up to {@code --epochs} epochs and fewer when they
-     * would not end within this share, so that the search keeps the larger part of the time. In every build of the
-     * old fixed three epochs the prompt's validation metric was still climbing at the end (book 65.3, 68.3, 68.6;
-     * question type 68.6, 72.4, 73.8; genre 91.5, 92.8, 93.5), so the skeletons were compared with an under-trained
-     * prompt and often beat it.
+     * would not end within this share, so that the search keeps the larger part of the time (a build given more
+     * epochs than fit, or a large data set, would otherwise leave the search too little).
      */
     static final double PROMPT_TIME_SHARE = 0.4;
+    /** The prompt artifact's metric that records how many epochs its tuning ran. */
+    static final String EPOCHS_METRIC = "epochs";
 
     private final BaseModel base;
     private final TrainingListener listener;
@@ -120,19 +121,19 @@ public final class SkeletonBuilder {
         SkeletonMaker maker = (params, ffnKept, headsKept) ->
                 skeleton(o, version, labels, template, splitHash, params, ffnKept, headsKept);
 
+        TaskSkeleton given = o.fromPrompt() == null ? null : startingPrompt(o, labels, template, splitHash);
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
                 TorchEncoder encoder = new TorchEncoder(base.weights(), manager);
                 TaskTokenizer tokenizer = new TaskTokenizer(base.tokenizerJson(), template, o.promptLength());
-                TaskParameters params = o.fromPrompt() != null
-                        ? TaskParameters.of(manager, startingPrompt(o, labels, template, splitHash))
+                TaskParameters params = given != null ? TaskParameters.of(manager, given)
                         : TaskParameters.initial(manager, base.weights().wordEmbeddings(), o.inputKind(),
                                 o.promptLength(), labels.size(), o.training().seed(),
                                 o.deepPrompt() ? base.weights().layers().size() : 0);
                 SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults())) {
             Run run = new Run(o, split, dev, metric, labels.size(), manager, encoder,
                     new PromptTuner(encoder, tokenizer, o.pooling(), labels.size()), engine, maker,
-                    TimeLimit.of(o.timeLimit(), started));
-            PromptTuner.Tuned tuned = run.tunePrompt(params);
+                    searchTimeLimit(o.timeLimit(), started));
+            PromptTuner.Tuned tuned = run.tunePrompt(params, given);
             Evaluation promptValidation = tuned.validation();
             TaskSkeleton prompt = maker.make(params, null, null);
             if (o.fromPrompt() == null) {
@@ -145,10 +146,10 @@ public final class SkeletonBuilder {
             log.accept(learning.message());
             if (!learning.learned() && !o.allowWeak()) {
                 return new BuildResult(prompt, null, metric, promptMetrics, Metrics.NONE, probe, learning, null, null,
-                        null, List.of(), o.maxDrop(), null, null, tuned.epochs(), split.train().size(),
+                        null, List.of(), o.maxDrop(), null, null, tuned, split.train().size(),
                         split.validation().size(), split.leftOut(), dev.examples().size(), secondsSince(started));
             }
-            Searched searched = run.search(params, prompt, promptValidation);
+            Searched searched = run.search(params, prompt, promptValidation, tuned.epochs());
             CandidateResult shippedRow = searched.candidates().stream()
                     .filter(c -> c.candidate().equals(searched.chosen())).findFirst().orElse(null);
             Speed speed = shippedRow == null ? new Speed(1, 1, 1) : shippedRow.speed();
@@ -167,12 +168,24 @@ public final class SkeletonBuilder {
                     "max_drop", o.maxDrop()));
             return new BuildResult(
                     withMetrics(prompt, Map.of("dev_" + key, promptMetrics.dev(), "validation_" + key,
-                            promptMetrics.validation(), "build_seconds", seconds)),
+                            promptMetrics.validation(), "build_seconds", seconds, EPOCHS_METRIC,
+                            (double) tuned.epochs())),
                     withMetrics(skeleton, skeletonMetrics), metric, promptMetrics, shipped, probe, learning, chosen,
                     speed, int8, searched.candidates(), o.maxDrop(), searched.scores(), searched.validationRounds(),
-                    tuned.epochs(), split.train().size(), split.validation().size(), split.leftOut(),
+                    tuned, split.train().size(), split.validation().size(), split.leftOut(),
                     dev.examples().size(), seconds);
         }
+    }
+
+    /**
+     * When the search has to end: a tenth of the time limit, at most a minute, before it, for what follows the
+     * search (each tried candidate's dev evaluation, the int8 evaluation and timing, the artifacts: 17-30 s in
+     * builds of 4,000-5,000 training texts here; a book build that searched to its limit ended at 30.2 min).
+     */
+    static TimeLimit searchTimeLimit(Duration limit, long startNanos) {
+        Duration afterSearch = limit.dividedBy(10);
+        return TimeLimit.of(limit.minus(afterSearch.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1)
+                : afterSearch), startNanos);
     }
 
     /**
@@ -224,12 +237,14 @@ public final class SkeletonBuilder {
 
         /**
          * Prompt tuning on the full model, for at most {@code --epochs} epochs and at most
-         * {@link #PROMPT_TIME_SHARE} of the time limit (or the prompt given to start from: no epochs).
+         * {@link #PROMPT_TIME_SHARE} of the time limit; or the prompt {@code given} to start from, with the epochs
+         * its build recorded (0 when it recorded none).
          */
-        PromptTuner.Tuned tunePrompt(TaskParameters params) {
-            if (o.fromPrompt() != null) {
+        PromptTuner.Tuned tunePrompt(TaskParameters params, TaskSkeleton given) {
+            if (given != null) {
                 log.accept("prompt from " + o.fromPrompt() + " (not re-trained)");
-                return new PromptTuner.Tuned(tuner.score(params, full, validation, metric), 0);
+                return new PromptTuner.Tuned(tuner.score(params, full, validation, metric),
+                        given.getMetrics().getOrDefault(EPOCHS_METRIC, 0.0).intValue(), List.of());
             }
             double seconds = timeLimit == TimeLimit.NONE ? Double.POSITIVE_INFINITY
                     : PROMPT_TIME_SHARE * o.timeLimit().toSeconds();
@@ -259,7 +274,7 @@ public final class SkeletonBuilder {
          * Attribution, the candidates' speeds, then the {@link BudgetSearch}: the fastest candidate whose
          * validation metric is within the budget of the prompt's.
          */
-        Searched search(TaskParameters params, TaskSkeleton prompt, Evaluation promptValidation) {
+        Searched search(TaskParameters params, TaskSkeleton prompt, Evaluation promptValidation, int promptEpochs) {
             int scored = Math.min(o.attributionExamples(), examples.size());
             log.accept("attribution (" + o.method() + ") on " + scored + " training examples");
             Attribution.Scores scores = new Attribution(tuner, base.weights()).score(params, full,
@@ -270,7 +285,7 @@ public final class SkeletonBuilder {
             }
             double target = promptValidation.value() - o.maxDrop() / 100;
             CandidateTrainer trainer = new CandidateTrainer(manager, encoder, tuner, scores, o.scope(), prompt, maker,
-                    examples, teacher(params), validation, metric, schedule(), promptValidation, target,
+                    examples, teacher(params), validation, metric, schedule(promptEpochs), promptValidation, target,
                     o.noiseMargin(), listener);
 
             Map<Candidate, Speed> speeds = speeds(params, prompt, trainer);
@@ -322,9 +337,12 @@ public final class SkeletonBuilder {
             return Targets.distilled(examples, tuner.probabilities(params, full, examples), (float) o.distill());
         }
 
-        /** Rounds of {@link #ROUND_EXAMPLES}; at most {@code --retune-epochs} epochs' worth per candidate. */
-        private CandidateTrainer.Schedule schedule() {
-            int maxRounds = Math.max(1, (int) Math.ceil((double) o.retuneEpochs() * examples.size()
+        /** Rounds of {@link #ROUND_EXAMPLES}; at most {@link BuildOptions#retuneEpochs(int)} epochs' worth each. */
+        private CandidateTrainer.Schedule schedule(int promptEpochs) {
+            int epochs = o.retuneEpochs(promptEpochs);
+            log.accept("re-tuning: at most " + epochs + " epochs per candidate" + (o.retuneEpochs() > 0 ? ""
+                    : " (as many as the prompt's tuning ran, at least " + BuildOptions.MIN_RETUNE_EPOCHS + ")"));
+            int maxRounds = Math.max(1, (int) Math.ceil((double) epochs * examples.size()
                     / Math.min(ROUND_EXAMPLES, examples.size())));
             return new CandidateTrainer.Schedule(o.training(), ROUND_EXAMPLES, maxRounds, timeLimit, o.ffnRank(),
                     o.halveRate(), o.averageRounds());

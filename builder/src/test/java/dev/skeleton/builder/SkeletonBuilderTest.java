@@ -8,9 +8,12 @@ import dev.skeleton.avro.Pooling;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.builder.search.Candidate;
 import dev.skeleton.builder.search.CandidateResult;
+import dev.skeleton.builder.search.TimeLimit;
 import dev.skeleton.builder.torch.TestBase;
 import dev.skeleton.builder.train.AttributionMethod;
+import dev.skeleton.builder.train.Evaluation;
 import dev.skeleton.builder.train.Localization;
+import dev.skeleton.builder.train.PromptTuner;
 import dev.skeleton.builder.train.TrainingListener;
 import dev.skeleton.builder.train.TrainingOptions;
 import dev.skeleton.engine.runtime.EngineConfig;
@@ -116,7 +119,13 @@ class SkeletonBuilderTest {
         assertThat(root.resolve("skeletons/sst2/sweep.png")).isNotEmptyFile();
         assertThat(root.resolve("skeletons/sst2/sweep.json")).content().contains("\"speed\"", "\"validation\"");
         assertThat(result.summary()).containsKeys("task", "version", "metric", "prompt", "skeleton", "validation",
-                "speedup", "ffn_keep", "head_keep", "max_drop", "build_s", "linear_probe");
+                "speedup", "ffn_keep", "head_keep", "max_drop", "build_s", "linear_probe")
+                .containsEntry("prompt_epochs", 1);
+        assertThat(result.prompt().getMetrics()).as("the epochs a later --from-prompt build re-tunes by")
+                .containsEntry("epochs", 1.0);
+        assertThat(options.retuneEpochs(1)).as("set explicitly").isEqualTo(2);
+        assertThat(root.resolve("skeletons/sst2/report.md")).content()
+                .contains("| prompt tuning, full model (1 epoch) |");
         assertThat(writer.nextVersion("sst2")).isEqualTo(2);
 
         try (SkeletonEngine engine = new SkeletonEngine(TestBase.get(), EngineConfig.defaults());
@@ -156,6 +165,39 @@ class SkeletonBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("it was tuned with another validation split held out")
                 .hasMessageContaining("--seed");
+    }
+
+    @Test
+    void shouldShowThePromptsCurveAndSayWhenItWasStillClimbing() {
+        String climbing = ArtifactWriter.promptCurve(new PromptTuner.Tuned(Evaluation.NONE, 3,
+                List.of(0.6531, 0.6833, 0.6859)), "accuracy", "3");
+        assertThat(climbing).contains("ran 3 of at most 3 epochs", "validation accuracy after each: 65.31, 68.33, "
+                + "68.59.", "Still at its best at the last epoch");
+        assertThat(ArtifactWriter.promptCurve(new PromptTuner.Tuned(Evaluation.NONE, 3, List.of(0.70, 0.74, 0.73)),
+                "accuracy", "3")).contains("70.00, 74.00, 73.00.").doesNotContain("Still");
+        assertThat(ArtifactWriter.promptCurve(new PromptTuner.Tuned(Evaluation.NONE, 8, List.of()), "accuracy", "10"))
+                .as("a given prompt: no curve").isEmpty();
+    }
+
+    @Test
+    void shouldReTuneAsManyEpochsAsThePromptRanByDefaultAtLeastThree() {
+        BuildOptions byDefault = new BuildOptions("sst2", TestData.file("sst2-train-64.tsv"),
+                TestData.file("sst2-dev-32.tsv"), TestData.SST2, root, 4, false, 64, Pooling.MEAN, false,
+                List.of(0.3), List.of(1.0), 1, 1, Localization.Scope.PER_LAYER, AttributionMethod.GRADIENT_X_ACTIVATION,
+                1, 16, 48, new TrainingOptions(1, 0.001f, 16, 0f, 5), 0, 0, 0, false, 1, false, false, null,
+                Duration.ZERO, null);
+        assertThat(byDefault.retuneEpochs(8)).isEqualTo(8);
+        assertThat(byDefault.retuneEpochs(2)).isEqualTo(BuildOptions.MIN_RETUNE_EPOCHS);
+        assertThat(byDefault.retuneEpochs(0)).as("a given prompt that recorded no epochs")
+                .isEqualTo(BuildOptions.MIN_RETUNE_EPOCHS);
+    }
+
+    @Test
+    void shouldEndTheSearchBeforeTheTimeLimitToLeaveTimeForWhatFollowsIt() {
+        long minute = Duration.ofMinutes(1).toNanos();
+        assertThat(SkeletonBuilder.searchTimeLimit(Duration.ofMinutes(30), 0).deadlineNanos()).isEqualTo(29 * minute);
+        assertThat(SkeletonBuilder.searchTimeLimit(Duration.ofMinutes(5), 0).deadlineNanos()).isEqualTo(9 * minute / 2);
+        assertThat(SkeletonBuilder.searchTimeLimit(Duration.ZERO, 0)).isSameAs(TimeLimit.NONE);
     }
 
     @Test

@@ -80,8 +80,14 @@ public final class PromptTuner {
      *
      * @param validation the metric of the last epoch on the data it was given to evaluate
      * @param epochs     epochs run
+     * @param curve      that metric after each epoch, in order (empty when nothing was evaluated)
      */
-    public record Tuned(Evaluation validation, int epochs) {}
+    public record Tuned(Evaluation validation, int epochs, List<Double> curve) {
+
+        public Tuned {
+            curve = List.copyOf(curve);
+        }
+    }
 
     private Tuned tune(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
             Targets targets, List<LabeledExample> dev, GlueMetric metric, TrainingOptions options, double seconds,
@@ -95,6 +101,7 @@ public final class PromptTuner {
         Random random = new Random(options.seed());
         List<LabeledExample> order = new ArrayList<>(train);
         Evaluation devEvaluation = Evaluation.NONE;
+        List<Double> curve = new ArrayList<>();
         int step = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             Collections.shuffle(order, random);
@@ -123,7 +130,10 @@ public final class PromptTuner {
                         + " steps of epoch "
                         + epoch + " had a non-finite loss or gradient; lower --learning-rate");
             }
-            devEvaluation = dev.isEmpty() ? Evaluation.NONE : score(params, layers, dev, metric);
+            if (!dev.isEmpty()) {
+                devEvaluation = score(params, layers, dev, metric);
+                curve.add(devEvaluation.value());
+            }
             double elapsed = (System.nanoTime() - started) / 1e9;
             int fitting = epoch + (int) Math.min(epochs, Math.max(0, seconds - elapsed) / (elapsed / epoch));
             if (fitting < epochs) {
@@ -133,7 +143,7 @@ public final class PromptTuner {
             listener.epoch(phase, epoch, epochs, counted == 0 ? Double.NaN : lossSum / counted,
                     devEvaluation.value());
         }
-        return new Tuned(devEvaluation, epochs);
+        return new Tuned(devEvaluation, epochs, curve);
     }
 
     private double trainStep(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,

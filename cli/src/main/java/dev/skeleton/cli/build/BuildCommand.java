@@ -107,14 +107,14 @@ public final class BuildCommand implements Callable<Integer> {
             description = "Use a seeded sample of at most N training examples; 0 = all (default: ${DEFAULT-VALUE}).")
     private int maxTrainExamples;
 
-    @Option(names = "--epochs", defaultValue = "10",
+    @Option(names = "--epochs", defaultValue = "3",
             description = "Most prompt-tuning epochs: fewer run when they would not end within 40% of --time-limit;"
                     + " the learning rate decays to zero at the last epoch run (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
-    @Option(names = "--retune-epochs", defaultValue = "3",
-            description = "Re-tuning budget per candidate, in epochs; early stopping usually ends it sooner (default:"
-                    + " ${DEFAULT-VALUE}).")
+    @Option(names = "--retune-epochs", defaultValue = "0",
+            description = "Re-tuning budget per candidate, in epochs; early stopping usually ends it sooner; 0 = as"
+                    + " many as prompt tuning ran, at least 3 (default: ${DEFAULT-VALUE}).")
     private int retuneEpochs;
 
     @Option(names = "--distill", defaultValue = "0", paramLabel = "W",
