@@ -125,8 +125,8 @@ public final class ArtifactWriter {
     }
 
     /**
-     * Prompt tuning's validation metric after each epoch, and a hint when it was still at its best at the last one:
-     * a task on which more epochs may give a stronger prompt (and so a stronger skeleton).
+     * Prompt tuning's validation metric and loss after each epoch, why it ran the epochs it ran, and a hint when it
+     * ended while the loss was still falling: a task on which more epochs may give a stronger prompt.
      */
     static String promptCurve(PromptTuner.Tuned tuning, String key, String maxEpochs) {
         List<Double> curve = tuning.curve();
@@ -134,15 +134,27 @@ public final class ArtifactWriter {
             return "";
         }
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "Prompt tuning ran %d of at most %s epochs "
-                + "(as many as end within %.0f%% of the time limit); validation %s after each: %s.", tuning.epochs(),
-                maxEpochs, 100 * SkeletonBuilder.PROMPT_TIME_SHARE, key, curve.stream()
-                        .map(v -> String.format(Locale.ROOT, "%.2f", 100 * v)).collect(Collectors.joining(", "))));
-        double last = curve.get(curve.size() - 1);
-        if (curve.size() > 1 && curve.stream().allMatch(v -> v <= last) && last > curve.get(0)) {
-            md.append(" Still at its best at the last epoch: more `--epochs` (or time) may give a stronger prompt, and "
-                    + "re-tuning then runs as many epochs (see the README's \"Prompt epochs\").");
+                + "(%s); validation %s after each: %s; validation loss: %s.", tuning.epochs(), maxEpochs,
+                switch (tuning.ending()) {
+                    case ALL_EPOCHS -> "all of them";
+                    case TIME -> String.format(Locale.ROOT, "as many as end within %.0f%% of the time limit",
+                            100 * SkeletonBuilder.PROMPT_TIME_SHARE);
+                    case VALIDATION_LOSS -> "the validation loss stopped falling, so one closing epoch ran at a "
+                            + "rate decaying to zero";
+                }, key, joined(curve, 100, "%.2f"), joined(tuning.lossCurve(), 1, "%.4f")));
+        List<Double> losses = tuning.lossCurve();
+        double last = losses.get(losses.size() - 1);
+        if (tuning.ending() != PromptTuner.Ending.VALIDATION_LOSS && losses.size() > 1
+                && losses.stream().allMatch(v -> v >= last)) {
+            md.append(" The loss was still falling at the last epoch: more `--epochs` or `--time-limit` may give a "
+                    + "stronger prompt, and re-tuning then runs as many epochs (see the README's \"Prompt epochs\").");
         }
         return md.append("\n\n").toString();
+    }
+
+    private static String joined(List<Double> values, double scale, String format) {
+        return values.stream().map(v -> String.format(Locale.ROOT, format, scale * v))
+                .collect(Collectors.joining(", "));
     }
 
     private static String report(BuildResult r, String command) {

@@ -10,6 +10,7 @@ import dev.skeleton.builder.train.GlueMetric;
 import dev.skeleton.builder.train.PromptTuner;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -114,6 +115,7 @@ public record BuildResult(TaskSkeleton prompt, TaskSkeleton skeleton, GlueMetric
         m.put("shipped", ships());
         m.put("candidates_tried", candidates.stream().filter(c -> c.status().tried()).count());
         m.put("prompt_epochs", promptTuning.epochs());
+        m.put("prompt_ending", promptTuning.ending().name().toLowerCase(Locale.ROOT));
         m.put("train_examples", trainExamples);
         m.put("validation_examples", validationExamples);
         m.put("left_out_examples", leftOut);

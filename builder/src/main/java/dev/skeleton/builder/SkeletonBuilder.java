@@ -244,7 +244,8 @@ public final class SkeletonBuilder {
             if (given != null) {
                 log.accept("prompt from " + o.fromPrompt() + " (not re-trained)");
                 return new PromptTuner.Tuned(tuner.score(params, full, validation, metric),
-                        given.getMetrics().getOrDefault(EPOCHS_METRIC, 0.0).intValue(), List.of());
+                        given.getMetrics().getOrDefault(EPOCHS_METRIC, 0.0).intValue(), List.of(), List.of(),
+                        PromptTuner.Ending.ALL_EPOCHS);
             }
             double seconds = timeLimit == TimeLimit.NONE ? Double.POSITIVE_INFINITY
                     : PROMPT_TIME_SHARE * o.timeLimit().toSeconds();

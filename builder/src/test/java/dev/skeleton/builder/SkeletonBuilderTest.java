@@ -168,15 +168,23 @@ class SkeletonBuilderTest {
     }
 
     @Test
-    void shouldShowThePromptsCurveAndSayWhenItWasStillClimbing() {
-        String climbing = ArtifactWriter.promptCurve(new PromptTuner.Tuned(Evaluation.NONE, 3,
-                List.of(0.6531, 0.6833, 0.6859)), "accuracy", "3");
-        assertThat(climbing).contains("ran 3 of at most 3 epochs", "validation accuracy after each: 65.31, 68.33, "
-                + "68.59.", "Still at its best at the last epoch");
-        assertThat(ArtifactWriter.promptCurve(new PromptTuner.Tuned(Evaluation.NONE, 3, List.of(0.70, 0.74, 0.73)),
-                "accuracy", "3")).contains("70.00, 74.00, 73.00.").doesNotContain("Still");
-        assertThat(ArtifactWriter.promptCurve(new PromptTuner.Tuned(Evaluation.NONE, 8, List.of()), "accuracy", "10"))
-                .as("a given prompt: no curve").isEmpty();
+    void shouldShowThePromptsCurveSayWhyItEndedAndWhenTheLossWasStillFalling() {
+        String falling = ArtifactWriter.promptCurve(new PromptTuner.Tuned(Evaluation.NONE, 3,
+                List.of(0.6531, 0.6833, 0.6859), List.of(0.93, 0.85, 0.82), PromptTuner.Ending.ALL_EPOCHS), "accuracy",
+                "3");
+        assertThat(falling).contains("ran 3 of at most 3 epochs (all of them)", "validation accuracy after each: "
+                + "65.31, 68.33, 68.59; validation loss: 0.9300, 0.8500, 0.8200.", "still falling at the last epoch");
+        String timed = ArtifactWriter.promptCurve(new PromptTuner.Tuned(Evaluation.NONE, 3,
+                List.of(0.70, 0.74, 0.73), List.of(0.9, 0.8, 0.81), PromptTuner.Ending.TIME), "accuracy", "10");
+        assertThat(timed).contains("ran 3 of at most 10 epochs (as many as end within 40% of the time limit)")
+                .doesNotContain("still falling");
+        String stopped = ArtifactWriter.promptCurve(new PromptTuner.Tuned(Evaluation.NONE, 5,
+                List.of(0.68, 0.71, 0.73, 0.71, 0.74), List.of(0.93, 0.76, 0.73, 0.74, 0.72),
+                PromptTuner.Ending.VALIDATION_LOSS), "accuracy", "10");
+        assertThat(stopped).contains("ran 5 of at most 10 epochs (the validation loss stopped falling, so one "
+                + "closing epoch ran").doesNotContain("still falling");
+        assertThat(ArtifactWriter.promptCurve(new PromptTuner.Tuned(Evaluation.NONE, 8, List.of(), List.of(),
+                PromptTuner.Ending.ALL_EPOCHS), "accuracy", "10")).as("a given prompt: no curve").isEmpty();
     }
 
     @Test

@@ -144,7 +144,8 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
             Evaluation best = tuner.score(params, layers, validation, metric);
             List<int[]> judgedRounds = new ArrayList<>(List.of(best.predicted()));
             TaskSkeleton bestSkeleton = maker.make(params, ffnKept, headsKept);
-            listener.epoch(candidate + " before re-tuning", 0, schedule.maxRounds(), Double.NaN, best.value());
+            listener.epoch(candidate + " before re-tuning", 0, schedule.maxRounds(), Double.NaN, best.value(),
+                    best.loss());
             double firstRound = Double.NaN;
             float rate = warmStart == null ? schedule.training().learningRate() : finalRates.get(warmStart);
             boolean loweredRateTried = false;
@@ -176,7 +177,8 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
                     average.add(params);
                     value = average.withMean(params, () -> tuner.score(params, layers, validation, metric));
                     listener.epoch(String.format(Locale.ROOT, "%s, mean of the last %d round(s)", candidate,
-                            average.rounds()), 0, schedule.maxRounds(), Double.NaN, value.value());
+                            average.rounds()), 0, schedule.maxRounds(), Double.NaN, value.value(),
+                            value.loss());
                 }
                 roundSeconds = Math.max(roundSeconds, (System.nanoTime() - roundStart) / 1e9);
                 loweredRateTried |= rate < schedule.training().learningRate();
@@ -210,7 +212,7 @@ public final class CandidateTrainer implements BudgetSearch.Trial {
             double luck = SelectionBias.of(metric, gold, judgedRounds, schedule.training().seed());
             listener.epoch(String.format(Locale.ROOT, "%s, best of %d rounds %.2f, less the luck of choosing it",
                     candidate, judgedRounds.size(), 100 * best.value()), 0, schedule.maxRounds(), Double.NaN,
-                    best.value() - luck);
+                    best.value() - luck, Double.NaN);
             return new BudgetSearch.Outcome(best.value() - luck, luck, margin(best), rounds, end);
         }
     }

@@ -58,8 +58,8 @@ public final class PromptTuner {
     public Evaluation train(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
             Targets targets, List<LabeledExample> dev, GlueMetric metric, TrainingOptions options,
             TrainingListener listener) {
-        return tune(phase, params, layers, train, targets, dev, metric, options, Double.POSITIVE_INFINITY, listener)
-                .validation();
+        return tune(phase, params, layers, train, targets, dev, metric, options, Double.POSITIVE_INFINITY, false,
+                listener).validation();
     }
 
     /**
@@ -68,11 +68,28 @@ public final class PromptTuner {
      * after each epoch the plan shrinks to the epochs the time left fits at the mean epoch's pace, and the rate's
      * decay is stretched or squeezed to end with the last of them, so whatever number of epochs runs ends at a
      * learning rate of zero. The first epoch always runs.
+     *
+     * <p>It also stops early on {@code dev}: after the first epoch whose loss on {@code dev} is not below the lowest
+     * of the epochs before, one more epoch runs, its rate decaying to zero, and that is the last. A rising held-out
+     * loss is the first sign of over-fitting, and it is smoother than the metric, which moves in steps of one
+     * example; the closing epoch at a falling rate settles the prompt where a cut at full rate would not. (Measured
+     * on validation splits: question type's loss was lowest after 3 of 10 epochs and book's after 6.)
      */
     public Tuned tune(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
             List<LabeledExample> dev, GlueMetric metric, TrainingOptions options, double seconds,
             TrainingListener listener) {
-        return tune(phase, params, layers, train, Targets.GOLD, dev, metric, options, seconds, listener);
+        return tune(phase, params, layers, train, Targets.GOLD, dev, metric, options, seconds, !dev.isEmpty(),
+                listener);
+    }
+
+    /** Why {@link #tune} ran the epochs it ran. */
+    public enum Ending {
+        /** All the epochs asked for ran. */
+        ALL_EPOCHS,
+        /** The epochs asked for would not have ended within the time given. */
+        TIME,
+        /** The held-out loss stopped falling, and one closing epoch ran. */
+        VALIDATION_LOSS
     }
 
     /**
@@ -81,17 +98,21 @@ public final class PromptTuner {
      * @param validation the metric of the last epoch on the data it was given to evaluate
      * @param epochs     epochs run
      * @param curve      that metric after each epoch, in order (empty when nothing was evaluated)
+     * @param lossCurve  the mean cross-entropy on that data after each epoch, in order
+     * @param ending     why no more epochs ran
      */
-    public record Tuned(Evaluation validation, int epochs, List<Double> curve) {
+    public record Tuned(Evaluation validation, int epochs, List<Double> curve, List<Double> lossCurve,
+            Ending ending) {
 
         public Tuned {
             curve = List.copyOf(curve);
+            lossCurve = List.copyOf(lossCurve);
         }
     }
 
     private Tuned tune(String phase, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> train,
             Targets targets, List<LabeledExample> dev, GlueMetric metric, TrainingOptions options, double seconds,
-            TrainingListener listener) {
+            boolean stopOnValidationLoss, TrainingListener listener) {
         long started = System.nanoTime();
         AdamW optimizer = new AdamW(params.trainable(), options.weightDecay());
         int stepsPerEpoch = (train.size() + options.batchSize() - 1) / options.batchSize();
@@ -102,6 +123,8 @@ public final class PromptTuner {
         List<LabeledExample> order = new ArrayList<>(train);
         Evaluation devEvaluation = Evaluation.NONE;
         List<Double> curve = new ArrayList<>();
+        List<Double> lossCurve = new ArrayList<>();
+        Ending ending = Ending.ALL_EPOCHS;
         int step = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             Collections.shuffle(order, random);
@@ -133,17 +156,31 @@ public final class PromptTuner {
             if (!dev.isEmpty()) {
                 devEvaluation = score(params, layers, dev, metric);
                 curve.add(devEvaluation.value());
+                lossCurve.add(devEvaluation.loss());
             }
             double elapsed = (System.nanoTime() - started) / 1e9;
             int fitting = epoch + (int) Math.min(epochs, Math.max(0, seconds - elapsed) / (elapsed / epoch));
             if (fitting < epochs) {
                 epochs = fitting;
+                ending = Ending.TIME;
+                schedule.endAt(step, stepsPerEpoch * epochs);
+            }
+            if (stopOnValidationLoss && epoch + 1 < epochs && lossStoppedFalling(lossCurve)) {
+                epochs = epoch + 1;
+                ending = Ending.VALIDATION_LOSS;
                 schedule.endAt(step, stepsPerEpoch * epochs);
             }
             listener.epoch(phase, epoch, epochs, counted == 0 ? Double.NaN : lossSum / counted,
-                    devEvaluation.value());
+                    devEvaluation.value(), devEvaluation.loss());
         }
-        return new Tuned(devEvaluation, epochs, curve);
+        return new Tuned(devEvaluation, epochs, curve, lossCurve, ending);
+    }
+
+    /** Whether the last loss is not below the lowest before it (NaN, from an empty set, never counts). */
+    static boolean lossStoppedFalling(List<Double> losses) {
+        int last = losses.size() - 1;
+        return last > 0 && losses.subList(0, last).stream().mapToDouble(Double::doubleValue).min()
+                .orElse(Double.NaN) <= losses.get(last);
     }
 
     private double trainStep(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,
@@ -182,13 +219,23 @@ public final class PromptTuner {
     /** As {@link #evaluate}, with the predictions behind the metric. */
     public Evaluation score(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> examples,
             GlueMetric metric) {
-        int[] predicted = predict(params, layers, examples);
-        return new Evaluation(metric.compute(predicted, gold(examples)), predicted);
+        float[][] p = probabilities(params, layers, examples);
+        int[] gold = gold(examples);
+        double loss = 0;
+        for (int i = 0; i < p.length; i++) {
+            // a probability that underflowed to zero counts as the smallest float, not as an infinite loss
+            loss -= Math.log(Math.max(p[i][gold[i]], Float.MIN_NORMAL));
+        }
+        int[] predicted = argmax(p);
+        return new Evaluation(metric.compute(predicted, gold), predicted, p.length == 0 ? Double.NaN : loss / p.length);
     }
 
     /** Predicted label indices, in order. */
     public int[] predict(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> examples) {
-        float[][] p = probabilities(params, layers, examples);
+        return argmax(probabilities(params, layers, examples));
+    }
+
+    private static int[] argmax(float[][] p) {
         int[] predicted = new int[p.length];
         for (int i = 0; i < p.length; i++) {
             for (int k = 1; k < p[i].length; k++) {

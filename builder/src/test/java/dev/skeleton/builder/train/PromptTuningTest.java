@@ -2,6 +2,7 @@ package dev.skeleton.builder.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -71,7 +72,8 @@ class PromptTuningTest {
                         public void step(String phase, int step, int totalSteps, double loss) {}
 
                         @Override
-                        public void epoch(String phase, int epoch, int epochs, double meanLoss, double devMetric) {
+                        public void epoch(String phase, int epoch, int epochs, double meanLoss, double devMetric,
+                                double devLoss) {
                             epochLosses.add(meanLoss);
                         }
                     });
@@ -88,7 +90,8 @@ class PromptTuningTest {
             public void step(String phase, int step, int totalSteps, double loss) {}
 
             @Override
-            public void epoch(String phase, int epoch, int planned, double meanLoss, double devMetric) {
+            public void epoch(String phase, int epoch, int planned, double meanLoss, double devMetric,
+                    double devLoss) {
                 epochs.add(epoch + "/" + planned);
             }
         };
@@ -107,6 +110,61 @@ class PromptTuningTest {
             assertThat(tuned.epochs()).isEqualTo(3);
         }
         assertThat(epochs).containsExactly("1/3", "2/3", "3/3");
+    }
+
+    @Test
+    void shouldEndOneEpochAfterTheValidationLossStopsFalling() {
+        List<String> epochs = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void step(String phase, int step, int totalSteps, double loss) {}
+
+            @Override
+            public void epoch(String phase, int epoch, int planned, double meanLoss, double devMetric,
+                    double devLoss) {
+                epochs.add(epoch + "/" + planned);
+            }
+        };
+        // 16 sentences learned at a high rate, judged on 48 others: the held-out loss soon rises
+        try (TaskParameters params = fresh()) {
+            PromptTuner.Tuned tuned = tuner.tune("test", params, full, train.subList(0, 16), train.subList(16, 64),
+                    GlueMetric.ACCURACY, new TrainingOptions(10, 0.05f, 16, 0f, 3), Double.POSITIVE_INFINITY,
+                    listener);
+            List<Double> losses = tuned.lossCurve();
+            assertThat(tuned.ending()).as("losses %s", losses).isEqualTo(PromptTuner.Ending.VALIDATION_LOSS);
+            int trigger = tuned.epochs() - 1;
+            assertThat(trigger).as("the epoch whose loss stopped falling").isBetween(2, 8);
+            assertThat(PromptTuner.lossStoppedFalling(losses.subList(0, trigger))).as("losses %s", losses).isTrue();
+            for (int k = 1; k < trigger; k++) {
+                assertThat(PromptTuner.lossStoppedFalling(losses.subList(0, k))).as("losses %s", losses).isFalse();
+            }
+            assertThat(tuned.curve()).hasSize(tuned.epochs());
+            assertThat(epochs).as("the plan shrinks to one more epoch when the loss stops falling")
+                    .endsWith(trigger + "/" + tuned.epochs(), tuned.epochs() + "/" + tuned.epochs());
+        }
+    }
+
+    @Test
+    void shouldTellWhenTheLossStoppedFalling() {
+        assertThat(PromptTuner.lossStoppedFalling(List.of(0.9))).isFalse();
+        assertThat(PromptTuner.lossStoppedFalling(List.of(0.9, 0.8))).isFalse();
+        assertThat(PromptTuner.lossStoppedFalling(List.of(0.9, 0.8, 0.8))).isTrue();
+        assertThat(PromptTuner.lossStoppedFalling(List.of(0.9, 0.7, 0.8))).as("above the lowest, below the last")
+                .isTrue();
+        assertThat(PromptTuner.lossStoppedFalling(List.of(0.9, 0.7, 0.8, 0.6))).isFalse();
+    }
+
+    @Test
+    void shouldMeasureTheHeldOutLossAsTheMeanCrossEntropyOfTheGoldLabels() {
+        try (TaskParameters params = fresh()) {
+            List<LabeledExample> held = train.subList(0, 12);
+            Evaluation evaluation = tuner.score(params, full, held, GlueMetric.ACCURACY);
+            float[][] p = tuner.probabilities(params, full, held);
+            double expected = IntStream.range(0, held.size()).mapToDouble(i -> -Math.log(p[i][held.get(i).label()]))
+                    .average().orElseThrow();
+            assertThat(evaluation.loss()).isCloseTo(expected, within(1e-9))
+                    .isGreaterThan(0.1);
+        }
     }
 
     @Test

@@ -107,9 +107,11 @@ public final class BuildCommand implements Callable<Integer> {
             description = "Use a seeded sample of at most N training examples; 0 = all (default: ${DEFAULT-VALUE}).")
     private int maxTrainExamples;
 
-    @Option(names = "--epochs", defaultValue = "3",
-            description = "Most prompt-tuning epochs: fewer run when they would not end within 40% of --time-limit;"
-                    + " the learning rate decays to zero at the last epoch run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "10",
+            description = "Most prompt-tuning epochs: fewer run when they would not end within 40% of --time-limit,"
+                    + " and after the first epoch whose validation loss is not below the lowest so far, one closing"
+                    + " epoch ends it; the learning rate decays to zero at the last epoch run (default:"
+                    + " ${DEFAULT-VALUE}).")
     private int epochs;
 
     @Option(names = "--retune-epochs", defaultValue = "0",

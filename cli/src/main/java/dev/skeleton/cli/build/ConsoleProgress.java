@@ -35,8 +35,9 @@ final class ConsoleProgress implements TrainingListener {
     }
 
     @Override
-    public void epoch(String phaseName, int epoch, int epochs, double meanLoss, double devMetric) {
-        String metric = Double.isNaN(devMetric) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * devMetric);
+    public void epoch(String phaseName, int epoch, int epochs, double meanLoss, double devMetric, double devLoss) {
+        String metric = (Double.isNaN(devMetric) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * devMetric))
+                + (Double.isNaN(devLoss) ? "" : String.format(Locale.ROOT, " (loss %.4f)", devLoss));
         if (epoch == 0) {
             // a measurement before any training (a warm start's validation metric)
             err.printf(Locale.ROOT, "%s: validation %s%n", phaseName, metric);
