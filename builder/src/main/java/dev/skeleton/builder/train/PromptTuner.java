@@ -176,7 +176,7 @@ public final class PromptTuner {
         return new Tuned(devEvaluation, epochs, curve, lossCurve, ending);
     }
 
-    /** Whether the last loss is not below the lowest before it (NaN, from an empty set, never counts). */
+    /** Whether the last loss is not below the lowest before it (a NaN loss never counts as one). */
     static boolean lossStoppedFalling(List<Double> losses) {
         int last = losses.size() - 1;
         return last > 0 && losses.subList(0, last).stream().mapToDouble(Double::doubleValue).min()
