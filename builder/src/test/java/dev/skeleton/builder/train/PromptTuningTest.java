@@ -82,10 +82,9 @@ class PromptTuningTest {
         assertThat(epochLosses.get(3)).as("last epoch's loss vs first %s", epochLosses).isLessThan(epochLosses.get(0));
     }
 
-    @Test
-    void shouldRunOnlyTheEpochsThatFitItsTime() {
-        List<String> epochs = new ArrayList<>();
-        TrainingListener listener = new TrainingListener() {
+    /** A listener that adds "epoch/planned" to {@code epochs} after each epoch. */
+    private static TrainingListener recordingEpochs(List<String> epochs) {
+        return new TrainingListener() {
             @Override
             public void step(String phase, int step, int totalSteps, double loss) {}
 
@@ -95,6 +94,12 @@ class PromptTuningTest {
                 epochs.add(epoch + "/" + planned);
             }
         };
+    }
+
+    @Test
+    void shouldRunOnlyTheEpochsThatFitItsTime() {
+        List<String> epochs = new ArrayList<>();
+        TrainingListener listener = recordingEpochs(epochs);
         try (TaskParameters params = fresh()) {
             // no time at all: the first epoch still runs, and the plan shrinks to it
             PromptTuner.Tuned tuned = tuner.tune("test", params, full, train, train.subList(0, 8),
@@ -115,16 +120,7 @@ class PromptTuningTest {
     @Test
     void shouldEndOneEpochAfterTheValidationLossStopsFalling() {
         List<String> epochs = new ArrayList<>();
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void step(String phase, int step, int totalSteps, double loss) {}
-
-            @Override
-            public void epoch(String phase, int epoch, int planned, double meanLoss, double devMetric,
-                    double devLoss) {
-                epochs.add(epoch + "/" + planned);
-            }
-        };
+        TrainingListener listener = recordingEpochs(epochs);
         // 16 sentences learned at a high rate, judged on 48 others: the held-out loss soon rises
         try (TaskParameters params = fresh()) {
             PromptTuner.Tuned tuned = tuner.tune("test", params, full, train.subList(0, 16), train.subList(16, 64),
