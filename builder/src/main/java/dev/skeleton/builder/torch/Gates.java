@@ -10,8 +10,8 @@ import java.util.List;
  * A multiplicative gate on every FFN neuron and attention head, one per example. The forward pass multiplies
  * each neuron's activation (each head's context) by its gate, so {@code dLoss/dGate[b, j]} is exactly the
  * token-summed gradient x activation of neuron j on example b: per-example attribution scores for the
- * price of one backward pass over the batch. The two encoder rows of a SIAMESE example share its gates
- * ({@link #perRow}): the unit is pruned from both texts' pass, so its score is the sum of both.
+ * price of one backward pass over the batch. The two encoder passes of a SIAMESE example (its text's, its
+ * pair's) share its gates: the unit is pruned from both, so its score is the sum of both.
  *
  * @param ffn   per layer, {@code [batch, 1, neurons]} (broadcast over tokens)
  * @param heads per layer, {@code [batch, heads, 1, 1]} (broadcast over query and key positions)
@@ -31,29 +31,5 @@ public record Gates(List<NDArray> ffn, List<NDArray> heads) {
             head.add(h);
         }
         return new Gates(ffn, head);
-    }
-
-    /**
-     * These per-example gates repeated for each of an example's {@code rowsPerInput} adjacent encoder rows; their
-     * gradients flow back to (and sum in) these gates.
-     */
-    public Gates perRow(int rowsPerInput) {
-        if (rowsPerInput == 1) {
-            return this;
-        }
-        return new Gates(ffn.stream().map(g -> repeatRows(g, rowsPerInput)).toList(),
-                heads.stream().map(g -> repeatRows(g, rowsPerInput)).toList());
-    }
-
-    /** {@code [batch, ...]} to {@code [batch * times, ...]}, each example's slice repeated in place. */
-    private static NDArray repeatRows(NDArray gate, int times) {
-        long[] shape = gate.getShape().getShape();
-        long[] repeated = new long[shape.length + 1];
-        repeated[0] = shape[0];
-        repeated[1] = times;
-        System.arraycopy(shape, 1, repeated, 2, shape.length - 1);
-        long[] rows = shape.clone();
-        rows[0] = shape[0] * times;
-        return gate.expandDims(1).broadcast(new Shape(repeated)).reshape(new Shape(rows));
     }
 }

@@ -83,6 +83,22 @@ public final class TorchEncoder implements AutoCloseable {
      */
     public NDArray logits(NDManager step, EncodedBatch batch, TaskParameters params, List<TorchLayer> layers,
             Pooling pooling, InputKind kind, Gates gates) {
+        NDArray features;
+        if (kind == InputKind.SIAMESE) {
+            // the texts and the pairs go through apart, each padded to its own longest row: a question is often
+            // a third of its answer's length, so padding both to the longer would compute mostly padding
+            NDArray u = pooled(step, batch.rows(0, 2), params, layers, pooling, gates);
+            NDArray v = pooled(step, batch.rows(1, 2), params, layers, pooling, gates);
+            features = NDArrays.concat(new NDList(u, v, u.sub(v).abs(), u.mul(v)), 1);
+        } else {
+            features = pooled(step, batch, params, layers, pooling, gates);
+        }
+        return features.matMul(params.headWeight()).add(params.headBias());
+    }
+
+    /** The pooled output {@code [rows, hidden]} of one encoder row per input. */
+    private NDArray pooled(NDManager step, EncodedBatch batch, TaskParameters params, List<TorchLayer> layers,
+            Pooling pooling, Gates gates) {
         int promptRows = params.promptRows();
         NDArray ids = step.create(flatten(batch.inputIds()), new Shape(batch.size(), batch.tokens()));
         NDArray types = step.create(flatten(batch.tokenTypeIds()), new Shape(batch.size(), batch.tokens()));
@@ -103,7 +119,6 @@ public final class TorchEncoder implements AutoCloseable {
         NDArray h = norm(x, embGamma, embBeta, weights.embeddingNorm().epsilon());
         // [batch, 1, 1, seq]: 0 where attended, MASKED where padding
         NDArray additiveMask = fullMask.neg().add(1f).mul(MASKED).expandDims(1).expandDims(1);
-        Gates rowGates = gates == null ? null : gates.perRow(InputKinds.rowsPerInput(kind));
 
         for (int i = 0; i < layers.size(); i++) {
             TorchLayer l = layers.get(i);
@@ -112,30 +127,15 @@ public final class TorchEncoder implements AutoCloseable {
                 NDArray promptStates = h.get(new NDIndex(":, :{}", promptRows)).add(offset);
                 h = NDArrays.concat(new NDList(promptStates, h.get(new NDIndex(":, {}:", promptRows))), 1);
             }
-            h = layer(h, l, additiveMask, rowGates == null ? null : rowGates.heads().get(i),
-                    rowGates == null ? null : rowGates.ffn().get(i), params.ffnAdapter(i));
+            h = layer(h, l, additiveMask, gates == null ? null : gates.heads().get(i),
+                    gates == null ? null : gates.ffn().get(i), params.ffnAdapter(i));
         }
         NDArray text = promptRows == 0 ? h : h.get(new NDIndex(":, {}:", promptRows));
-        NDArray pooled;
         if (pooling == Pooling.CLS) {
-            pooled = text.get(new NDIndex(":, 0, :"));
-        } else {
-            NDArray m = mask.expandDims(2);
-            pooled = text.mul(m).sum(new int[] {1}).div(mask.sum(new int[] {1}, true).maximum(1e-9f));
+            return text.get(new NDIndex(":, 0, :"));
         }
-        if (kind == InputKind.SIAMESE) {
-            pooled = siameseFeatures(pooled);
-        }
-        return pooled.matMul(params.headWeight()).add(params.headBias());
-    }
-
-    /** {@code [u, v, |u - v|, u * v]} of each input's adjacent pooled rows (text u, pair v). */
-    private static NDArray siameseFeatures(NDArray pooled) {
-        long hidden = pooled.getShape().get(1);
-        NDArray pairs = pooled.reshape(pooled.getShape().get(0) / 2, 2, hidden);
-        NDArray u = pairs.get(new NDIndex(":, 0, :"));
-        NDArray v = pairs.get(new NDIndex(":, 1, :"));
-        return NDArrays.concat(new NDList(u, v, u.sub(v).abs(), u.mul(v)), 1);
+        NDArray m = mask.expandDims(2);
+        return text.mul(m).sum(new int[] {1}).div(mask.sum(new int[] {1}, true).maximum(1e-9f));
     }
 
     private NDArray layer(NDArray h, TorchLayer l, NDArray additiveMask, NDArray headGate, NDArray ffnGate,

@@ -44,8 +44,10 @@ public final class Attribution {
         double[][] head = new double[layers][heads];
         int steps = method == AttributionMethod.INTEGRATED_GRADIENTS ? integrationSteps : 1;
         int used = 0;
-        for (int start = 0; start < examples.size(); start += batchSize) {
-            List<LabeledExample> batch = examples.subList(start, Math.min(examples.size(), start + batchSize));
+        // the scores sum over examples, so batching shortest first changes nothing but the padding computed
+        List<LabeledExample> ordered = tuner.shortestFirst(examples);
+        for (int start = 0; start < ordered.size(); start += batchSize) {
+            List<LabeledExample> batch = ordered.subList(start, Math.min(ordered.size(), start + batchSize));
             float[][] ffnGrad = new float[layers][];
             float[][] headGrad = new float[layers][];
             for (int s = 0; s < steps; s++) {

@@ -12,10 +12,9 @@ import dev.skeleton.builder.torch.TorchEncoder;
 import dev.skeleton.builder.torch.TorchLayer;
 import dev.skeleton.engine.text.EncodedBatch;
 import dev.skeleton.engine.text.TaskTokenizer;
-import dev.skeleton.engine.text.TextInput;
+import dev.skeleton.engine.text.TokenizedText;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -120,19 +119,18 @@ public final class PromptTuner {
         LearningRateSchedule schedule = new LearningRateSchedule(options.learningRate(), stepsPerEpoch * epochs,
                 stepsPerEpoch);
         Random random = new Random(options.seed());
-        List<LabeledExample> order = new ArrayList<>(train);
+        int[] lengths = tokenLengths(train);
         Evaluation devEvaluation = Evaluation.NONE;
         List<Double> curve = new ArrayList<>();
         List<Double> lossCurve = new ArrayList<>();
         Ending ending = Ending.ALL_EPOCHS;
         int step = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            Collections.shuffle(order, random);
             double lossSum = 0;
             int counted = 0;
             int skipped = 0;
-            for (int start = 0; start < order.size(); start += options.batchSize()) {
-                List<LabeledExample> batch = order.subList(start, Math.min(order.size(), start + options.batchSize()));
+            for (List<Integer> indices : LengthBatches.shuffledGroups(lengths, options.batchSize(), random)) {
+                List<LabeledExample> batch = indices.stream().map(train::get).toList();
                 double loss = trainStep(params, layers, batch, targets);
                 step++;
                 if (Double.isFinite(loss) && optimizer.gradientsFinite()) {
@@ -247,23 +245,54 @@ public final class PromptTuner {
         return predicted;
     }
 
-    /** Predicted label distributions (softmax of the logits), in order. */
+    /**
+     * Predicted label distributions (softmax of the logits), in order. Computed in batches of similar length
+     * ({@link LengthBatches}): padding is masked, so the result does not depend on the batching.
+     */
     public float[][] probabilities(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> examples) {
         float[][] probabilities = new float[examples.size()][];
+        List<TokenizedText> rows = tokenizer.tokenize(examples.stream().map(LabeledExample::input).toList());
+        int perInput = tokenizer.rowsPerInput();
+        int[] order = LengthBatches.shortestFirst(longestRows(rows, perInput));
         int chunk = 64;
-        for (int start = 0; start < examples.size(); start += chunk) {
-            List<TextInput> inputs = examples.subList(start, Math.min(examples.size(), start + chunk)).stream()
-                    .map(LabeledExample::input).toList();
+        for (int start = 0; start < order.length; start += chunk) {
+            int[] inputs = Arrays.copyOfRange(order, start, Math.min(order.length, start + chunk));
+            List<TokenizedText> batchRows = new ArrayList<>(inputs.length * perInput);
+            for (int input : inputs) {
+                batchRows.addAll(rows.subList(input * perInput, (input + 1) * perInput));
+            }
             try (NDManager step = params.prompt().getManager().newSubManager()) {
-                EncodedBatch encoded = tokenizer.encode(inputs);
+                EncodedBatch encoded = EncodedBatch.pad(batchRows);
                 float[] flat = encoder.logits(step, encoded, params, layers, pooling, tokenizer.kind(), null)
                         .softmax(-1).toFloatArray();
-                for (int i = 0; i < inputs.size(); i++) {
-                    probabilities[start + i] = Arrays.copyOfRange(flat, i * labels, (i + 1) * labels);
+                for (int i = 0; i < inputs.length; i++) {
+                    probabilities[inputs[i]] = Arrays.copyOfRange(flat, i * labels, (i + 1) * labels);
                 }
             }
         }
         return probabilities;
+    }
+
+    /**
+     * {@code examples} shortest first, for passes that sum over all examples (attribution): batches of similar
+     * length pad less, and the sum does not depend on the order.
+     */
+    public List<LabeledExample> shortestFirst(List<LabeledExample> examples) {
+        return Arrays.stream(LengthBatches.shortestFirst(tokenLengths(examples))).mapToObj(examples::get).toList();
+    }
+
+    /** Tokens of each example's longest encoder row. */
+    private int[] tokenLengths(List<LabeledExample> examples) {
+        return longestRows(tokenizer.tokenize(examples.stream().map(LabeledExample::input).toList()),
+                tokenizer.rowsPerInput());
+    }
+
+    private static int[] longestRows(List<TokenizedText> rows, int perInput) {
+        int[] lengths = new int[rows.size() / perInput];
+        for (int i = 0; i < rows.size(); i++) {
+            lengths[i / perInput] = Math.max(lengths[i / perInput], rows.get(i).length());
+        }
+        return lengths;
     }
 
     /** The gold label index of each example, in order. */

@@ -164,6 +164,19 @@ class PromptTuningTest {
     }
 
     @Test
+    void shouldPredictEachExampleAsItWouldAloneThoughBatchesAreFormedByLength() {
+        try (TaskParameters params = fresh()) {
+            float[][] batched = tuner.probabilities(params, full, train);
+
+            assertThat(batched).hasNumberOfRows(train.size());
+            for (int i = 0; i < train.size(); i += 9) {
+                float[] alone = tuner.probabilities(params, full, List.of(train.get(i)))[0];
+                assertThat(batched[i]).as("example %d", i).containsExactly(alone, within(1e-5f));
+            }
+        }
+    }
+
+    @Test
     void shouldFollowTheTeacherWhenDistilling() {
         // a teacher that is sure of the wrong label on every example: with weight 1 the student must learn the
         // teacher's answers, not the gold labels (which it never sees)
@@ -235,8 +248,10 @@ class PromptTuningTest {
                         .as("gradient of the head's rows on feature %d", feature).isPositive();
             }
             assertThat(params.prompt().getGradient().abs().sum().getFloat()).isPositive();
-            assertThat(pairTuner.probabilities(params, full, pairs)).as("one distribution per pair")
-                    .hasNumberOfRows(pairs.size());
+            float[][] batched = pairTuner.probabilities(params, full, pairs);
+            assertThat(batched).as("one distribution per pair").hasNumberOfRows(pairs.size());
+            assertThat(batched[5]).as("a pair's prediction, batched by length or alone")
+                    .containsExactly(pairTuner.probabilities(params, full, List.of(pairs.get(5)))[0], within(1e-5f));
             Attribution.Scores scores = new Attribution(pairTuner, base.weights()).score(params, full,
                     pairs.subList(0, 6), AttributionMethod.GRADIENT_X_ACTIVATION, 1, 4);
             assertThat(scores.skipped()).isZero();

@@ -34,6 +34,30 @@ public record EncodedBatch(long[][] inputIds, long[][] attentionMask, long[][] t
         return new EncodedBatch(ids, mask, types, truncated);
     }
 
+    /**
+     * Every {@code step}-th row from {@code first} (for SIAMESE rows, {@code rows(0, 2)} the texts and
+     * {@code rows(1, 2)} the pairs), padded to the longest of them only.
+     */
+    public EncodedBatch rows(int first, int step) {
+        int n = (size() - first + step - 1) / step;
+        int longest = 0;
+        for (int i = 0; i < n; i++) {
+            longest = Math.max(longest, (int) Arrays.stream(attentionMask[first + i * step]).sum());
+        }
+        long[][] ids = new long[n][];
+        long[][] mask = new long[n][];
+        long[][] types = new long[n][];
+        boolean[] cut = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            int row = first + i * step;
+            ids[i] = Arrays.copyOf(inputIds[row], longest);
+            mask[i] = Arrays.copyOf(attentionMask[row], longest);
+            types[i] = Arrays.copyOf(tokenTypeIds[row], longest);
+            cut[i] = truncated[row];
+        }
+        return new EncodedBatch(ids, mask, types, cut);
+    }
+
     public int size() {
         return inputIds.length;
     }

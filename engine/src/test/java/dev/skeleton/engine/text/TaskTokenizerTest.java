@@ -56,4 +56,22 @@ class TaskTokenizerTest {
                     .hasMessageContaining("this task classifies text pairs");
         }
     }
+
+    @Test
+    void shouldGiveASiamesePairTwoRowsAndEachSideItsOwnPadding() {
+        try (TaskTokenizer t = tokenizer(InputKind.SIAMESE, 128, 20)) {
+            EncodedBatch batch = t.encode(List.of(new TextInput("why", "because the answer is rather long"),
+                    new TextInput("who is it", "me")));
+
+            assertThat(batch.size()).as("text, pair, text, pair").isEqualTo(4);
+            EncodedBatch texts = batch.rows(0, 2);
+            EncodedBatch pairs = batch.rows(1, 2);
+            assertThat(texts.tokens()).as("[CLS] who is it [SEP]").isEqualTo(5);
+            assertThat(texts.attentionMask()[0]).containsExactly(1, 1, 1, 0, 0);
+            assertThat(texts.inputIds()[1]).containsExactly(batch.inputIds()[2][0], batch.inputIds()[2][1],
+                    batch.inputIds()[2][2], batch.inputIds()[2][3], batch.inputIds()[2][4]);
+            assertThat(pairs.tokens()).as("[CLS] because the answer is rather long [SEP]").isEqualTo(8);
+            assertThat(pairs.size()).isEqualTo(2);
+        }
+    }
 }
