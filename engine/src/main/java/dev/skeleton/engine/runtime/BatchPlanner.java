@@ -10,8 +10,10 @@ import java.util.stream.IntStream;
 /**
  * Splits a batch into runs of similar length. A batch is padded to its longest member, and on CPU a padded
  * token costs as much as a real one: SST-2 sentences average 25 tokens but a batch of 32 pads to 48. Sorting
- * by length and cutting a run when its padding would pass {@link #MAX_PADDING} of its real tokens keeps
- * nearly all compute on real tokens, while runs stay as large as the lengths allow.
+ * by length and cutting a run when its padding would pass {@link #MAX_PADDING} of the tokens its inputs need
+ * keeps nearly all compute on real tokens, while runs stay as large as the lengths allow. An input needs its
+ * longest row's length for each of its rows: a SIAMESE input's text and pair share one tensor, so the shorter is
+ * padded to the longer in any run, and counting that as waste would cut every run to one input.
  */
 final class BatchPlanner {
 
@@ -29,12 +31,9 @@ final class BatchPlanner {
         int inputs = rows.size() / rowsPerInput;
         int maxRun = Math.max(1, maxRows / rowsPerInput);
         int[] length = new int[inputs];
-        int[] real = new int[inputs];
         for (int i = 0; i < inputs; i++) {
             for (int j = 0; j < rowsPerInput; j++) {
-                int rowLength = rows.get(i * rowsPerInput + j).length();
-                length[i] = Math.max(length[i], rowLength);
-                real[i] += rowLength;
+                length[i] = Math.max(length[i], rows.get(i * rowsPerInput + j).length());
             }
         }
         int[] order = IntStream.range(0, inputs).boxed()
@@ -42,17 +41,17 @@ final class BatchPlanner {
                 .mapToInt(Integer::intValue).toArray();
         List<int[]> runs = new ArrayList<>();
         int start = 0;
-        long realTokens = 0;
+        long neededTokens = 0;
         for (int k = 0; k < order.length; k++) {
             int input = order[k];
+            long needed = neededTokens + (long) length[input] * rowsPerInput;
             long padded = (long) length[input] * rowsPerInput * (k - start + 1);
-            boolean tooWasteful = padded - (realTokens + real[input]) > MAX_PADDING * (realTokens + real[input]);
-            if (k > start && (tooWasteful || k - start == maxRun)) {
+            if (k > start && (padded - needed > MAX_PADDING * needed || k - start == maxRun)) {
                 runs.add(Arrays.copyOfRange(order, start, k));
                 start = k;
-                realTokens = 0;
+                neededTokens = 0;
             }
-            realTokens += real[input];
+            neededTokens += (long) length[input] * rowsPerInput;
         }
         if (start < order.length) {
             runs.add(Arrays.copyOfRange(order, start, order.length));

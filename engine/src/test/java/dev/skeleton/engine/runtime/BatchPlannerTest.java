@@ -76,6 +76,19 @@ class BatchPlannerTest {
     }
 
     @Test
+    void shouldBatchSiameseInputsWhoseTextIsMuchShorterThanItsPair() {
+        // Given 32 question/answer pairs: questions of 12 tokens, answers of 40
+        int[] rows = new int[64];
+        for (int i = 0; i < 32; i++) {
+            rows[2 * i] = 12;
+            rows[2 * i + 1] = 40;
+        }
+
+        // Then the padding every pair needs anyway (its question to its answer's length) does not cut the runs
+        assertThat(BatchPlanner.plan(lengths(rows), 2, 64)).hasSize(1);
+    }
+
+    @Test
     void shouldCountTheMaximumRunInRows() {
         List<int[]> runs = BatchPlanner.plan(lengths(new int[12]), 2, 4);
 
