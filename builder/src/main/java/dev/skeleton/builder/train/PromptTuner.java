@@ -119,7 +119,8 @@ public final class PromptTuner {
         LearningRateSchedule schedule = new LearningRateSchedule(options.learningRate(), stepsPerEpoch * epochs,
                 stepsPerEpoch);
         Random random = new Random(options.seed());
-        int[] lengths = tokenLengths(train);
+        List<TokenizedText> rows = tokenize(train);
+        int[] lengths = longestRows(rows);
         Evaluation devEvaluation = Evaluation.NONE;
         List<Double> curve = new ArrayList<>();
         List<Double> lossCurve = new ArrayList<>();
@@ -131,7 +132,7 @@ public final class PromptTuner {
             int skipped = 0;
             for (List<Integer> indices : LengthBatches.shuffledGroups(lengths, options.batchSize(), random)) {
                 List<LabeledExample> batch = indices.stream().map(train::get).toList();
-                double loss = trainStep(params, layers, batch, targets);
+                double loss = trainStep(params, layers, batch, encode(rows, indices), targets);
                 step++;
                 if (Double.isFinite(loss) && optimizer.gradientsFinite()) {
                     optimizer.step(schedule.rate(step));
@@ -182,10 +183,10 @@ public final class PromptTuner {
     }
 
     private double trainStep(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,
-            Targets targets) {
+            EncodedBatch encoded, Targets targets) {
         try (NDManager step = params.prompt().getManager().newSubManager();
                 GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray loss = loss(step, params, layers, batch, targets, null);
+            NDArray loss = loss(step, params, layers, batch, encoded, targets, null);
             collector.backward(loss);
             return loss.getFloat();
         }
@@ -197,12 +198,12 @@ public final class PromptTuner {
      */
     public NDArray loss(NDManager step, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,
             Gates gates) {
-        return loss(step, params, layers, batch, Targets.GOLD, gates);
+        EncodedBatch encoded = tokenizer.encode(batch.stream().map(LabeledExample::input).toList());
+        return loss(step, params, layers, batch, encoded, Targets.GOLD, gates);
     }
 
     private NDArray loss(NDManager step, TaskParameters params, List<TorchLayer> layers, List<LabeledExample> batch,
-            Targets targets, Gates gates) {
-        EncodedBatch encoded = tokenizer.encode(batch.stream().map(LabeledExample::input).toList());
+            EncodedBatch encoded, Targets targets, Gates gates) {
         NDArray logits = encoder.logits(step, encoded, params, layers, pooling, tokenizer.kind(), gates);
         NDArray target = step.create(targets.of(batch, labels));
         return logits.logSoftmax(-1).mul(target).sum().neg().div(batch.size());
@@ -251,18 +252,13 @@ public final class PromptTuner {
      */
     public float[][] probabilities(TaskParameters params, List<TorchLayer> layers, List<LabeledExample> examples) {
         float[][] probabilities = new float[examples.size()][];
-        List<TokenizedText> rows = tokenizer.tokenize(examples.stream().map(LabeledExample::input).toList());
-        int perInput = tokenizer.rowsPerInput();
-        int[] order = LengthBatches.shortestFirst(longestRows(rows, perInput));
+        List<TokenizedText> rows = tokenize(examples);
+        int[] order = LengthBatches.shortestFirst(longestRows(rows));
         int chunk = 64;
         for (int start = 0; start < order.length; start += chunk) {
             int[] inputs = Arrays.copyOfRange(order, start, Math.min(order.length, start + chunk));
-            List<TokenizedText> batchRows = new ArrayList<>(inputs.length * perInput);
-            for (int input : inputs) {
-                batchRows.addAll(rows.subList(input * perInput, (input + 1) * perInput));
-            }
             try (NDManager step = params.prompt().getManager().newSubManager()) {
-                EncodedBatch encoded = EncodedBatch.pad(batchRows);
+                EncodedBatch encoded = encode(rows, Arrays.stream(inputs).boxed().toList());
                 float[] flat = encoder.logits(step, encoded, params, layers, pooling, tokenizer.kind(), null)
                         .softmax(-1).toFloatArray();
                 for (int i = 0; i < inputs.length; i++) {
@@ -278,16 +274,28 @@ public final class PromptTuner {
      * length pad less, and the sum does not depend on the order.
      */
     public List<LabeledExample> shortestFirst(List<LabeledExample> examples) {
-        return Arrays.stream(LengthBatches.shortestFirst(tokenLengths(examples))).mapToObj(examples::get).toList();
+        return Arrays.stream(LengthBatches.shortestFirst(longestRows(tokenize(examples)))).mapToObj(examples::get)
+                .toList();
+    }
+
+    /** The encoder rows of {@code examples}, tokenized once ({@link TaskTokenizer#rowsPerInput()} per example). */
+    private List<TokenizedText> tokenize(List<LabeledExample> examples) {
+        return tokenizer.tokenize(examples.stream().map(LabeledExample::input).toList());
+    }
+
+    /** The rows of the examples at {@code inputs}, in that order, padded to the longest of them. */
+    private EncodedBatch encode(List<TokenizedText> rows, List<Integer> inputs) {
+        int perInput = tokenizer.rowsPerInput();
+        List<TokenizedText> batchRows = new ArrayList<>(inputs.size() * perInput);
+        for (int input : inputs) {
+            batchRows.addAll(rows.subList(input * perInput, (input + 1) * perInput));
+        }
+        return EncodedBatch.pad(batchRows);
     }
 
     /** Tokens of each example's longest encoder row. */
-    private int[] tokenLengths(List<LabeledExample> examples) {
-        return longestRows(tokenizer.tokenize(examples.stream().map(LabeledExample::input).toList()),
-                tokenizer.rowsPerInput());
-    }
-
-    private static int[] longestRows(List<TokenizedText> rows, int perInput) {
+    private int[] longestRows(List<TokenizedText> rows) {
+        int perInput = tokenizer.rowsPerInput();
         int[] lengths = new int[rows.size() / perInput];
         for (int i = 0; i < rows.size(); i++) {
             lengths[i / perInput] = Math.max(lengths[i / perInput], rows.get(i).length());
