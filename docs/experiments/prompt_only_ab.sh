@@ -1,6 +1,6 @@
 #!/bin/bash
 # Prompt phase only of the default question-type build (README, "Batches of similar length"): s28.jar = main at
-# bcdf267 (random batches; its code is 75a19c1's but a comment), s30.jar = main at 04e07e7 (batches of similar length), each run killed when attribution
+# 75a19c1 (random batches; built just before its last comment-only commits), s30.jar = main at 04e07e7 (batches of similar length), each run killed when attribution
 # begins; prints the last prompt epoch (validation accuracy and loss) and when the prompt was kept. Run from /work/exp.
 for seed in 8 7; do for jar in s28 s30; do
   d=/work/exp/abq-$jar-$seed; rm -rf $d; mkdir -p $d; cd $d
