@@ -1,5 +1,6 @@
 package dev.skeleton.cli;
 
+import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.model.BaseModel;
 import dev.skeleton.engine.model.KnownBaseModel;
 import dev.skeleton.engine.model.MissingBaseModelException;
@@ -16,7 +17,8 @@ public final class BaseModelOptions {
     @Option(names = "--base-model", paramLabel = "NAME|PATH",
             description = "all-minilm-l6-v2 (default, embedded), e5-small-v2 or bge-small-en-v1.5 (from their Maven "
                     + "artifacts, see the README), or a BERT-family ONNX export (.onnx, or a directory with model.onnx "
-                    + "and tokenizer.json).")
+                    + "and tokenizer.json). Default: all-minilm-l6-v2; classify, eval and publish default to the known "
+                    + "base the skeleton was built on.")
     private String model;
 
     @Option(names = "--tokenizer", paramLabel = "FILE",
@@ -30,19 +32,31 @@ public final class BaseModelOptions {
 
     /** Loads the chosen base model (seconds: reads and fingerprints every weight). */
     public BaseModel load() {
-        Optional<KnownBaseModel> known = model == null ? Optional.of(KnownBaseModel.ALL_MINILM_L6_V2)
-                : KnownBaseModel.byId(model);
-        if (known.isPresent()) {
-            if (tokenizer != null) {
-                throw new CliException("--tokenizer goes with a --base-model PATH; " + known.get()
-                        + " brings its own");
-            }
-            try {
-                return known.get().load();
-            } catch (MissingBaseModelException e) {
-                throw new CliException(e.getMessage());
-            }
+        if (model == null) {
+            return loadKnown(KnownBaseModel.ALL_MINILM_L6_V2);
         }
-        return BaseModel.load(Path.of(model), tokenizer);
+        Optional<KnownBaseModel> known = KnownBaseModel.byId(model);
+        return known.isPresent() ? loadKnown(known.get()) : BaseModel.load(Path.of(model), tokenizer);
+    }
+
+    /**
+     * The base {@code skeleton} runs on: the one {@code --base-model} names, else the known base the skeleton records
+     * it was built on (so that a skeleton built with {@code --base-model e5-small-v2} needs no flag later), else the
+     * default. A base given by path is not recorded by path, so its skeletons need {@code --base-model PATH}.
+     */
+    public BaseModel loadFor(TaskSkeleton skeleton) {
+        return model != null ? load() : loadKnown(KnownBaseModel.byId(skeleton.getBaseModel().getName())
+                .orElse(KnownBaseModel.ALL_MINILM_L6_V2));
+    }
+
+    private BaseModel loadKnown(KnownBaseModel known) {
+        if (tokenizer != null) {
+            throw new CliException("--tokenizer goes with a --base-model PATH; " + known + " brings its own");
+        }
+        try {
+            return known.load();
+        } catch (MissingBaseModelException e) {
+            throw new CliException(e.getMessage());
+        }
     }
 }

@@ -76,7 +76,7 @@ final class ClassifyCommand implements Callable<Integer> {
         TaskSkeleton skeleton = SkeletonFiles.read(file);
         List<TextInput> inputs = inputs(skeleton);
         EngineConfig config = threads.applyTo(EngineConfig.defaults()).withPrecision(precision);
-        try (SkeletonEngine engine = new SkeletonEngine(baseModel.load(), config);
+        try (SkeletonEngine engine = new SkeletonEngine(baseModel.loadFor(skeleton), config);
                 TaskModel task = engine.load(skeleton)) {
             List<Classification> results = task.classify(inputs);
             if (json) {

@@ -10,6 +10,7 @@ import dev.skeleton.engine.skeleton.SkeletonFiles;
 import dev.skeleton.engine.skeleton.SyntheticSkeletons;
 import java.nio.file.Path;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,5 +113,38 @@ class ClassifyCommandTest {
         assertThat(run.exitCode()).isEqualTo(SkeletonCli.FAILURE);
         assertThat(run.err()).startsWith("error: invalid skeleton 'foreign' v1: base model fingerprint sha256:0000")
                 .hasLineCount(1);
+    }
+
+    @Test
+    void shouldLoadTheKnownBaseTheSkeletonWasBuiltOnWhenNoBaseIsNamed() {
+        // Given a skeleton that records e5-small-v2 as its base, where no e5-small-v2 is installed
+        Assumptions.assumeTrue(getClass().getClassLoader().getResource("e5-small-v2.onnx") == null,
+                "e5-small-v2 is on the class path (-Pextra-bases)");
+        TaskSkeleton onE5 = SyntheticSkeletons.random(BaseModel.loadDefault(), "on-e5", 2, 0.5, 1.0, 1);
+        onE5.getBaseModel().setName("e5-small-v2");
+        Path file = root.resolve("on-e5.avro");
+        SkeletonFiles.write(onE5, file);
+        String repository = System.getProperty("maven.repo.local");
+        System.setProperty("maven.repo.local", root.resolve("empty-repository").toString());
+        try {
+            // When it is classified without --base-model, then the command reaches for that base, not the default
+            CliRun run = CliRun.of("classify", "--skeleton", file.toString(), "text");
+
+            assertThat(run.exitCode()).isEqualTo(SkeletonCli.FAILURE);
+            assertThat(run.err()).startsWith("error: base model e5-small-v2 is not installed");
+
+            // And --base-model overrides what the skeleton records (its weights are all-MiniLM-L6-v2's here)
+            CliRun named = CliRun.of("classify", "--threads", "1", "--base-model", "all-minilm-l6-v2",
+                    "--skeleton", file.toString(), "text");
+
+            assertThat(named.err()).isEmpty();
+            assertThat(named.out().lines()).hasSize(1);
+        } finally {
+            if (repository == null) {
+                System.clearProperty("maven.repo.local");
+            } else {
+                System.setProperty("maven.repo.local", repository);
+            }
+        }
     }
 }

@@ -75,14 +75,16 @@ public final class EvalCommand implements Callable<Integer> {
         if (variants.isEmpty()) {
             throw new CliException("no prompt or skeleton for task '" + task + "' under " + root.toAbsolutePath());
         }
+        Map<String, TaskSkeleton> skeletons = new LinkedHashMap<>();
+        variants.forEach((name, file) -> skeletons.put(name, SkeletonFiles.read(file)));
         GlueMetric metric = GlueMetric.forTask(task);
         PrintWriter out = spec.commandLine().getOut();
-        BaseModel base = baseModel.load();
+        BaseModel base = baseModel.loadFor(skeletons.values().iterator().next());
         for (Precision precision : precisions) {
             String p = precision.name().toLowerCase(Locale.ROOT);
             try (SkeletonEngine engine = new SkeletonEngine(base, EngineConfig.defaults().withPrecision(precision))) {
-                for (Map.Entry<String, Path> v : variants.entrySet()) {
-                    TaskSkeleton skeleton = SkeletonFiles.read(v.getValue());
+                for (Map.Entry<String, TaskSkeleton> v : skeletons.entrySet()) {
+                    TaskSkeleton skeleton = v.getValue();
                     List<LabeledExample> examples = DatasetReader.read(data, withLabels(skeleton)).examples();
                     double value = SkeletonEvaluator.evaluate(engine, skeleton, examples, metric);
                     if (json) {

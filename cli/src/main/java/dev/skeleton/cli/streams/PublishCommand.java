@@ -12,6 +12,7 @@ import dev.skeleton.streams.StreamsAppConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ public final class PublishCommand implements Callable<Integer> {
         StreamsAppConfig config = service.build(spec, registryTopic == null ? Map.of()
                 : Map.of(StreamsAppConfig.REGISTRY_TOPIC, registryTopic));
         List<Found> found = withVersion(read());
-        validate(found, baseModel.load());
+        validate(found);
         PrintWriter out = spec.commandLine().getOut();
         try (RegistryClient registry = new RegistryClient(config)) {
             registry.ensureTopic();
@@ -149,9 +150,13 @@ public final class PublishCommand implements Callable<Integer> {
     }
 
     /** Refuses the whole call, naming every problem of every skeleton, if any cannot run on {@code base}. */
-    private static void validate(List<Found> found, BaseModel base) {
+    /** Each skeleton against the base it runs on ({@link BaseModelOptions#loadFor}), each base loaded once. */
+    private void validate(List<Found> found) {
+        Map<String, BaseModel> bases = new HashMap<>();
         List<String> refusals = new ArrayList<>();
         for (Found f : found) {
+            BaseModel base = bases.computeIfAbsent(f.skeleton().getBaseModel().getName(),
+                    name -> baseModel.loadFor(f.skeleton()));
             List<String> problems = SkeletonValidator.problems(f.skeleton(), base);
             if (!problems.isEmpty()) {
                 refusals.add(f.name() + " (" + f.file() + "): " + String.join("; ", problems));

@@ -59,7 +59,7 @@ public final class SkeletonValidator {
         String fingerprint = s.getBaseModel().getFingerprint();
         if (!base.fingerprint().equals(fingerprint)) {
             p.add("base model fingerprint " + fingerprint + " does not match the loaded base model "
-                    + base.name() + " (" + base.fingerprint() + ")");
+                    + base.name() + " (" + base.fingerprint() + "): it was built on " + s.getBaseModel().getName());
         }
         List<String> labels = s.getLabels();
         if (labels.size() < 2) {
