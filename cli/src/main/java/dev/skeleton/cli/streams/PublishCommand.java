@@ -149,8 +149,10 @@ public final class PublishCommand implements Callable<Integer> {
         return source.endsWith(".avro") || source.contains("/") || source.contains("\\");
     }
 
-    /** Refuses the whole call, naming every problem of every skeleton, if any cannot run on {@code base}. */
-    /** Each skeleton against the base it runs on ({@link BaseModelOptions#loadFor}), each base loaded once. */
+    /**
+     * Refuses the whole call, naming every problem of every skeleton, if any cannot run on its base (the one
+     * {@link BaseModelOptions#loadFor} picks; each base loaded once).
+     */
     private void validate(List<Found> found) {
         Map<String, BaseModel> bases = new HashMap<>();
         List<String> refusals = new ArrayList<>();
