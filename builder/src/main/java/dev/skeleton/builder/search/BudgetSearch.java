@@ -118,8 +118,9 @@ public final class BudgetSearch {
                 chosen = pick;
                 int index = fastestFirst.indexOf(pick);
                 settle(open, decided, c -> fastestFirst.indexOf(c) > index, Status.SKIPPED_SLOWER);
-            } else if (outcome.end() != End.DIVERGED) {
-                // a divergence says something about the optimizer, not about what smaller candidates can reach
+            } else if (outcome.end() == End.CONVERGED || outcome.end() == End.DROPPED_EARLY) {
+                // a divergence says something about the optimizer, and a trial cut by the time limit nothing yet,
+                // about what smaller candidates can reach
                 settle(open, decided, c -> c.within(pick), Status.SKIPPED_SMALLER);
             }
             Status status = reached ? Status.WITHIN_BUDGET : switch (outcome.end()) {

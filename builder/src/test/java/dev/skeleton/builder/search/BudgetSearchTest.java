@@ -149,6 +149,32 @@ class BudgetSearchTest {
     }
 
     @Test
+    void shouldNotCountATrialCutByTheTimeLimitAsAMissOfTheCandidatesThatKeepLess() {
+        Candidate large = new Candidate(0.3, 0.75);
+        Candidate small = new Candidate(0.1, 0.5);
+        List<Candidate> tried = new ArrayList<>();
+        BudgetSearch.Trial outOfTime = new BudgetSearch.Trial() {
+            @Override
+            public Outcome run(Candidate candidate, Candidate warmStart) {
+                tried.add(candidate);
+                return new Outcome(0.5, 0, 0, 2, BudgetSearch.End.OUT_OF_TIME);
+            }
+
+            @Override
+            public boolean canStart() {
+                return tried.isEmpty();
+            }
+        };
+
+        BudgetSearch.Result result = new BudgetSearch(0.9, m -> { }).search(List.of(small, large), outOfTime);
+
+        assertThat(tried).containsExactly(large);
+        assertThat(result.decisions()).extracting(Decision::status)
+                .as("the smaller one was left for lack of time, not settled by the cut trial")
+                .containsExactly(Status.SKIPPED_TIME, Status.OUT_OF_TIME);
+    }
+
+    @Test
     void shouldMarkATrialThatGaveUpEarly() {
         Map<Candidate, Outcome> outcomes = Map.of();
         BudgetSearch.Result result = new BudgetSearch(0.9, m -> { }).search(List.of(new Candidate(0.1, 1.0)),
