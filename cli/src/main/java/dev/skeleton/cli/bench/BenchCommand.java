@@ -1,5 +1,6 @@
 package dev.skeleton.cli.bench;
 
+import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.cli.BaseModelOptions;
 import dev.skeleton.cli.PrecisionConverter;
@@ -95,6 +96,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     private double headKeep = 1.0;
 
+    @Option(names = "--input", paramLabel = "KIND[,KIND]", split = ",", defaultValue = "single",
+            converter = InputKindConverter.class,
+            description = "Input of the engine variants: single (one sentence, the default), or pair tasks on pairs of"
+                    + " consecutive sentences: pair (cross-encoded), siamese (each text encoded apart), or pair,siamese"
+                    + " interleaved in one run; speed-ups are relative to the first kind's full model.")
+    private List<InputKind> inputKinds;
+
     @Option(names = "--memory-tasks", paramLabel = "N", defaultValue = "8",
             description = "Extra tasks (FFN keep 0.3) loaded for the memory row, e.g. 100 for a load test "
                     + "(default: ${DEFAULT-VALUE}); their RSS, load time and time to the first label are reported.")
@@ -182,7 +190,11 @@ public final class BenchCommand implements Callable<Integer> {
             return streamBench(base, sentences, n, err);
         }
         List<Boolean> prepacked = packings.stream().map(p -> p == Packing.PACKED).toList();
-        BenchReport report = new EngineBenchmark(base, settings, sentences, precisions, prepacked, headKeep,
+        if (inputKinds.contains(InputKind.SINGLE) && inputKinds.size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--input single cannot be combined with pair kinds: "
+                    + "they classify different inputs");
+        }
+        BenchReport report = new EngineBenchmark(base, settings, sentences, precisions, prepacked, inputKinds, headKeep,
                 message -> {
                     err.println("bench: " + message);
                     err.flush();
@@ -245,6 +257,14 @@ public final class BenchCommand implements Callable<Integer> {
             if (child != null) {
                 child.close();
             }
+        }
+    }
+
+    /** {@code single}, {@code pair} and {@code siamese}, as the option is written. */
+    static final class InputKindConverter implements ITypeConverter<InputKind> {
+        @Override
+        public InputKind convert(String value) {
+            return InputKind.valueOf(value.toUpperCase(Locale.ROOT));
         }
     }
 

@@ -17,19 +17,21 @@ public final class BenchPrinter {
                 + "packed = weights pre-packed per session (engine.prepack.weights=true), unpacked = unchanged "
                 + "matrices held once (false)");
         out.println("sentences: " + r.sentences());
-        out.println(f("tokens:    %.1f text tokens per sentence (with [CLS]/[SEP]) + %d prompt rows; dynamic padding"
-                + " (a batch runs as length-sorted runs, each padded to its longest member; padded = tokens computed"
-                + " per sentence)", r.meanTokens(), s.promptLength()));
+        out.println(f("tokens:    %.1f text tokens per input (with [CLS]/[SEP]; a pair: both texts) + %d prompt rows"
+                + " per encoder row; dynamic padding (a batch runs as length-sorted runs, each padded to its longest"
+                + " member; padded = text tokens computed per input)", r.meanTokens(), s.promptLength()));
         out.println("variants:  full = prompt on the full model; deep = the same with a deep prompt (an offset for the"
                 + " prompt positions before every later layer); skeleton = shallow prompt, FFN neurons (keep) and"
-                + " attention heads (heads) kept at random");
+                + " attention heads (heads) kept at random; input = single sentences, or pairs of consecutive"
+                + " sentences cross-encoded (pair) or each encoded apart (siamese)");
         out.println("timing:    " + s.reps() + " repetitions, variants interleaved; seq/s = median over repetitions;"
                 + " speedup = median over repetitions of seq/s / the first full model's seq/s in the same repetition");
         out.println();
-        out.println(f("%-9s %-5s %-8s %5s %5s %6s %10s %8s %14s %8s", "variant", "prec", "weights", "keep", "heads",
-                "batch", "seq/s", "speedup", "min..max seq/s", "padded"));
+        out.println(f("%-9s %-8s %-5s %-8s %5s %5s %6s %10s %8s %14s %8s", "variant", "input", "prec", "weights",
+                "keep", "heads", "batch", "seq/s", "speedup", "min..max seq/s", "padded"));
         for (BenchResult row : r.results()) {
-            out.println(f("%-9s %-5s %-8s %5.2f %5.2f %6d %10.1f %8.2f %14s %8.1f", row.variant(), row.precision(),
+            out.println(f("%-9s %-8s %-5s %-8s %5.2f %5.2f %6d %10.1f %8.2f %14s %8.1f", row.variant(), row.input(),
+                    row.precision(),
                     packing(row.prepacked()), row.keep(), row.headKeep(), row.batch(),
                     row.seqPerSecond(), row.speedup(),
                     f("%.0f..%.0f", row.minSeqPerSecond(), row.maxSeqPerSecond()), row.paddedTokens()));
@@ -56,6 +58,7 @@ public final class BenchPrinter {
         for (BenchResult row : r.results()) {
             ObjectNode o = Json.object();
             o.put("variant", row.variant());
+            o.put("input", row.input());
             o.put("precision", row.precision());
             o.put("prepack_weights", row.prepacked());
             o.put("keep", row.keep());

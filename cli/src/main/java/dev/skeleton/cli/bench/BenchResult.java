@@ -4,6 +4,7 @@ package dev.skeleton.cli.bench;
  * Throughput of one variant at one batch size.
  *
  * @param variant        "full", "deep" (full model, deep prompt) or "skeleton"
+ * @param input          "single", "pair" or "siamese"
  * @param precision      "fp32" or "int8"
  * @param prepacked      whether the session pre-packed its weights ({@code engine.prepack.weights})
  * @param keep           FFN keep ratio
@@ -16,6 +17,6 @@ package dev.skeleton.cli.bench;
  * @param batchesPerRep  batches timed per repetition
  * @param paddedTokens   mean padded text length of a batch (prompt excluded), or NaN if unknown
  */
-public record BenchResult(String variant, String precision, boolean prepacked, double keep, double headKeep, int batch,
-        double seqPerSecond, double minSeqPerSecond, double maxSeqPerSecond, double speedup, int batchesPerRep,
-        double paddedTokens) {}
+public record BenchResult(String variant, String input, String precision, boolean prepacked, double keep,
+        double headKeep, int batch, double seqPerSecond, double minSeqPerSecond, double maxSeqPerSecond, double speedup,
+        int batchesPerRep, double paddedTokens) {}

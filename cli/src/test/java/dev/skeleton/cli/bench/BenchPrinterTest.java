@@ -14,8 +14,8 @@ class BenchPrinterTest {
 
     private static final BenchReport REPORT = new BenchReport("all-MiniLM-L6-v2", BenchSettings.quick(2, 20),
             "test sentences", 24.5,
-            List.of(new BenchResult("full", "fp32", true, 1.0, 1.0, 8, 200, 190, 210, 1.0, 10, 40),
-                    new BenchResult("skeleton", "int8", false, 0.3, 0.5, 8, 300, 280, 310, 1.5, 10, 40)),
+            List.of(new BenchResult("full", "single", "fp32", true, 1.0, 1.0, 8, 200, 190, 210, 1.0, 10, 40),
+                    new BenchResult("skeleton", "siamese", "int8", false, 0.3, 0.5, 8, 300, 280, 310, 1.5, 10, 40)),
             new MemoryResult("fp32", true, 8, 0.3, 500, 580, 4.0, 86.0, 0.0, 1.5, 120.0));
 
     @Test
@@ -26,6 +26,7 @@ class BenchPrinterTest {
         ObjectMapper mapper = new ObjectMapper();
         JsonNode skeleton = mapper.readTree(lines.get(1));
         assertThat(skeleton.get("variant").asText()).isEqualTo("skeleton");
+        assertThat(skeleton.get("input").asText()).isEqualTo("siamese");
         assertThat(skeleton.get("precision").asText()).isEqualTo("int8");
         assertThat(skeleton.get("prepack_weights").asBoolean()).isFalse();
         assertThat(skeleton.get("head_keep").asDouble()).isEqualTo(0.5);
@@ -52,8 +53,9 @@ class BenchPrinterTest {
         String table = print(false);
 
         assertThat(table).contains("variant", "speedup")
-                .containsPattern("full\\s+fp32\\s+packed\\s+1\\.00\\s+1\\.00\\s+8\\s+200\\.0\\s+1\\.00")
-                .containsPattern("skeleton\\s+int8\\s+unpacked\\s+0\\.30\\s+0\\.50\\s+8\\s+300\\.0\\s+1\\.50")
+                .containsPattern("full\\s+single\\s+fp32\\s+packed\\s+1\\.00\\s+1\\.00\\s+8\\s+200\\.0\\s+1\\.00")
+                .containsPattern(
+                        "skeleton\\s+siamese\\s+int8\\s+unpacked\\s+0\\.30\\s+0\\.50\\s+8\\s+300\\.0\\s+1\\.50")
                 .contains("+10.0 MiB RSS per task", "4.0 MiB", "2.50");
     }
 
