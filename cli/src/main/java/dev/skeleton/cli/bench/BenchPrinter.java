@@ -24,8 +24,9 @@ public final class BenchPrinter {
                 + " prompt positions before every later layer); skeleton = shallow prompt, FFN neurons (keep) and"
                 + " attention heads (heads) kept at random; input = single sentences, or pairs of consecutive"
                 + " sentences cross-encoded (pair) or each encoded apart (siamese)");
-        out.println("timing:    " + s.reps() + " repetitions, variants interleaved; seq/s = median over repetitions;"
-                + " speedup = median over repetitions of seq/s / the first full model's seq/s in the same repetition");
+        out.println("timing:    " + s.reps() + " repetitions, variants interleaved; seq/s = inputs (a pair counts once)"
+                + " per second, median over repetitions; speedup = median over repetitions of seq/s / the first full"
+                + " model's seq/s in the same repetition");
         out.println();
         out.println(f("%-9s %-8s %-5s %-8s %5s %5s %6s %10s %8s %14s %8s", "variant", "input", "prec", "weights",
                 "keep", "heads", "batch", "seq/s", "speedup", "min..max seq/s", "padded"));
