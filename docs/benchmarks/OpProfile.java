@@ -27,7 +27,8 @@ import java.util.TreeMap;
  * Where a synthetic skeleton's time goes, by ONNX Runtime operator: the graph the engine writes for it, run on random
  * token ids (batch x tokens, every position real) with ONNX Runtime's profiler on; per operator type, the sum over its
  * nodes of each node's median time over the runs. Sessions are made as the engine makes them (all graph
- * optimizations, shared initializers, no arena), on a pool of THREADS threads. Idle machine only.
+ * optimizations, shared initializers, no arena), on a pool of THREADS threads; {@code -Dftz=true} adds ONNX
+ * Runtime's {@code session.set_denormal_as_zero}. Idle machine only.
  *
  * <pre>
  * java -Dai.djl.offline=true -cp cli/target/skeleton-cli.jar docs/benchmarks/OpProfile.java \

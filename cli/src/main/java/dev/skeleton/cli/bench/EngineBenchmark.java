@@ -38,16 +38,12 @@ public final class EngineBenchmark {
 
     /**
      * Every variant in each of {@code precisions}, weight {@code packings} (pre-packed or not) and {@code inputKinds}
-     * (SINGLE, or the pair kinds PAIR and SIAMESE, which classify pairs of consecutive sentences; speed-ups are
-     * relative to the first combination's full model); the skeleton variants keep {@code headKeep} of the attention
-     * heads.
+     * (SINGLE, or the pair kinds PAIR and SIAMESE, which classify pairs of consecutive sentences, never both:
+     * {@code BenchCommand} refuses the mix; speed-ups are relative to the first combination's full model); the
+     * skeleton variants keep {@code headKeep} of the attention heads.
      */
     public EngineBenchmark(BaseModel base, BenchSettings settings, SentenceSource sentences, List<Precision> precisions,
             List<Boolean> packings, List<InputKind> inputKinds, double headKeep, Consumer<String> progress) {
-        if (inputKinds.contains(InputKind.SINGLE) && inputKinds.stream().anyMatch(InputKinds::takesPair)) {
-            throw new IllegalArgumentException("single texts and pairs cannot be timed on the same inputs: "
-                    + inputKinds);
-        }
         this.base = base;
         this.headKeep = headKeep;
         this.precisions = List.copyOf(precisions);
@@ -76,7 +72,7 @@ public final class EngineBenchmark {
                 BenchInputs inputs = new BenchInputs(sentences, InputKinds.takesPair(inputKinds.get(0)));
                 // token counts per input kind: a SIAMESE pair runs two rows where a PAIR runs one
                 Map<InputKind, TokenStats> tokens = new EnumMap<>(InputKind.class);
-                variants.forEach(v -> tokens.putIfAbsent(v.input(), new TokenStats(v.task(), inputs)));
+                variants.forEach(v -> tokens.computeIfAbsent(v.input(), kind -> new TokenStats(v.task(), inputs)));
                 ThroughputMeter meter = new ThroughputMeter(settings, inputs, progress);
                 List<BenchResult> results = new ArrayList<>();
                 for (int size : settings.batchSizes()) {
