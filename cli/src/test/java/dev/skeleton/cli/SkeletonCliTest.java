@@ -115,4 +115,12 @@ class SkeletonCliTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("skeleton ");
     }
+
+    @Test
+    void shouldRefuseSingleTextsMixedWithPairKindsBeforeLoadingAnything() {
+        CliRun run = CliRun.of("bench", "--input", "single,siamese");
+
+        assertThat(run.exitCode()).isEqualTo(SkeletonCli.USAGE);
+        assertThat(run.err()).contains("--input single cannot be combined with pair kinds");
+    }
 }

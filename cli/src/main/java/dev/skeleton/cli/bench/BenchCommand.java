@@ -178,6 +178,10 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SentenceSource sentences = SentenceSource.load(data);
         int n = threads.orElse(DEFAULT_THREADS);
+        if (inputKinds.contains(InputKind.SINGLE) && inputKinds.size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--input single cannot be combined with pair kinds: "
+                    + "they classify different inputs");
+        }
         if (memoryTasks < 1) {
             throw new ParameterException(spec.commandLine(), "--memory-tasks must be >= 1, got " + memoryTasks);
         }
@@ -190,10 +194,6 @@ public final class BenchCommand implements Callable<Integer> {
             return streamBench(base, sentences, n, err);
         }
         List<Boolean> prepacked = packings.stream().map(p -> p == Packing.PACKED).toList();
-        if (inputKinds.contains(InputKind.SINGLE) && inputKinds.size() > 1) {
-            throw new ParameterException(spec.commandLine(), "--input single cannot be combined with pair kinds: "
-                    + "they classify different inputs");
-        }
         BenchReport report = new EngineBenchmark(base, settings, sentences, precisions, prepacked, inputKinds, headKeep,
                 message -> {
                     err.println("bench: " + message);
