@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * Writes the ONNX graph of one task skeleton: soft prompt prepended to the word embeddings (for a deep prompt,
  * also an offset added to the prompt positions' states before every later layer), every encoder layer with only its
  * kept attention heads and FFN neurons (the others are sliced out of the weight
- * matrices, so they cost nothing), pooling (for a SIAMESE task, of the text and the pair apart, combined into the
- * pair's features), and the classification head.
+ * matrices, so they cost nothing), pooling and the classification head. A SIAMESE task's graph ends at the pooled
+ * vector of each row (a text or a pair alone); the engine's {@code SiameseHead} joins them.
  *
  * <p>Layers use ONNX Runtime's fused transformer kernels ({@code Attention}, {@code SkipLayerNormalization},
  * {@code BiasGelu}) because the per-op overhead of the decomposed graph is a large share of the time at
@@ -66,8 +66,17 @@ public final class SkeletonGraphBuilder {
 
         String pooled = pool(g, hidden, promptRows, skeleton.getPooling());
         if (skeleton.getInput().getKind() == InputKind.SIAMESE) {
-            pooled = siameseFeatures(g, pooled, base.hiddenSize());
+            // each row's pooled vector only: the engine joins a text's and its pair's after the encoder, so the two
+            // need not be padded to one length
+            g.output(SkeletonGraph.POOLED, pooled);
+        } else {
+            head(g, pooled, skeleton);
         }
+        return new SkeletonGraph(g.toModelBytes(), Map.copyOf(g.sharedInitializers()), g.ownedBytes(), promptRows);
+    }
+
+    /** The classification head on the pooled vector: probabilities, logits and the pooled vector as outputs. */
+    private static void head(GraphWriter g, String pooled, TaskSkeleton skeleton) {
         FloatTensor headWeight = Matrices.toTensor(skeleton.getHead().getWeight());
         float[] headBias = new float[skeleton.getHead().getBias().size()];
         for (int i = 0; i < headBias.length; i++) {
@@ -80,7 +89,6 @@ public final class SkeletonGraphBuilder {
         g.output(SkeletonGraph.PROBABILITIES, probabilities);
         g.output(SkeletonGraph.LOGITS, logits);
         g.output(SkeletonGraph.POOLED, pooled);
-        return new SkeletonGraph(g.toModelBytes(), Map.copyOf(g.sharedInitializers()), g.ownedBytes(), promptRows);
     }
 
     /** Kept indices of one layer, sorted; null means all. */
@@ -276,13 +284,6 @@ public final class SkeletonGraphBuilder {
      * A SIAMESE pair's features {@code [u, v, |u - v|, u * v]}, {@code [inputs, 4 hidden]}, from the pooled rows
      * {@code [2 inputs, hidden]}, where each input's text (u) and pair (v) are adjacent rows.
      */
-    private static String siameseFeatures(GraphWriter g, String pooled, int hidden) {
-        String pairs = g.node("Reshape", pooled, g.int64s(-1, 2, hidden));
-        String u = g.node("Gather", Map.of("axis", 1), pairs, g.int64Scalar(0));
-        String v = g.node("Gather", Map.of("axis", 1), pairs, g.int64Scalar(1));
-        return g.node("Concat", Map.of("axis", 1), u, v, g.node("Abs", g.node("Sub", u, v)), g.node("Mul", u, v));
-    }
-
     /** Pooled text representation; prompt positions never enter it. */
     private static String pool(GraphWriter g, String hidden, int promptRows, Pooling pooling) {
         String text = promptRows == 0 ? hidden

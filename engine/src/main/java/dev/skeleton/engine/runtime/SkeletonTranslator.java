@@ -39,6 +39,7 @@ final class SkeletonTranslator implements NoBatchifyTranslator<EncodedBatch, For
         return array;
     }
 
+    /** Per row of the batch; probabilities and logits are null for a graph without a head (SIAMESE). */
     @Override
     public ForwardOutput processOutput(TranslatorContext ctx, NDList outputs) {
         return new ForwardOutput(
@@ -49,6 +50,9 @@ final class SkeletonTranslator implements NoBatchifyTranslator<EncodedBatch, For
     }
 
     private static float[][] rows(NDArray array) {
+        if (array == null) {
+            return null;
+        }
         long[] shape = array.getShape().getShape();
         int n = (int) shape[0];
         int cols = (int) shape[1];

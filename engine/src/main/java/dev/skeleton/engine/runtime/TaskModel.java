@@ -3,6 +3,7 @@ package dev.skeleton.engine.runtime;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
+import dev.skeleton.avro.InputKind;
 import dev.skeleton.avro.TaskSkeleton;
 import dev.skeleton.engine.text.EncodedBatch;
 import dev.skeleton.engine.text.TaskTokenizer;
@@ -25,6 +26,7 @@ public final class TaskModel implements AutoCloseable {
     private final Model model;
     private final SkeletonTranslator translator;
     private final TaskTokenizer tokenizer;
+    private final SiameseHead siameseHead;
     private final long ownedBytes;
     private final Device device;
     private volatile LoadTimings loadTimings = LoadTimings.UNKNOWN;
@@ -37,7 +39,8 @@ public final class TaskModel implements AutoCloseable {
         this.model = model;
         this.tokenizer = tokenizer;
         this.translator = new SkeletonTranslator();
-        this.ownedBytes = ownedBytes;
+        this.siameseHead = skeleton.getInput().getKind() == InputKind.SIAMESE ? new SiameseHead(skeleton) : null;
+        this.ownedBytes = ownedBytes + (siameseHead == null ? 0 : siameseHead.bytes());
         this.device = device;
     }
 
@@ -83,7 +86,7 @@ public final class TaskModel implements AutoCloseable {
 
     /** Tokens the encoder computes for {@code inputs} (text tokens after padding; prompt rows not counted). */
     public long paddedTokens(List<TextInput> inputs) {
-        return BatchPlanner.paddedTokens(tokenizer.tokenize(inputs), tokenizer.rowsPerInput(), MAX_RUN);
+        return BatchPlanner.paddedTokens(tokenizer.tokenize(inputs), MAX_RUN);
     }
 
     /** Token budget for the text after the soft prompt. */
@@ -111,38 +114,40 @@ public final class TaskModel implements AutoCloseable {
 
     /**
      * Raw outputs for a batch: probabilities, logits and the pooled representation, in input order. The
-     * batch runs as length-sorted runs (see {@link BatchPlanner}) so padding stays small.
+     * encoder rows run as length-sorted runs (see {@link BatchPlanner}) so padding stays small; a SIAMESE input's
+     * text and pair are two rows, each in a run of its own length, joined by the {@link SiameseHead}.
      */
     public ForwardOutput forward(List<TextInput> inputs) {
         if (closed) {
             throw new IllegalStateException("task '" + taskId() + "' v" + version()
                     + " is closed (retired or replaced)");
         }
-        List<TokenizedText> rows = tokenizer.tokenize(inputs);
-        int perInput = tokenizer.rowsPerInput();
-        int n = inputs.size();
+        ForwardOutput perRow = forwardRows(tokenizer.tokenize(inputs), inputs.size());
+        return siameseHead == null ? perRow : siameseHead.combine(perRow);
+    }
+
+    /** Outputs per encoder row (for SIAMESE only the pooled vectors: its graph ends there). */
+    private ForwardOutput forwardRows(List<TokenizedText> rows, int inputCount) {
+        int n = rows.size();
         ForwardOutput all = new ForwardOutput(new float[n][], new float[n][], new float[n][], new boolean[n]);
         try (Predictor<EncodedBatch, ForwardOutput> predictor = model.newPredictor(translator)) {
-            for (int[] run : BatchPlanner.plan(rows, perInput, MAX_RUN)) {
-                List<TokenizedText> members = new ArrayList<>(run.length * perInput);
+            for (int[] run : BatchPlanner.plan(rows, MAX_RUN)) {
+                List<TokenizedText> members = new ArrayList<>(run.length);
                 for (int i : run) {
-                    members.addAll(rows.subList(i * perInput, (i + 1) * perInput));
+                    members.add(rows.get(i));
                 }
-                // one output per input: a SIAMESE input's two rows meet in the graph, before the head
                 ForwardOutput out = predictor.predict(EncodedBatch.pad(members));
                 for (int k = 0; k < run.length; k++) {
-                    all.probabilities()[run[k]] = out.probabilities()[k];
-                    all.logits()[run[k]] = out.logits()[k];
+                    all.probabilities()[run[k]] = out.probabilities() == null ? null : out.probabilities()[k];
+                    all.logits()[run[k]] = out.logits() == null ? null : out.logits()[k];
                     all.pooled()[run[k]] = out.pooled()[k];
-                    for (int j = 0; j < perInput; j++) {
-                        all.truncated()[run[k]] |= out.truncated()[k * perInput + j];
-                    }
+                    all.truncated()[run[k]] = out.truncated()[k];
                 }
             }
             return all;
         } catch (TranslateException e) {
             throw new InferenceException("task '" + taskId() + "' v" + version() + " failed on a batch of "
-                    + inputs.size() + ": " + rootMessage(e), e);
+                    + inputCount + ": " + rootMessage(e), e);
         }
     }
 

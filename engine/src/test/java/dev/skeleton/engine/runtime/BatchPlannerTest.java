@@ -25,7 +25,7 @@ class BatchPlannerTest {
         Random random = new Random(1);
         int[] lengths = random.ints(100, 3, 70).toArray();
 
-        List<int[]> runs = BatchPlanner.plan(lengths(lengths), 1, 64);
+        List<int[]> runs = BatchPlanner.plan(lengths(lengths), 64);
 
         int[] covered = runs.stream().flatMapToInt(Arrays::stream).sorted().toArray();
         assertThat(covered).containsExactly(IntStream.range(0, 100).toArray());
@@ -36,7 +36,7 @@ class BatchPlannerTest {
         Random random = new Random(2);
         List<TokenizedText> texts = lengths(random.ints(200, 3, 70).toArray());
 
-        for (int[] run : BatchPlanner.plan(texts, 1, 64)) {
+        for (int[] run : BatchPlanner.plan(texts, 64)) {
             long real = Arrays.stream(run).mapToLong(i -> texts.get(i).length()).sum();
             long padded = (long) Arrays.stream(run).map(i -> texts.get(i).length()).max().orElseThrow() * run.length;
             if (run.length > 1) {
@@ -48,14 +48,14 @@ class BatchPlannerTest {
 
     @Test
     void shouldGroupEqualLengthsIntoRunsOfAtMostMaxRun() {
-        List<int[]> runs = BatchPlanner.plan(lengths(new int[10]), 1, 4);
+        List<int[]> runs = BatchPlanner.plan(lengths(new int[10]), 4);
 
         assertThat(runs).extracting(r -> r.length).containsExactly(4, 4, 2);
     }
 
     @Test
     void shouldSeparateVeryDifferentLengths() {
-        List<int[]> runs = BatchPlanner.plan(lengths(60, 5, 61, 6), 1, 64);
+        List<int[]> runs = BatchPlanner.plan(lengths(60, 5, 61, 6), 64);
 
         assertThat(runs).hasSize(2);
         assertThat(runs.get(0)).containsExactly(1, 3);
@@ -63,40 +63,24 @@ class BatchPlannerTest {
     }
 
     @Test
-    void shouldKeepTheRowsOfASiameseInputTogetherAndSortByTheLongerOne() {
-        // Given two rows per input, inputs of longest rows 60, 7, 61 (its first row is 57) and 8
-        List<int[]> runs = BatchPlanner.plan(lengths(60, 58, 7, 7, 57, 61, 8, 8), 2, 64);
-
-        // Then runs are of inputs, grouped by their longer row
-        assertThat(runs).hasSize(2);
-        assertThat(runs.get(0)).containsExactly(1, 3);
-        assertThat(runs.get(1)).containsExactly(0, 2);
-        assertThat(BatchPlanner.paddedTokens(lengths(60, 58, 7, 7, 57, 61, 8, 8), 2, 64))
-                .as("each run's rows padded to its longest row").isEqualTo(8L * 4 + 61L * 4);
-    }
-
-    @Test
-    void shouldBatchSiameseInputsWhoseTextIsMuchShorterThanItsPair() {
-        // Given 32 question/answer pairs: questions of 12 tokens, answers of 40
+    void shouldPlanTheTextAndThePairOfASiameseInputApart() {
+        // Given 32 question/answer pairs as rows (text, pair, text, pair, ...): questions of 12 tokens, answers of 40
         int[] rows = new int[64];
         for (int i = 0; i < 32; i++) {
             rows[2 * i] = 12;
             rows[2 * i + 1] = 40;
         }
 
-        // Then the padding every pair needs anyway (its question to its answer's length) does not cut the runs
-        assertThat(BatchPlanner.plan(lengths(rows), 2, 64)).hasSize(1);
-    }
-
-    @Test
-    void shouldCountTheMaximumRunInRows() {
-        List<int[]> runs = BatchPlanner.plan(lengths(new int[12]), 2, 4);
-
-        assertThat(runs).hasSize(3).allSatisfy(run -> assertThat(run).hasSize(2));
+        // Then the questions run together and the answers together, none padded to the other's length
+        List<int[]> runs = BatchPlanner.plan(lengths(rows), 64);
+        assertThat(runs).hasSize(2);
+        assertThat(Arrays.stream(runs.get(0)).map(row -> row % 2)).as("the first run's rows: all questions")
+                .containsOnly(0);
+        assertThat(BatchPlanner.paddedTokens(lengths(rows), 64)).isEqualTo(32L * 12 + 32L * 40);
     }
 
     @Test
     void shouldPlanNothingForAnEmptyBatch() {
-        assertThat(BatchPlanner.plan(List.of(), 1, 64)).isEmpty();
+        assertThat(BatchPlanner.plan(List.of(), 64)).isEmpty();
     }
 }

@@ -25,6 +25,7 @@ import dev.skeleton.engine.text.TaskTokenizer;
 import dev.skeleton.engine.text.TextInput;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -249,6 +250,32 @@ class SkeletonEngineTest {
             }
             assertThatThrownBy(() -> siamese.forward(List.of(TextInput.of("no second text"))))
                     .hasMessageContaining("an input has no text pair");
+        }
+    }
+
+    @Test
+    void shouldNotPadTheShortTextOfASiamesePairToItsLongPair() {
+        // Given eight pairs of a short question and a long answer
+        TaskSkeleton single = SyntheticSkeletons.random(base, "siamese-padding", 10, 0.3, 1.0, 8);
+        String question = "Who wrote it?";
+        String answer = "The novel was written over six years by a retired schoolteacher who lived near the coast.";
+        List<TextInput> pairs = Collections.nCopies(8, TextInput.pair(question, answer));
+
+        try (TaskModel siamese = engine.load(SyntheticSkeletons.siamese(single, 9));
+                TaskModel alone = engine.load(single)) {
+            // Then the encoder computes each text at its own length: as many tokens as the questions and the answers
+            // run as single texts, not sixteen answers' worth
+            long apart = alone.paddedTokens(Collections.nCopies(8, TextInput.of(question)))
+                    + alone.paddedTokens(Collections.nCopies(8, TextInput.of(answer)));
+            assertThat(siamese.paddedTokens(pairs)).isEqualTo(apart)
+                    .isLessThan(alone.paddedTokens(Collections.nCopies(16, TextInput.of(answer))));
+            assertThat(siamese.classify(pairs)).hasSize(8).allSatisfy(c -> {
+                double sum = 0;
+                for (float p : c.probabilities()) {
+                    sum += p;
+                }
+                assertThat(sum).as("probabilities' sum").isCloseTo(1.0, Offset.offset(1e-5));
+            });
         }
     }
 
