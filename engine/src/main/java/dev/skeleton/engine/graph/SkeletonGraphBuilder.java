@@ -280,10 +280,6 @@ public final class SkeletonGraphBuilder {
                 x, skip, g.shared(name + ".gamma", norm.gamma()), g.shared(name + ".beta", norm.beta()), bias);
     }
 
-    /**
-     * A SIAMESE pair's features {@code [u, v, |u - v|, u * v]}, {@code [inputs, 4 hidden]}, from the pooled rows
-     * {@code [2 inputs, hidden]}, where each input's text (u) and pair (v) are adjacent rows.
-     */
     /** Pooled text representation; prompt positions never enter it. */
     private static String pool(GraphWriter g, String hidden, int promptRows, Pooling pooling) {
         String text = promptRows == 0 ? hidden
