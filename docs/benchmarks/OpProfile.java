@@ -1,4 +1,3 @@
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -10,10 +9,9 @@ import dev.skeleton.engine.graph.SharedTensor;
 import dev.skeleton.engine.graph.SkeletonGraph;
 import dev.skeleton.engine.graph.SkeletonGraphBuilder;
 import dev.skeleton.engine.model.BaseModel;
+import dev.skeleton.engine.runtime.SharedWeights;
 import dev.skeleton.engine.skeleton.SyntheticSkeletons;
 import java.io.File;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,8 +59,9 @@ public final class OpProfile {
         }
         File profile = File.createTempFile("op-profile", "");
         options.enableProfiling(profile.getPath());
+        SharedWeights shared = new SharedWeights(env);
         for (Map.Entry<String, SharedTensor> e : graph.shared().entrySet()) {
-            options.addInitializer(e.getKey(), tensor(env, e.getValue()));
+            options.addInitializer(e.getKey(), shared.get(e.getKey(), e.getValue()));
         }
         OrtSession session = env.createSession(graph.modelBytes(), options);
 
@@ -117,18 +116,5 @@ public final class OpProfile {
     private static double median(List<Long> values) {
         long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
         return sorted[sorted.length / 2];
-    }
-
-    private static OnnxTensor tensor(OrtEnvironment env, SharedTensor t) throws Exception {
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) t.sizeInBytes()).order(ByteOrder.nativeOrder());
-        if (t.isInt8()) {
-            buffer.put(t.int8());
-        } else {
-            buffer.asFloatBuffer().put(t.floats());
-        }
-        buffer.rewind();
-        long[] shape = Arrays.stream(t.shape()).asLongStream().toArray();
-        return t.isInt8() ? OnnxTensor.createTensor(env, buffer, shape, OnnxJavaType.INT8)
-                : OnnxTensor.createTensor(env, buffer.asFloatBuffer(), shape);
     }
 }

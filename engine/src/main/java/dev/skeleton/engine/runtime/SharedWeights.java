@@ -16,17 +16,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * name ({@code SessionOptions.addInitializer}), which uses them in place: the base model is held once
  * however many tasks are loaded.
  */
-final class SharedWeights implements AutoCloseable {
+public final class SharedWeights implements AutoCloseable {
 
     private final OrtEnvironment env;
     private final Map<String, OnnxTensor> tensors = new ConcurrentHashMap<>();
 
-    SharedWeights(OrtEnvironment env) {
+    public SharedWeights(OrtEnvironment env) {
         this.env = env;
     }
 
     /** The native tensor for {@code name}, created from {@code values} the first time it is asked for. */
-    OnnxTensor get(String name, SharedTensor values) {
+    public OnnxTensor get(String name, SharedTensor values) {
         return tensors.computeIfAbsent(name, n -> create(values));
     }
 
